@@ -1,0 +1,41 @@
+# The two commands: `make run` (install, then start the local stack) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+TASKS_VENV := .venv-tasks
+PY := $(VENV)/bin/python
+
+.PHONY: install run test bench lint format clean
+
+install: $(VENV)/.installed $(TASKS_VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(TASKS_VENV)/.installed: emulators/requirements-tasks.txt
+	test -x $(TASKS_VENV)/bin/python || $(PYTHON) -m venv $(TASKS_VENV)
+	$(TASKS_VENV)/bin/python -m pip install --quiet -r emulators/requirements-tasks.txt
+	touch $@
+
+run: install
+	$(VENV)/bin/nudge dev
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+bench: install
+	$(VENV)/bin/python -m tests.bench
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) $(TASKS_VENV) .nudge

@@ -1,0 +1,280 @@
+"""Starting and stopping the local stack: Firestore emulator, Cloud Tasks emulator, functions.
+
+`nudge dev` and the test fixtures both use these helpers, so the tests run the stack the same
+way a person does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import tomllib
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EMULATORS_DIR = REPO_ROOT / "emulators"
+FUNCTIONS_DIR = REPO_ROOT / "functions"
+INFRA_DIR = REPO_ROOT / "infra"
+LOCAL_ENV_FILE = EMULATORS_DIR / "local.env"
+FUNCTION_PORTS_FILE = EMULATORS_DIR / "functions.toml"
+TASKS_EMULATOR_BIN = REPO_ROOT / ".venv-tasks" / "bin" / "gcloud-tasks-emulator"
+STATE_DIR = REPO_ROOT / ".nudge"
+
+# gcloud must not try to reach the network for update checks or usage reports.
+GCLOUD_QUIET_ENV = {
+    "CLOUDSDK_CORE_DISABLE_USAGE_REPORTING": "true",
+    "CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK": "true",
+    "CLOUDSDK_CORE_DISABLE_PROMPTS": "1",
+}
+
+
+class StackError(RuntimeError):
+    """Something a person can fix; the message says what."""
+
+
+def read_env_file(path: Path = LOCAL_ENV_FILE) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for raw in path.read_text().splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep:
+            raise StackError(f"{path}: expected KEY=VALUE, got {raw!r}")
+        values[key.strip()] = value.strip()
+    return values
+
+
+def discover_functions() -> list[str]:
+    return sorted(p.parent.name for p in FUNCTIONS_DIR.glob("*/main.py"))
+
+
+def function_ports() -> dict[str, int]:
+    table = tomllib.loads(FUNCTION_PORTS_FILE.read_text())
+    return {name: int(spec["port"]) for name, spec in table.items()}
+
+
+def function_urls(ports: Mapping[str, int], host: str = "127.0.0.1") -> dict[str, str]:
+    return {name: f"http://{host}:{port}" for name, port in ports.items()}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex((host, port)) == 0
+
+
+def require_tools() -> None:
+    """One clear line for each missing prerequisite of the emulators."""
+    problems = []
+    if shutil.which("gcloud") is None:
+        problems.append(
+            "gcloud is not installed: install the Google Cloud CLI with its "
+            "cloud-firestore-emulator component (Debian package google-cloud-cli)."
+        )
+    if shutil.which("java") is None:
+        problems.append(
+            "Java is not installed: the Firestore emulator needs Java 17 or newer "
+            "(apt-get install openjdk-17-jre-headless)."
+        )
+    if not TASKS_EMULATOR_BIN.exists():
+        problems.append(
+            f"The Cloud Tasks emulator is missing at {TASKS_EMULATOR_BIN}: run `make install`."
+        )
+    if problems:
+        raise StackError("\n".join(problems))
+
+
+@dataclass
+class ManagedProcess:
+    name: str
+    popen: subprocess.Popen[bytes]
+    pumps: list[threading.Thread] = field(default_factory=list)
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+
+def _set_parent_death_signal() -> None:
+    # If the stack itself is killed outright, its direct children get SIGTERM from the kernel.
+    # The signal follows the spawning *thread*: spawn only from a long-lived thread.
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _pump(name: str, stream: IO[bytes], sink: IO[str] | None) -> None:
+    for raw in iter(stream.readline, b""):
+        if sink is not None:
+            with contextlib.suppress(ValueError, OSError):
+                sink.write(f"{name:>14} | {raw.decode(errors='replace').rstrip()}\n")
+                sink.flush()
+    stream.close()
+
+
+def spawn(
+    name: str, argv: list[str], *, env: Mapping[str, str], sink: IO[str] | None, cwd: Path
+) -> ManagedProcess:
+    """Start a child in its own session (so we stop it and all its children as one group)."""
+    popen = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=_set_parent_death_signal,  # noqa: PLW1509 - no threads touch the child
+    )
+    pump = threading.Thread(target=_pump, args=(name, popen.stdout, sink), daemon=True)
+    pump.start()
+    return ManagedProcess(name=name, popen=popen, pumps=[pump])
+
+
+def stop(processes: list[ManagedProcess], *, grace: float = 8.0) -> None:
+    """SIGTERM each process group, then SIGKILL whatever is left after `grace` seconds."""
+    for proc in processes:
+        if proc.alive():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.popen.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for proc in processes:
+        remaining = max(0.0, deadline - time.monotonic())
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.popen.wait(timeout=remaining)
+        # The leader may be gone while its children (java under gcloud) linger.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.popen.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.popen.wait(timeout=2)
+        for pump in proc.pumps:
+            pump.join(timeout=1)
+
+
+def wait_until(check, *, timeout: float, what: str, proc: ManagedProcess | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and not proc.alive():
+            raise StackError(f"{what} exited early (code {proc.popen.returncode}); see its log")
+        with contextlib.suppress(OSError):
+            if check():
+                return
+        time.sleep(0.1)
+    raise StackError(f"{what} did not become ready within {timeout:.0f}s")
+
+
+def http_ok(url: str) -> bool:
+    with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - local URLs only
+        return 200 <= response.status < 500
+
+
+def start_firestore(port: int, *, env: Mapping[str, str], sink: IO[str] | None) -> ManagedProcess:
+    """Spawn the Firestore emulator; `wait_for_firestore` tells when it answers."""
+    argv = [
+        "gcloud",
+        "emulators",
+        "firestore",
+        "start",
+        f"--host-port=127.0.0.1:{port}",
+        "--quiet",
+    ]
+    return spawn("firestore", argv, env={**env, **GCLOUD_QUIET_ENV}, sink=sink, cwd=REPO_ROOT)
+
+
+def wait_for_firestore(proc: ManagedProcess, port: int, timeout: float = 60) -> None:
+    url = f"http://127.0.0.1:{port}/"
+    wait_until(lambda: http_ok(url), timeout=timeout, what="Firestore emulator", proc=proc)
+
+
+def start_tasks(
+    port: int,
+    *,
+    env: Mapping[str, str],
+    sink: IO[str] | None,
+    max_retries: int = 10,
+) -> ManagedProcess:
+    """Spawn the Cloud Tasks emulator; `wait_for_tasks` tells when it listens."""
+    # Failed tasks are retried at most `max_retries` times: the emulator retries immediately,
+    # with no backoff, so an unbounded count would spin on a broken handler.
+    argv = [
+        str(TASKS_EMULATOR_BIN),
+        "start",
+        f"--port={port}",
+        f"--max-retries={max_retries}",
+    ]
+    return spawn("tasks", argv, env=env, sink=sink, cwd=REPO_ROOT)
+
+
+def wait_for_tasks(proc: ManagedProcess, port: int, timeout: float = 30) -> None:
+    wait_until(lambda: port_in_use(port), timeout=timeout, what="Cloud Tasks emulator", proc=proc)
+
+
+def start_function(
+    name: str, port: int, *, env: Mapping[str, str], sink: IO[str] | None
+) -> ManagedProcess:
+    argv = [
+        sys.executable,
+        "-m",
+        "functions_framework",
+        f"--target={name}",
+        f"--source={FUNCTIONS_DIR / name / 'main.py'}",
+        "--host=127.0.0.1",
+        f"--port={port}",
+    ]
+    return spawn(name, argv, env=env, sink=sink, cwd=FUNCTIONS_DIR / name)
+
+
+def wait_for_functions(procs: Mapping[str, tuple[ManagedProcess, int]], timeout: float) -> None:
+    for name, (proc, port) in procs.items():
+        wait_until(
+            lambda p=port: port_in_use(p), timeout=timeout, what=f"function {name}", proc=proc
+        )
+
+
+@contextlib.contextmanager
+def single_instance_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock for the life of the stack; a second stack is told who holds it."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "unknown"
+        handle.close()
+        raise StackError(
+            f"The Nudge local stack is already running (pid {holder}). "
+            "Use it, or stop it with Ctrl-C in its terminal (or `kill -INT " + holder + "`)."
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    try:
+        yield
+    finally:
+        handle.seek(0)
+        handle.truncate()
+        handle.close()

@@ -1,0 +1,60 @@
+"""The `nudge` console command: the local stack and tools around it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _dev(_args: argparse.Namespace) -> int:
+    from emulators.dev import run
+
+    return run()
+
+
+def _cron(args: argparse.Namespace) -> int:
+    from emulators.cron import fire, load_jobs
+    from emulators.dev import build_env
+    from nudge.settings import Settings
+
+    jobs = {job.name: job for job in load_jobs()}
+    if args.cron_command == "list" or not args.job:
+        for job in jobs.values():
+            print(f"{job.name:<28} {job.schedule:<16} {job.time_zone:<18} -> {job.function}")
+        if not jobs:
+            print("no cron jobs are declared in infra/cron_jobs.json")
+        return 0
+    if args.job not in jobs:
+        print(f"nudge cron: no job named {args.job!r}; `nudge cron list` shows them")
+        return 2
+    import os
+
+    os.environ.update(build_env())
+    settings = Settings()
+    secret = settings.task_secret.get_secret_value() if settings.task_secret else ""
+    status = fire(jobs[args.job], urls=settings.function_urls, secret=secret)
+    print(f"{args.job}: HTTP {status}")
+    return 0 if 200 <= status < 300 else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nudge", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    dev = sub.add_parser("dev", help="start the whole local stack in the foreground")
+    dev.set_defaults(handler=_dev)
+
+    cron = sub.add_parser("cron", help="list the cron jobs, or fire one now on the local stack")
+    cron.add_argument("cron_command", choices=["list", "run"])
+    cron.add_argument("job", nargs="?")
+    cron.set_defaults(handler=_cron)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

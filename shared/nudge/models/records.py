@@ -1,0 +1,134 @@
+"""What a user keeps: messages, memories, tasks, goals, reminders, notes, agent logs.
+
+Fields follow the seed's relational model (LTM_MEMORIES, TASKS, USER_GOALS, NOTES, AGENT_LOGS)
+where they carry meaning.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import Field
+
+from nudge.models.base import Document
+
+
+class Direction(StrEnum):
+    inbound = "inbound"
+    outbound = "outbound"
+
+
+class Message(Document):
+    direction: Direction
+    body: str
+    provider_sid: str | None = None
+    media_urls: list[str] = Field(default_factory=list)
+    # Set on inbound messages once an agent turn has answered them.
+    answered_by_turn: str | None = None
+    # Firestore TTL field: raw messages expire once consolidated into memory.
+    expire_at: datetime | None = None
+
+
+class MemoryType(StrEnum):
+    fact = "fact"
+    preference = "preference"
+    event = "event"
+    person = "person"
+    routine = "routine"
+    insight = "insight"
+    episode = "episode"
+
+
+class Memory(Document):
+    content: str
+    memory_type: MemoryType = MemoryType.fact
+    category: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    # Normalized words for the lexical recall path (Firestore has no full-text search).
+    keywords: list[str] = Field(default_factory=list)
+    importance: float = Field(0.5, ge=0, le=1)
+    confidence: float = Field(0.8, ge=0, le=1)
+    dynamic_importance: float = Field(0.5, ge=0, le=1)
+    source_ids: list[str] = Field(default_factory=list)
+    related_ids: list[str] = Field(default_factory=list)
+    last_accessed_at: datetime | None = None
+    access_count: int = 0
+    valid_from: datetime | None = None
+    invalidated_at: datetime | None = None
+    # Recall searches only active memories; invalidated/archived ones stay as history.
+    active: bool = True
+    archived_reason: str | None = None
+    embedding: list[float] | None = None
+
+
+class TaskStatus(StrEnum):
+    open = "open"
+    in_progress = "in_progress"
+    done = "done"
+    dropped = "dropped"
+
+
+class Energy(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+class Task(Document):
+    title: str
+    notes: str | None = None
+    status: TaskStatus = TaskStatus.open
+    priority: int = Field(3, ge=1, le=5)
+    due_at: datetime | None = None
+    estimate_minutes: int | None = Field(None, ge=1)
+    energy: Energy | None = None
+    goal_id: str | None = None
+    parent_task_id: str | None = None
+    completed_at: datetime | None = None
+
+
+class Goal(Document):
+    title: str
+    description: str | None = None
+    parent_goal_id: str | None = None
+    progress: int = Field(0, ge=0, le=100)
+    target_date: date | None = None
+    status: str = "active"
+
+
+class ReminderStatus(StrEnum):
+    scheduled = "scheduled"
+    sent = "sent"
+    acknowledged = "acknowledged"
+    snoozed = "snoozed"
+    missed = "missed"
+    cancelled = "cancelled"
+
+
+class Reminder(Document):
+    text: str
+    due_at: datetime
+    timezone: str
+    rrule: str | None = None
+    status: ReminderStatus = ReminderStatus.scheduled
+    # Bumped on every change; a firing task carries the version it was scheduled for.
+    version: int = 1
+    task_id: str | None = None
+    follow_ups_sent: int = 0
+
+
+class Note(Document):
+    title: str
+    body: str = ""
+    tags: list[str] = Field(default_factory=list)
+
+
+class AgentLog(Document):
+    turn_id: str
+    model: str
+    tools_called: list[str] = Field(default_factory=list)
+    input_tokens: int = 0
+    output_tokens: int = 0
+    latency_ms: int = 0
+    error: str | None = None

@@ -1,0 +1,57 @@
+"""A person who texts Nudge, and their preferences."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from enum import StrEnum
+
+from pydantic import BaseModel, Field, field_validator
+
+from nudge.models.base import Document
+
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+def validate_e164(value: str) -> str:
+    value = value.strip()
+    if not E164.match(value):
+        raise ValueError("phone number must be E.164, like +15555550100")
+    return value
+
+
+class UserStatus(StrEnum):
+    active = "active"
+    opted_out = "opted_out"
+
+
+class OnboardingStep(StrEnum):
+    ask_name = "ask_name"
+    ask_timezone = "ask_timezone"
+    done = "done"
+
+
+class User(Document):
+    phone: str
+    # The Twilio number they text; with one shared number it is the same for everyone.
+    assistant_number: str | None = None
+    name: str | None = None
+    timezone: str | None = None
+    status: UserStatus = UserStatus.active
+    onboarding: OnboardingStep = OnboardingStep.ask_name
+
+    @field_validator("phone")
+    @classmethod
+    def _phone_is_e164(cls, value: str) -> str:
+        return validate_e164(value)
+
+
+class UserSettings(BaseModel):
+    """Per-user preferences, one document at `users/{id}/settings/preferences`."""
+
+    quiet_hours_start: time = time(22, 0)
+    quiet_hours_end: time = time(8, 0)
+    morning_briefing: time | None = time(8, 30)
+    evening_checkin: time | None = None
+    follow_up_minutes: int = Field(20, ge=1, le=24 * 60)
+    tone: str = "warm"

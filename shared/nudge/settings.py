@@ -1,0 +1,102 @@
+"""One settings object, read from the environment.
+
+Local defaults live in `emulators/local.env`; the cloud gets its values from Terraform
+(plain variables) and Secret Manager (secret environment variables).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class QueueNames(BaseSettings):
+    """Cloud Tasks queue names; must match `infra/queues.json` (a test checks)."""
+
+    model_config = SettingsConfigDict(env_prefix="NUDGE_QUEUE_")
+
+    agent_turns: str = "agent-turns"
+    reminders: str = "reminders"
+    memory: str = "memory"
+    integrations: str = "integrations"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NUDGE_", extra="ignore")
+
+    # Where we run.
+    project_id: str = Field(
+        "nudge-local",
+        validation_alias=AliasChoices("NUDGE_PROJECT_ID", "GOOGLE_CLOUD_PROJECT"),
+    )
+    region: str = "us-central1"
+    environment: Literal["local", "cloud"] = "cloud"
+
+    # Emulators: the Google clients read FIRESTORE_EMULATOR_HOST themselves; the tasks
+    # client is pointed at CLOUD_TASKS_EMULATOR_HOST by us.
+    firestore_emulator_host: str | None = Field(
+        None, validation_alias=AliasChoices("FIRESTORE_EMULATOR_HOST")
+    )
+    cloud_tasks_emulator_host: str | None = Field(
+        None, validation_alias=AliasChoices("CLOUD_TASKS_EMULATOR_HOST")
+    )
+    firestore_database: str = "(default)"
+
+    # How functions reach each other. `function_urls` (JSON object, name -> URL) wins over
+    # the template, which fits deployed Cloud Functions (gen2 keeps the cloudfunctions.net URL).
+    function_urls: dict[str, str] = {}
+    function_url_template: str = "https://{region}-{project}.cloudfunctions.net/{name}"
+    public_base_url: str = "http://127.0.0.1:8701"
+
+    # Queue callers: an OIDC token from this service account in the cloud; a shared secret
+    # header locally (task_auth = "secret").
+    task_auth: Literal["oidc", "secret"] = "oidc"
+    task_secret: SecretStr | None = None
+    task_invoker_service_account: str | None = None
+    queues: QueueNames = Field(default_factory=QueueNames)
+
+    # Twilio.
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_from_number: str | None = None
+
+    # LLM and embeddings.
+    gemini_api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("NUDGE_GEMINI_API_KEY", "GEMINI_API_KEY")
+    )
+    gemini_model: str = "gemini-2.5-flash"
+    embedding_model: str = "wordllama"
+    # Must equal the dimension of the Firestore vector index declared in infra/.
+    embedding_dimension: int = 256
+
+    default_timezone: str = "America/New_York"
+    log_level: str = "INFO"
+
+    @field_validator("function_urls", mode="before")
+    @classmethod
+    def _parse_json_map(cls, value: object) -> object:
+        if isinstance(value, str):
+            return json.loads(value) if value.strip() else {}
+        return value
+
+    @property
+    def is_local(self) -> bool:
+        return self.environment == "local"
+
+    def function_url(self, name: str) -> str:
+        """Public URL of a deployed function by its directory name under `functions/`."""
+        if name in self.function_urls:
+            return self.function_urls[name]
+        return self.function_url_template.format(
+            region=self.region, project=self.project_id, name=name
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests clear the cache when they change the environment."""
+    return Settings()

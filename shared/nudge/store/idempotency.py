@@ -1,0 +1,101 @@
+"""Idempotency records with in-progress / completed states and expiry.
+
+Shaped after Powertools for AWS Lambda's idempotency utility: the first delivery of a key
+records IN_PROGRESS and does the work; a redelivery while it runs is told so (the queue retries
+later); a redelivery after it completed gets the saved result without redoing the work. An
+IN_PROGRESS record older than `in_progress_timeout` belongs to a crashed attempt and is taken
+over; a COMPLETED one expires after `expiry` so keys can be reused eventually.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from google.cloud import firestore
+from pydantic import BaseModel
+
+from nudge.models import utcnow
+from nudge.store.markers import marker_id
+
+IDEMPOTENCY_RECORDS = "idempotency_records"
+
+
+class IdempotencyStatus(StrEnum):
+    in_progress = "in_progress"
+    completed = "completed"
+
+
+class IdempotencyRecord(BaseModel):
+    status: IdempotencyStatus
+    started_at: datetime
+    in_progress_expire_at: datetime
+    expire_at: datetime
+    result: dict[str, Any] | None = None
+
+
+class AlreadyInProgress(RuntimeError):
+    """Another attempt holds this key right now; try again later."""
+
+
+class IdempotencyStore:
+    def __init__(
+        self,
+        db: firestore.Client,
+        *,
+        in_progress_timeout: timedelta = timedelta(minutes=5),
+        expiry: timedelta = timedelta(days=2),
+    ) -> None:
+        self.db = db
+        self.in_progress_timeout = in_progress_timeout
+        self.expiry = expiry
+
+    def _ref(self, namespace: str, key: str) -> firestore.DocumentReference:
+        return self.db.collection(IDEMPOTENCY_RECORDS).document(marker_id(namespace, key))
+
+    def begin(self, namespace: str, key: str) -> IdempotencyRecord | None:
+        """Claim the key. None: you own it, do the work. A record: it was already completed.
+
+        Raises AlreadyInProgress when a live attempt holds it.
+        """
+        ref = self._ref(namespace, key)
+        transaction = self.db.transaction()
+
+        @firestore.transactional
+        def claim(tx: firestore.Transaction) -> IdempotencyRecord | None:
+            snapshot = ref.get(transaction=tx)
+            now = utcnow()
+            if snapshot.exists:
+                record = IdempotencyRecord.model_validate(snapshot.to_dict())
+                if record.expire_at > now:
+                    if record.status == IdempotencyStatus.completed:
+                        return record
+                    if record.in_progress_expire_at > now:
+                        raise AlreadyInProgress(f"{namespace}:{key}")
+            fresh = IdempotencyRecord(
+                status=IdempotencyStatus.in_progress,
+                started_at=now,
+                in_progress_expire_at=now + self.in_progress_timeout,
+                expire_at=now + self.expiry,
+            )
+            tx.set(ref, fresh.model_dump(mode="python"))
+            return None
+
+        return claim(transaction)
+
+    def complete(self, namespace: str, key: str, result: dict[str, Any] | None = None) -> None:
+        now = utcnow()
+        self._ref(namespace, key).set(
+            {
+                "status": IdempotencyStatus.completed.value,
+                "started_at": now,
+                "in_progress_expire_at": now,
+                "expire_at": now + self.expiry,
+                "result": result or {},
+            }
+        )
+
+    def release(self, namespace: str, key: str) -> None:
+        """Give the key up after a failure so the next delivery runs the work again."""
+        self._ref(namespace, key).delete()

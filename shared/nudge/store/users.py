@@ -1,0 +1,100 @@
+"""Users and the phone-number routing index (`phone_numbers/{e164}` -> user id)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.api_core.exceptions import Conflict
+from google.api_core.exceptions import NotFound as FirestoreNotFound
+from google.cloud import firestore
+from google.cloud.firestore_v1.base_query import FieldFilter
+
+from nudge.models import User, UserSettings, utcnow, validate_e164
+from nudge.store.codec import encode_fields, from_document, to_document
+from nudge.store.repository import USERS, NotFound
+
+PHONE_INDEX = "phone_numbers"
+SETTINGS = "settings"
+PREFERENCES = "preferences"
+
+
+class UserRepository:
+    def __init__(self, db: firestore.Client) -> None:
+        self.db = db
+
+    def create(self, user: User) -> User:
+        """Create the user and claim their phone number atomically.
+
+        If the number already belongs to someone (two first texts racing), the existing user is
+        returned and nothing new is written.
+        """
+        user_ref = self.db.collection(USERS).document(user.id) if user.id else None
+        user_ref = user_ref or self.db.collection(USERS).document()
+        batch = self.db.batch()
+        batch.create(
+            self.db.collection(PHONE_INDEX).document(user.phone),
+            {"user_id": user_ref.id, "created_at": utcnow()},
+        )
+        batch.create(user_ref, to_document(user))
+        try:
+            batch.commit()
+        except Conflict:
+            existing = self.find_by_phone(user.phone)
+            if existing is None:  # the index exists but points nowhere: a bug, not a race
+                raise
+            return existing
+        return user.model_copy(update={"id": user_ref.id})
+
+    def get(self, user_id: str) -> User | None:
+        snapshot = self.db.collection(USERS).document(user_id).get()
+        if not snapshot.exists:
+            return None
+        return from_document(User, snapshot.id, snapshot.to_dict() or {})
+
+    def require(self, user_id: str) -> User:
+        user = self.get(user_id)
+        if user is None:
+            raise NotFound(f"users/{user_id}")
+        return user
+
+    def find_by_phone(self, phone: str) -> User | None:
+        snapshot = self.db.collection(PHONE_INDEX).document(validate_e164(phone)).get()
+        if not snapshot.exists:
+            return None
+        return self.get((snapshot.to_dict() or {})["user_id"])
+
+    def update(self, user_id: str, **fields: Any) -> User:
+        try:
+            self.db.collection(USERS).document(user_id).update(
+                encode_fields({**fields, "updated_at": utcnow()})
+            )
+        except FirestoreNotFound as exc:
+            raise NotFound(f"users/{user_id}") from exc
+        return self.require(user_id)
+
+    def list_ids(self, *, status: str | None = None) -> list[str]:
+        """Every user id (for fan-out jobs); optionally only those with a status."""
+        query: Any = self.db.collection(USERS)
+        if status:
+            query = query.where(filter=FieldFilter("status", "==", status))
+        return [doc.id for doc in query.select([]).stream()]
+
+    def delete(self, user_id: str) -> None:
+        """Delete the user, every document under them, and their phone index entry."""
+        user = self.get(user_id)
+        self.db.recursive_delete(self.db.collection(USERS).document(user_id))
+        if user is not None:
+            self.db.collection(PHONE_INDEX).document(user.phone).delete()
+
+    def _settings_ref(self, user_id: str) -> firestore.DocumentReference:
+        return (
+            self.db.collection(USERS).document(user_id).collection(SETTINGS).document(PREFERENCES)
+        )
+
+    def get_settings(self, user_id: str) -> UserSettings:
+        snapshot = self._settings_ref(user_id).get()
+        return UserSettings.model_validate(snapshot.to_dict() or {})
+
+    def save_settings(self, user_id: str, settings: UserSettings) -> UserSettings:
+        self._settings_ref(user_id).set(to_document(settings))
+        return settings

@@ -1,0 +1,72 @@
+"""Helpers every function adapter uses to turn requests into use-case calls and back."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import flask
+
+    from nudge.queue.auth import CallerContext
+
+log = logging.getLogger("nudge")
+
+# Twilio form posts and our task payloads are small; anything bigger is refused (413).
+MAX_BODY_BYTES = 64 * 1024
+
+Response = tuple[str, int, dict[str, str]]
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    return json.dumps(body, default=str), status, {"Content-Type": "application/json"}
+
+
+def error_response(status: int, message: str) -> Response:
+    return json_response({"error": message}, status)
+
+
+QueueHandler = Callable[[dict[str, Any], "CallerContext"], Any]
+
+
+def queue_triggered(function_name: str) -> Callable[[QueueHandler], Callable[..., Response]]:
+    """Wrap a Cloud Tasks / Scheduler target: authenticate, parse the JSON body, map errors.
+
+    401/403 for callers we do not accept; 400 for a body that is not a JSON object; 409 while
+    another attempt holds the same idempotency key (Cloud Tasks retries it later).
+    """
+
+    def decorate(handler: QueueHandler) -> Callable[..., Response]:
+        @functools.wraps(handler)
+        def wrapper(request: flask.Request) -> Response:
+            from nudge.queue.auth import Forbidden, Unauthenticated, authenticate_caller
+            from nudge.settings import get_settings
+            from nudge.store.idempotency import AlreadyInProgress
+
+            settings = get_settings()
+            try:
+                caller = authenticate_caller(
+                    request.headers, settings, audience=settings.function_url(function_name)
+                )
+            except Unauthenticated as exc:
+                return error_response(401, str(exc))
+            except Forbidden as exc:
+                log.warning("refused caller for %s: %s", function_name, exc)
+                return error_response(403, "forbidden")
+            if (request.content_length or 0) > MAX_BODY_BYTES:
+                return error_response(413, "body too large")
+            payload = request.get_json(silent=True) if request.data else {}
+            if not isinstance(payload, dict):
+                return error_response(400, "body must be a JSON object")
+            try:
+                result = handler(payload, caller)
+            except AlreadyInProgress:
+                return error_response(409, "already in progress")
+            return json_response(result if result is not None else {"ok": True})
+
+        return wrapper
+
+    return decorate
