@@ -95,11 +95,11 @@ class CronRunner(threading.Thread):
         self.urls = urls
         self.secret = secret
         self.clock = clock
-        self._stop = threading.Event()
+        self._stopping = threading.Event()
         self.fired: list[tuple[str, datetime, int]] = []
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopping.set()
 
     def run(self) -> None:
         if not self.jobs:
@@ -107,7 +107,7 @@ class CronRunner(threading.Thread):
         now = self.clock()
         upcoming = {job.name: next_fire_time(job, now) for job in self.jobs}
         by_name = {job.name: job for job in self.jobs}
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             now = self.clock()
             for name, due in list(upcoming.items()):
                 if due <= now:
@@ -116,7 +116,7 @@ class CronRunner(threading.Thread):
                     ).start()
                     upcoming[name] = next_fire_time(by_name[name], due)
             wait = (min(upcoming.values()) - self.clock()).total_seconds()
-            self._stop.wait(timeout=min(max(wait, 0.05), 1.0))
+            self._stopping.wait(timeout=min(max(wait, 0.05), 1.0))
 
     def _fire(self, job: CronJob, due: datetime) -> None:
         try:

@@ -19,11 +19,31 @@ def _line(out: IO[str], text: str) -> None:
     out.flush()
 
 
-def build_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """local.env, overridden by the process environment, plus every function's local URL."""
-    env = {**stack.read_env_file(), **(base if base is not None else os.environ)}
-    env.setdefault("NUDGE_FUNCTION_URLS", json.dumps(stack.function_urls(stack.function_ports())))
-    env.setdefault("PYTHONUNBUFFERED", "1")
+def local_ports(offset: int = 0) -> tuple[int, int, dict[str, int]]:
+    """Firestore port, Cloud Tasks port and every function's port, shifted by `offset`."""
+    defaults = stack.read_env_file()
+    firestore = _port_of(defaults["FIRESTORE_EMULATOR_HOST"]) + offset
+    tasks = _port_of(defaults["CLOUD_TASKS_EMULATOR_HOST"]) + offset
+    functions = {name: port + offset for name, port in stack.function_ports().items()}
+    return firestore, tasks, functions
+
+
+def build_env(offset: int = 0, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of the local stack.
+
+    local.env, then the process environment (so `NUDGE_GEMINI_API_KEY=... make run` works),
+    then the addresses the stack itself owns, which always win so they match what it starts.
+    """
+    firestore, tasks, functions = local_ports(offset)
+    env = stack.read_env_file() | (base if base is not None else dict(os.environ))
+    env |= {
+        "FIRESTORE_EMULATOR_HOST": f"127.0.0.1:{firestore}",
+        "CLOUD_TASKS_EMULATOR_HOST": f"127.0.0.1:{tasks}",
+        "NUDGE_FUNCTION_URLS": json.dumps(stack.function_urls(functions)),
+        "PYTHONUNBUFFERED": "1",
+    }
+    if "sms_webhook" in functions:
+        env["NUDGE_PUBLIC_BASE_URL"] = f"http://127.0.0.1:{functions['sms_webhook']}"
     return env
 
 
@@ -31,21 +51,21 @@ def _port_of(host_port: str) -> int:
     return int(host_port.rsplit(":", 1)[1])
 
 
-def run(out: IO[str] = sys.stdout) -> int:
+def run(out: IO[str] = sys.stdout, *, port_offset: int = 0) -> int:
     try:
-        with stack.single_instance_lock(stack.STATE_DIR / "dev.lock"):
-            return _run_locked(out)
+        with stack.single_instance_lock(stack.STATE_DIR / f"dev-{port_offset}.lock"):
+            return _run_locked(out, port_offset)
     except stack.StackError as exc:
         _line(out, f"nudge dev: {exc}")
         return 1
 
 
-def _run_locked(out: IO[str]) -> int:
+def _run_locked(out: IO[str], port_offset: int) -> int:
     started = time.monotonic()
     stack.require_tools()
-    env = build_env()
+    env = build_env(port_offset)
     os.environ.update(env)  # this process enqueues and fires cron jobs with the same settings
-    ports = stack.function_ports()
+    _, _, ports = local_ports(port_offset)
     missing = set(stack.discover_functions()) - set(ports)
     if missing:
         raise stack.StackError(

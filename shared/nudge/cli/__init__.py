@@ -6,10 +6,10 @@ import argparse
 import sys
 
 
-def _dev(_args: argparse.Namespace) -> int:
+def _dev(args: argparse.Namespace) -> int:
     from emulators.dev import run
 
-    return run()
+    return run(port_offset=args.port_offset)
 
 
 def _cron(args: argparse.Namespace) -> int:
@@ -42,6 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     dev = sub.add_parser("dev", help="start the whole local stack in the foreground")
+    dev.add_argument(
+        "--port-offset",
+        type=int,
+        default=0,
+        help="shift every local port by N, to run a second stack beside the first",
+    )
     dev.set_defaults(handler=_dev)
 
     cron = sub.add_parser("cron", help="list the cron jobs, or fire one now on the local stack")

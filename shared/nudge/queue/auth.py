@@ -57,8 +57,10 @@ class CallerContext(BaseModel):
             eta_value = float(eta) if eta else None
         except ValueError:
             eta_value = None
+        queue = headers.get("X-CloudTasks-QueueName")
         return cls(
-            queue_name=headers.get("X-CloudTasks-QueueName"),
+            # Cloud Tasks sends the short name; the emulator sends the full path.
+            queue_name=queue.rsplit("/", 1)[-1] if queue else None,
             task_name=headers.get("X-CloudTasks-TaskName"),
             retry_count=number("X-CloudTasks-TaskRetryCount"),
             execution_count=number("X-CloudTasks-TaskExecutionCount"),

@@ -1,0 +1,124 @@
+"""`nudge dev` as a person runs it: no terminal, output to a file, stopped by a signal."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from emulators import stack
+
+NUDGE = Path(sys.executable).parent / "nudge"
+
+
+def start_dev(offset: int, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(NUDGE), "dev", f"--port-offset={offset}"],
+        stdin=subprocess.DEVNULL,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        cwd=stack.REPO_ROOT,
+        start_new_session=True,  # its own process group, as `make run` in a shell would have
+    )
+
+
+def wait_for_line(log: Path, text: str, timeout: float, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in log.read_text():
+            return
+        if proc.poll() is not None:
+            break
+        time.sleep(0.2)
+    pytest.fail(f"{text!r} not seen; log:\n{log.read_text()[-3000:]}")
+
+
+def descendants(pid: int) -> set[int]:
+    out = subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True, text=True).stdout
+    children: dict[int, list[int]] = {}
+    for line in out.splitlines():
+        child, parent = map(int, line.split())
+        children.setdefault(parent, []).append(child)
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is gone for our purposes.
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().split()[2] != "Z"
+
+
+@pytest.fixture
+def offset() -> int:
+    # A block of ports unlikely to collide with a developer's own stack (offset 0).
+    return 1000 + (os.getpid() % 50) * 20
+
+
+def test_dev_stack_starts_answers_health_refuses_a_second_copy_and_stops_cleanly(tmp_path, offset):
+    log = tmp_path / "dev.log"
+    proc = start_dev(offset, log)
+    try:
+        wait_for_line(log, "Nudge local stack is up", timeout=90, proc=proc)
+        port = stack.function_ports()["health"] + offset
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
+            body = json.loads(response.read())
+        assert body["ok"] is True
+        assert body["firestore"]["ok"] and body["task_queue"]["ok"]
+
+        second = subprocess.run(
+            [str(NUDGE), "dev", f"--port-offset={offset}"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            cwd=stack.REPO_ROOT,
+            timeout=30,
+        )
+        assert second.returncode == 1
+        assert "already running" in second.stdout
+
+        children = descendants(proc.pid)
+        assert len(children) >= 3  # emulators, java, functions
+        os.killpg(proc.pid, signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        time.sleep(0.5)
+        assert [pid for pid in children if alive(pid)] == []
+        assert "Local stack stopped." in log.read_text()
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_dev_stack_says_what_to_install_when_java_is_missing(tmp_path, offset):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gcloud").symlink_to("/bin/true")
+    env = {k: v for k, v in os.environ.items() if k != "PATH"} | {"PATH": str(bin_dir)}
+    result = subprocess.run(
+        [str(NUDGE), "dev", f"--port-offset={offset + 7}"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=stack.REPO_ROOT,
+        timeout=30,
+    )
+    assert result.returncode == 1
+    assert "Java is not installed" in result.stdout
+    assert "openjdk-17" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
