@@ -1,6 +1,7 @@
 """health: HTTP GET -> the version and whether Firestore and the task queue answer."""
 
 import functions_framework
+
 from nudge.health import check_health
 from nudge.settings import get_settings
 from nudge.web import json_response

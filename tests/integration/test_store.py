@@ -6,6 +6,7 @@ import threading
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+
 from nudge.models import (
     AgentLog,
     Direction,

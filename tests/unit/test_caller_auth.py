@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from google.auth import crypt, jwt
 from google.oauth2 import id_token
+
 from nudge.queue.auth import (
     Forbidden,
     Unauthenticated,

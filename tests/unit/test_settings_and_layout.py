@@ -7,9 +7,9 @@ import tomllib
 from datetime import UTC, datetime
 
 import pytest
-from nudge.settings import Settings
 
 from emulators import stack
+from nudge.settings import Settings
 
 
 def test_settings_read_the_environment_with_documented_names(monkeypatch):

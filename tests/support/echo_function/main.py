@@ -1,6 +1,7 @@
 """A queue-triggered function for tests: records each delivery it accepts in Firestore."""
 
 import functions_framework
+
 from nudge.store import Store
 from nudge.web import queue_triggered
 

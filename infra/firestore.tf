@@ -1,0 +1,65 @@
+resource "google_firestore_database" "default" {
+  name        = "(default)"
+  location_id = var.firestore_location
+  type        = "FIRESTORE_NATIVE"
+  depends_on  = [google_project_service.apis]
+}
+
+# Memory recall: nearest neighbours among one user's active memories.
+resource "google_firestore_index" "memories_vector" {
+  database   = google_firestore_database.default.name
+  collection = "memories"
+
+  fields {
+    field_path = "active"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "embedding"
+    vector_config {
+      dimension = var.embedding_dimension
+      flat {}
+    }
+  }
+  fields {
+    field_path = "__name__"
+    order      = "ASCENDING"
+  }
+}
+
+# Unanswered inbound messages of a user, oldest first.
+resource "google_firestore_index" "messages_unanswered" {
+  database   = google_firestore_database.default.name
+  collection = "messages"
+
+  fields {
+    field_path = "direction"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "answered_by_turn"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "created_at"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "__name__"
+    order      = "ASCENDING"
+  }
+}
+
+# TTL: dedup markers, idempotency records and expired raw messages delete themselves.
+resource "google_firestore_field" "ttl" {
+  for_each = {
+    dedup_markers       = "expire_at"
+    idempotency_records = "expire_at"
+    messages            = "expire_at"
+  }
+  database   = google_firestore_database.default.name
+  collection = each.key
+  field      = each.value
+  ttl_config {}
+  index_config {}
+}
