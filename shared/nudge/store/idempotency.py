@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from google.api_core.exceptions import Conflict
 from google.cloud import firestore
 from pydantic import BaseModel
 
@@ -20,6 +21,8 @@ from nudge.models import utcnow
 from nudge.store.markers import marker_id
 
 IDEMPOTENCY_RECORDS = "idempotency_records"
+# Takeovers are rare (a crashed attempt, an expired record) but may still race each other.
+TAKEOVER_ATTEMPTS = 20
 
 
 class IdempotencyStatus(StrEnum):
@@ -57,13 +60,20 @@ class IdempotencyStore:
     def begin(self, namespace: str, key: str) -> IdempotencyRecord | None:
         """Claim the key. None: you own it, do the work. A record: it was already completed.
 
-        Raises AlreadyInProgress when a live attempt holds it.
+        Raises AlreadyInProgress when a live attempt holds it. The common path is a single
+        `create()`, which has exactly one winner without transaction contention; only an
+        expired or abandoned record is taken over in a transaction.
         """
         ref = self._ref(namespace, key)
-        transaction = self.db.transaction()
+        try:
+            ref.create(self._fresh(utcnow()).model_dump(mode="python"))
+            return None
+        except Conflict:
+            pass
+        transaction = self.db.transaction(max_attempts=TAKEOVER_ATTEMPTS)
 
         @firestore.transactional
-        def claim(tx: firestore.Transaction) -> IdempotencyRecord | None:
+        def take_over(tx: firestore.Transaction) -> IdempotencyRecord | None:
             snapshot = ref.get(transaction=tx)
             now = utcnow()
             if snapshot.exists:
@@ -73,16 +83,18 @@ class IdempotencyStore:
                         return record
                     if record.in_progress_expire_at > now:
                         raise AlreadyInProgress(f"{namespace}:{key}")
-            fresh = IdempotencyRecord(
-                status=IdempotencyStatus.in_progress,
-                started_at=now,
-                in_progress_expire_at=now + self.in_progress_timeout,
-                expire_at=now + self.expiry,
-            )
-            tx.set(ref, fresh.model_dump(mode="python"))
+            tx.set(ref, self._fresh(now).model_dump(mode="python"))
             return None
 
-        return claim(transaction)
+        return take_over(transaction)
+
+    def _fresh(self, now: datetime) -> IdempotencyRecord:
+        return IdempotencyRecord(
+            status=IdempotencyStatus.in_progress,
+            started_at=now,
+            in_progress_expire_at=now + self.in_progress_timeout,
+            expire_at=now + self.expiry,
+        )
 
     def complete(self, namespace: str, key: str, result: dict[str, Any] | None = None) -> None:
         now = utcnow()

@@ -41,7 +41,7 @@ class DedupMarkers:
             return self._take_over_if_expired(ref, ttl)
 
     def _take_over_if_expired(self, ref: firestore.DocumentReference, ttl: timedelta) -> bool:
-        transaction = self.db.transaction()
+        transaction = self.db.transaction(max_attempts=20)
 
         @firestore.transactional
         def take_over(tx: firestore.Transaction) -> bool:
@@ -53,3 +53,7 @@ class DedupMarkers:
             return True
 
         return take_over(transaction)
+
+    def release(self, namespace: str, key: str) -> None:
+        """Give a claim back (the work it guarded failed and must be retried)."""
+        self.db.collection(DEDUP_MARKERS).document(marker_id(namespace, key)).delete()
