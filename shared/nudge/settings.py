@@ -63,6 +63,18 @@ class Settings(BaseSettings):
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_from_number: str | None = None
+    twilio_status_callback_url: str | None = None
+    # Texts from numbers we do not know: refuse politely, or welcome and onboard.
+    unknown_sender_policy: Literal["invite-only", "open"] = "invite-only"
+
+    # The conversation loop. A turn waits `turn_delay_seconds` after a text so a burst of
+    # texts is answered once; the prompt is kept within `context_token_budget`.
+    turn_delay_seconds: float = 2.0
+    recent_message_count: int = 20
+    context_token_budget: int = 6000
+    max_tool_iterations: int = 5
+    gemini_timeout_seconds: float = 20.0
+    gemini_attempts: int = 3
 
     # LLM and embeddings.
     gemini_api_key: SecretStr | None = Field(

@@ -29,6 +29,16 @@ def error_response(status: int, message: str) -> Response:
     return json_response({"error": message}, status)
 
 
+def twiml_response(message: str | None = None) -> Response:
+    """TwiML for Twilio: empty (we answer later by REST) or one immediate reply."""
+    from twilio.twiml.messaging_response import MessagingResponse
+
+    response = MessagingResponse()
+    if message:
+        response.message(message)
+    return str(response), 200, {"Content-Type": "text/xml"}
+
+
 QueueHandler = Callable[[dict[str, Any], "CallerContext"], Any]
 
 
@@ -42,6 +52,8 @@ def queue_triggered(function_name: str) -> Callable[[QueueHandler], Callable[...
     def decorate(handler: QueueHandler) -> Callable[..., Response]:
         @functools.wraps(handler)
         def wrapper(request: flask.Request) -> Response:
+            from pydantic import ValidationError
+
             from nudge.queue.auth import Forbidden, Unauthenticated, authenticate_caller
             from nudge.settings import get_settings
             from nudge.store.idempotency import AlreadyInProgress
@@ -63,6 +75,9 @@ def queue_triggered(function_name: str) -> Callable[[QueueHandler], Callable[...
                 return error_response(400, "body must be a JSON object")
             try:
                 result = handler(payload, caller)
+            except ValidationError as exc:
+                log.warning("malformed %s task: %d error(s)", function_name, exc.error_count())
+                return error_response(400, "invalid task payload")
             except AlreadyInProgress:
                 return error_response(409, "already in progress")
             return json_response(result if result is not None else {"ok": True})

@@ -22,8 +22,13 @@ class Direction(StrEnum):
 class Message(Document):
     direction: Direction
     body: str
+    # reply, reminder, briefing, keyword...; inbound messages are "text".
+    kind: str = "text"
+    # Outbound: sending -> sent. Inbound: received.
+    status: str = "received"
     provider_sid: str | None = None
     media_urls: list[str] = Field(default_factory=list)
+    media_types: list[str] = Field(default_factory=list)
     # Set on inbound messages once an agent turn has answered them.
     answered_by_turn: str | None = None
     # Firestore TTL field: raw messages expire once consolidated into memory.

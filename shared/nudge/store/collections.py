@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.base_vector_query import DistanceMeasure
 from google.cloud.firestore_v1.vector import Vector
@@ -37,6 +38,30 @@ class MessageRepository(UserScopedRepository[Message]):
             where=[("direction", "==", Direction.inbound), ("answered_by_turn", "==", None)],
             order_by="created_at",
         )
+
+    def claim_for_turn(self, user_id: str, turn_id: str) -> list[Message]:
+        """Atomically mark every unanswered inbound message as answered by `turn_id`.
+
+        Messages this turn claimed before (a redelivered task) are returned again, so a retry
+        answers the same texts; messages claimed by another turn are never taken.
+        """
+        collection = self._collection(user_id)
+        transaction = self.db.transaction()
+
+        @firestore.transactional
+        def claim(tx: firestore.Transaction) -> list[Message]:
+            claimed = []
+            for answered_by in (None, turn_id):
+                query = collection.where(filter=FieldFilter("direction", "==", "inbound")).where(
+                    filter=FieldFilter("answered_by_turn", "==", answered_by)
+                )
+                claimed += [self._decode(doc) for doc in query.stream(transaction=tx)]
+            for message in claimed:
+                tx.update(collection.document(message.id), {"answered_by_turn": turn_id})
+            claimed.sort(key=lambda m: m.created_at)
+            return claimed
+
+        return claim(transaction)
 
 
 class TaskRepository(UserScopedRepository[Task]):

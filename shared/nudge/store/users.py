@@ -14,6 +14,8 @@ from nudge.store.codec import encode_fields, from_document, to_document
 from nudge.store.repository import USERS, NotFound
 
 PHONE_INDEX = "phone_numbers"
+# A dedicated Twilio number per user (optional): `assistant_numbers/{e164}` -> user id.
+ASSISTANT_NUMBER_INDEX = "assistant_numbers"
 SETTINGS = "settings"
 PREFERENCES = "preferences"
 
@@ -62,6 +64,24 @@ class UserRepository:
         if not snapshot.exists:
             return None
         return self.get((snapshot.to_dict() or {})["user_id"])
+
+    def route(self, from_number: str, to_number: str) -> User | None:
+        """The user a text belongs to: by the dedicated number they texted, if it is theirs,
+        else by their own phone number (one shared Nudge number)."""
+        snapshot = self.db.collection(ASSISTANT_NUMBER_INDEX).document(to_number).get()
+        if snapshot.exists:
+            user = self.get((snapshot.to_dict() or {})["user_id"])
+            if user is not None and user.phone == from_number:
+                return user
+        return self.find_by_phone(from_number)
+
+    def assign_assistant_number(self, user_id: str, number: str) -> User:
+        """Give a user their own Nudge number; replies then come from it."""
+        number = validate_e164(number)
+        self.db.collection(ASSISTANT_NUMBER_INDEX).document(number).set(
+            {"user_id": user_id, "created_at": utcnow()}
+        )
+        return self.update(user_id, assistant_number=number)
 
     def update(self, user_id: str, **fields: Any) -> User:
         try:

@@ -1,0 +1,42 @@
+"""sms_webhook: Twilio's inbound-message webhook (public). Verify, store, enqueue, answer fast."""
+
+import functions_framework
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from nudge.conversation.inbound import handle_inbound_sms
+from nudge.models import utcnow
+from nudge.queue.client import default_task_queue
+from nudge.settings import get_settings
+from nudge.sms.webhook import InboundSms, InvalidWebhook, public_url, signature_is_valid
+from nudge.store import Store
+from nudge.web import MAX_BODY_BYTES, error_response, twiml_response
+
+
+@functions_framework.http
+def sms_webhook(request):
+    if request.method != "POST":
+        return error_response(405, "POST only")
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        return error_response(413, "body too large")
+    request.max_content_length = MAX_BODY_BYTES  # also bounds chunked bodies
+    try:
+        form = request.form.to_dict()
+    except RequestEntityTooLarge:
+        return error_response(413, "body too large")
+
+    settings = get_settings()
+    token = settings.twilio_auth_token.get_secret_value() if settings.twilio_auth_token else ""
+    url = public_url(settings.public_base_url, request.full_path)
+    if not token or not signature_is_valid(
+        token, url, form, request.headers.get("X-Twilio-Signature")
+    ):
+        return error_response(403, "invalid signature")
+    try:
+        sms = InboundSms.from_form(form)
+    except InvalidWebhook as exc:
+        return error_response(400, str(exc))
+
+    result = handle_inbound_sms(
+        sms, store=Store.default(), queue=default_task_queue(), settings=settings, now=utcnow()
+    )
+    return twiml_response(result.twiml_reply)

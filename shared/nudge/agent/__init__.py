@@ -1,0 +1,1 @@
+"""The agent: context, tools and the tool loop behind every reply."""

@@ -1,0 +1,139 @@
+"""The context of one turn: profile, local time, recent messages, tasks, recalled memories.
+
+Kept within `context_token_budget` (estimated at 4 characters a token): the oldest history goes
+first, then the least relevant memories, then the lowest-priority tasks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from nudge.agent.prompt import SYSTEM_INSTRUCTION, profile_block
+from nudge.llm.types import ChatMessage, ModelRequest, ToolSpec, TurnFacts
+from nudge.models import Direction, Message, Task, User
+from nudge.settings import Settings
+from nudge.store import Store
+from nudge.timezones import describe_local_time, local_now
+
+MAX_TASKS = 15
+MAX_MEMORIES = 6
+MAX_REMINDERS = 5
+
+
+def estimate_tokens(text: str) -> int:
+    return len(text) // 4 + 1
+
+
+def _history(messages: list[Message]) -> list[ChatMessage]:
+    """Recent messages as alternating turns (consecutive texts of one side joined)."""
+    turns: list[ChatMessage] = []
+    for message in messages:
+        role = "user" if message.direction == Direction.inbound else "model"
+        if turns and turns[-1].role == role:
+            turns[-1] = ChatMessage(role=role, text=f"{turns[-1].text}\n{message.body}")
+        else:
+            turns.append(ChatMessage(role=role, text=message.body))
+    return turns
+
+
+def build_request(
+    *,
+    store: Store,
+    settings: Settings,
+    user: User,
+    new_messages: list[Message],
+    tools: list[ToolSpec],
+    now: datetime,
+    embedder=None,
+) -> ModelRequest:
+    timezone = user.timezone or settings.default_timezone
+    new_ids = {m.id for m in new_messages}
+    recent = [
+        m
+        for m in store.messages.recent(user.id, settings.recent_message_count)
+        if m.id not in new_ids
+    ]
+    tasks = store.tasks.open_tasks(user.id)
+    tasks.sort(key=lambda t: (t.priority, t.due_at is None, t.due_at or now, t.created_at))
+    preferences = store.users.get_settings(user.id)
+
+    incoming = "\n".join(m.body for m in new_messages if m.body) or "(no text)"
+    memories: list[str] = []
+    if embedder is not None:
+        vector = embedder.embed_query(incoming)
+        for memory, _distance in store.memories.nearest(user.id, vector, limit=MAX_MEMORIES):
+            day = local_now(timezone, memory.created_at).date().isoformat()
+            memories.append(f"({day}) {memory.content}")
+
+    upcoming = [
+        r
+        for r in store.reminders.list(user.id, where=[("status", "==", "scheduled")])
+        if r.due_at >= now
+    ]
+    upcoming.sort(key=lambda r: r.due_at)
+
+    facts = [
+        f"- Name: {user.name or 'unknown (ask)'}",
+        f"- Local time: {describe_local_time(timezone, now)}"
+        + ("" if user.timezone else " [timezone not confirmed yet: ask]"),
+        f"- Quiet hours: {preferences.quiet_hours_start:%H:%M}-{preferences.quiet_hours_end:%H:%M}",
+    ]
+    history = _history(recent)
+    media_note = [f"[{len(m.media_urls)} photo(s) attached]" for m in new_messages if m.media_urls]
+
+    def render(task_list: list[Task], memory_list: list[str]) -> str:
+        lines = list(facts)
+        if task_list:
+            lines.append("Open tasks (id: title):")
+            lines += [
+                f"- {t.id}: {t.title} (p{t.priority}"
+                + (f", due {local_now(timezone, t.due_at):%a %b %d %H:%M}" if t.due_at else "")
+                + ")"
+                for t in task_list
+            ]
+        if upcoming:
+            lines.append("Upcoming reminders:")
+            lines += [
+                f"- {local_now(timezone, r.due_at):%a %b %d %H:%M}: {r.text}"
+                for r in upcoming[:MAX_REMINDERS]
+            ]
+        if memory_list:
+            lines.append("Things they told you before (recalled, may be relevant):")
+            lines += [f"- {m}" for m in memory_list]
+        return SYSTEM_INSTRUCTION + profile_block(lines)
+
+    task_list, memory_list = tasks[:MAX_TASKS], memories
+    budget = settings.context_token_budget - estimate_tokens(incoming)
+    budget -= sum(estimate_tokens(t.model_dump_json()) for t in tools)
+
+    def size() -> int:
+        return estimate_tokens(render(task_list, memory_list)) + sum(
+            estimate_tokens(h.text or "") for h in history
+        )
+
+    while size() > budget and history:
+        history.pop(0)
+    while size() > budget and len(memory_list) > 2:
+        memory_list = memory_list[:-1]
+    while size() > budget and len(task_list) > 3:
+        task_list = task_list[:-1]
+    # Gemini wants the conversation to start with the user.
+    while history and history[0].role != "user":
+        history.pop(0)
+
+    user_text = "\n".join([incoming, *media_note])
+    if history and history[-1].role == "user":
+        history[-1] = ChatMessage(role="user", text=f"{history[-1].text}\n{user_text}")
+    else:
+        history.append(ChatMessage(role="user", text=user_text))
+    return ModelRequest(
+        system_instruction=render(task_list, memory_list),
+        messages=history,
+        tools=tools,
+        facts=TurnFacts(
+            user_name=user.name,
+            timezone=timezone,
+            timezone_known=user.timezone is not None,
+            local_time=describe_local_time(timezone, now),
+        ),
+    )

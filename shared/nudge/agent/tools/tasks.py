@@ -1,0 +1,92 @@
+"""add_task / list_tasks / complete_task."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from nudge.agent.tools.registry import ToolContext, tool
+from nudge.models import Energy, Task, TaskStatus
+
+
+class AddTaskArgs(BaseModel):
+    title: str = Field(min_length=1, max_length=200, description="short, starts with a verb")
+    notes: str | None = Field(None, max_length=2000)
+    priority: int = Field(3, ge=1, le=5, description="1 is most important")
+    due_at: datetime | None = Field(None, description="ISO 8601 with offset, if there is one")
+    estimate_minutes: int | None = Field(None, ge=1, le=24 * 60)
+    energy: Energy | None = None
+
+
+@tool("add_task", AddTaskArgs)
+def add_task(ctx: ToolContext, args: AddTaskArgs) -> dict:
+    """Capture a task on the user's list."""
+    if args.due_at is not None and args.due_at.tzinfo is None:
+        return {"error": "due_at needs a UTC offset"}
+    for existing in ctx.store.tasks.open_tasks(ctx.user.id):
+        if existing.title.casefold() == args.title.casefold():
+            return {"ok": True, "id": existing.id, "title": existing.title, "already_on_list": True}
+    task = ctx.store.tasks.add(ctx.user.id, Task(**args.model_dump()))
+    return {"ok": True, "id": task.id, "title": task.title}
+
+
+class ListTasksArgs(BaseModel):
+    include_done: bool = False
+
+
+@tool("list_tasks", ListTasksArgs)
+def list_tasks(ctx: ToolContext, args: ListTasksArgs) -> dict:
+    """List the user's open tasks, most important and soonest due first."""
+    tasks = (
+        ctx.store.tasks.list(ctx.user.id)
+        if args.include_done
+        else ctx.store.tasks.open_tasks(ctx.user.id)
+    )
+    far = datetime.max.replace(tzinfo=ctx.now.tzinfo)
+    tasks.sort(key=lambda t: (t.priority, t.due_at or far, t.created_at))
+    return {
+        "tasks": [
+            {
+                "id": t.id,
+                "title": t.title,
+                "status": t.status.value,
+                "priority": t.priority,
+                "due_at": t.due_at.isoformat() if t.due_at else None,
+            }
+            for t in tasks
+        ]
+    }
+
+
+class CompleteTaskArgs(BaseModel):
+    task_id: str | None = None
+    title: str | None = Field(None, description="words from the task's title, if no id")
+
+
+@tool("complete_task", CompleteTaskArgs)
+def complete_task(ctx: ToolContext, args: CompleteTaskArgs) -> dict:
+    """Mark a task done, by id or by words from its title."""
+    open_tasks = ctx.store.tasks.open_tasks(ctx.user.id)
+    match: Task | None = None
+    if args.task_id:
+        match = next((t for t in open_tasks if t.id == args.task_id), None)
+    elif args.title:
+        words = set(args.title.casefold().split())
+        scored = [(len(words & set(t.title.casefold().split())), t) for t in open_tasks]
+        scored = [(score, t) for score, t in scored if score]
+        if scored:
+            best = max(score for score, _ in scored)
+            candidates = [t for score, t in scored if score == best]
+            if len(candidates) > 1:
+                return {
+                    "completed": None,
+                    "message": "Which one? " + "; ".join(f'"{t.title}"' for t in candidates[:3]),
+                }
+            match = candidates[0]
+    elif len(open_tasks) == 1:
+        match = open_tasks[0]
+    if match is None:
+        return {"completed": None, "message": "I couldn't find that one on your list."}
+    ctx.store.tasks.update(ctx.user.id, match.id, status=TaskStatus.done, completed_at=ctx.now)
+    return {"completed": match.title, "id": match.id}

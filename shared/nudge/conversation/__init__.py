@@ -1,0 +1,1 @@
+"""The conversation loop: a text comes in, a turn answers it."""

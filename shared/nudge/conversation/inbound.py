@@ -1,0 +1,115 @@
+"""An inbound text, after its signature was checked: dedup, route, keywords, persist, enqueue.
+
+Nothing slow happens here: a few Firestore reads and writes and one task enqueue. The reply
+itself comes from the agent turn, which waits a moment so a burst of texts is answered once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from nudge.models import Direction, Message, User, UserStatus
+from nudge.queue.client import TaskQueue
+from nudge.settings import Settings
+from nudge.sms.keywords import HELP_TEXT, Keyword, classify
+from nudge.sms.webhook import InboundSms
+from nudge.store import Store
+
+log = logging.getLogger("nudge.inbound")
+
+INVITE_ONLY_REPLY = (
+    "Hi! This is Nudge. It's invite-only for now, so I can't help from this number yet. "
+    "Ask the person who invited you to add it."
+)
+
+
+class InboundAction(StrEnum):
+    duplicate = "duplicate"
+    refused = "refused"
+    opted_out = "opted_out"
+    opted_in = "opted_in"
+    help = "help"
+    stored_silently = "stored_silently"
+    turn_enqueued = "turn_enqueued"
+
+
+class InboundResult(BaseModel):
+    action: InboundAction
+    user_id: str | None = None
+    # A reply Twilio sends for us from the webhook's TwiML (fast, and costs no REST call).
+    twiml_reply: str | None = None
+
+
+def handle_inbound_sms(
+    sms: InboundSms, *, store: Store, queue: TaskQueue, settings: Settings, now: datetime
+) -> InboundResult:
+    if not store.dedup.claim("twilio-message", sms.message_sid):
+        log.info("duplicate delivery of %s acknowledged", sms.message_sid)
+        return InboundResult(action=InboundAction.duplicate)
+    try:
+        return _handle_claimed(sms, store=store, queue=queue, settings=settings, now=now)
+    except Exception:
+        # Give the MessageSid back so Twilio's retry is processed instead of dropped.
+        store.dedup.release("twilio-message", sms.message_sid)
+        raise
+
+
+def _handle_claimed(
+    sms: InboundSms, *, store: Store, queue: TaskQueue, settings: Settings, now: datetime
+) -> InboundResult:
+    user = store.users.route(sms.from_number, sms.to_number)
+    if user is None:
+        if settings.unknown_sender_policy == "invite-only":
+            log.info("refused a text from an unknown number (invite-only)")
+            return InboundResult(action=InboundAction.refused, twiml_reply=INVITE_ONLY_REPLY)
+        user = store.users.create(User(phone=sms.from_number, assistant_number=sms.to_number))
+        log.info("welcomed new user %s", user.id)
+
+    keyword = classify(sms.body)
+    _persist(store, user, sms, now, kind=keyword.value if keyword else "text")
+    if keyword == Keyword.stop:
+        # Twilio confirms the opt-out itself and blocks further messages; we agree with it.
+        store.users.update(user.id, status=UserStatus.opted_out)
+        return InboundResult(action=InboundAction.opted_out, user_id=user.id)
+    if keyword == Keyword.start:
+        store.users.update(user.id, status=UserStatus.active)
+        return InboundResult(action=InboundAction.opted_in, user_id=user.id)
+    if keyword == Keyword.help:
+        return InboundResult(action=InboundAction.help, user_id=user.id, twiml_reply=HELP_TEXT)
+    if user.status == UserStatus.opted_out:
+        # Kept, but no turn: nothing may be sent until they text START.
+        return InboundResult(action=InboundAction.stored_silently, user_id=user.id)
+
+    queue.enqueue(
+        settings.queues.agent_turns,
+        "agent_turn",
+        {"user_id": user.id, "message_id": sms.message_sid},
+        schedule_time=now + timedelta(seconds=settings.turn_delay_seconds),
+        task_name=f"turn-{sms.message_sid}",
+    )
+    return InboundResult(action=InboundAction.turn_enqueued, user_id=user.id)
+
+
+def _persist(store: Store, user: User, sms: InboundSms, now: datetime, *, kind: str) -> None:
+    from google.api_core.exceptions import Conflict
+
+    message = Message(
+        direction=Direction.inbound,
+        body=sms.body,
+        kind=kind,
+        provider_sid=sms.message_sid,
+        media_urls=sms.media_urls,
+        media_types=sms.media_types,
+        # Keywords are handled here and need no answer from a turn.
+        answered_by_turn=f"keyword:{kind}" if kind != "text" else None,
+        created_at=now,
+        updated_at=now,
+    )
+    # On a retry after a failed enqueue the message is already kept.
+    with contextlib.suppress(Conflict):
+        store.messages.add(user.id, message, doc_id=sms.message_sid)

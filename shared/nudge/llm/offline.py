@@ -1,0 +1,195 @@
+"""The offline model: plain commands without an LLM.
+
+When Gemini is unconfigured, over quota or down, people still get a useful answer and nothing
+they asked to keep is lost. It speaks the same protocol as Gemini: it answers a user message
+with function calls to the same tools, then turns the tool results into a short SMS reply.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nudge.llm.types import (
+    ChatMessage,
+    FunctionCall,
+    FunctionResult,
+    ModelReply,
+    ModelRequest,
+    TurnFacts,
+)
+from nudge.sms.keywords import HELP_TEXT
+from nudge.timezones import resolve_timezone
+
+_TODO = re.compile(
+    r"^(?:todo|to do|to-do|task|add)\s*[:\-]?\s+(?P<title>.+?)"
+    r"(?:\s+to (?:my|the) (?:list|todo list))?$",
+    re.I,
+)
+_NEED_TO = re.compile(r"^(?:i need to|i have to|i must|i should|need to)\s+(?P<title>.+)$", re.I)
+_LIST = re.compile(
+    r"^(?:list|tasks|todos|my list|show (?:me )?my (?:list|tasks)|"
+    r"what(?:'s| is) on my (?:list|plate)|what do i (?:have|need) to do)\b",
+    re.I,
+)
+_DONE = re.compile(r"^(?:done|finished|completed|did)\b\s*[:\-]?\s*(?P<title>.*)$", re.I)
+_REMEMBER = re.compile(r"^(?:please\s+)?remember\s+(?:that\s+)?(?P<content>.+)$", re.I)
+_RECALL = re.compile(
+    r"^(?:what do you know about|what do you remember about|do you remember|recall)\s+(?P<q>.+)$",
+    re.I,
+)
+_TIMEZONE = re.compile(
+    r"^(?:my )?(?:time ?zone is|tz is|i(?:'m| am) in|i live in|i moved to"
+    r"|set (?:my )?time ?zone to)\s+(?P<tz>.+)$",
+    re.I,
+)
+_NAME = re.compile(
+    r"^(?:my name is|i(?:'m| am)|call me|it's|this is)\s+(?P<name>[A-Za-z][\w' -]{0,40})$",
+    re.I,
+)
+_GREETING = re.compile(r"^(?:hi|hello|hey|yo|good (?:morning|afternoon|evening))\b", re.I)
+_QUESTION_WORDS = re.compile(r"^(?:when|what|where|who|which|how|is|does|did|do)\b", re.I)
+
+
+def _clean(text: str) -> str:
+    return text.strip().strip(" .!").strip()
+
+
+class OfflineModel:
+    name = "offline"
+
+    def generate(self, request: ModelRequest) -> ModelReply:
+        last = request.messages[-1]
+        if last.role == "tool":
+            return ModelReply(model=self.name, text=self._compose(request))
+        calls = self._plan(last.text or "", request.facts)
+        if calls:
+            return ModelReply(model=self.name, function_calls=calls)
+        return ModelReply(model=self.name, text=self._chat(last.text or "", request.facts))
+
+    # -- understanding ---------------------------------------------------------------------
+
+    def _plan(self, text: str, facts: TurnFacts) -> list[FunctionCall]:
+        calls: list[FunctionCall] = []
+        for line in (part.strip() for part in text.splitlines()):
+            if line:
+                call = self._understand(line, facts)
+                if call is not None:
+                    calls.append(call)
+        return calls
+
+    def _understand(self, line: str, facts: TurnFacts) -> FunctionCall | None:
+        if m := _REMEMBER.match(line):
+            return FunctionCall(name="remember", args={"content": _clean(m["content"])})
+        if m := _TODO.match(line):
+            return FunctionCall(name="add_task", args={"title": _clean(m["title"])})
+        if _LIST.match(line):
+            return FunctionCall(name="list_tasks", args={})
+        if m := _DONE.match(line):
+            title = _clean(m["title"])
+            return FunctionCall(name="complete_task", args={"title": title} if title else {})
+        if m := _TIMEZONE.match(line):
+            return FunctionCall(name="set_timezone", args={"timezone": _clean(m["tz"])})
+        if m := _RECALL.match(line):
+            return FunctionCall(name="recall", args={"query": _clean(m["q"])})
+        if m := _NEED_TO.match(line):
+            return FunctionCall(name="add_task", args={"title": _clean(m["title"])})
+        explicit_name = line.lower().startswith(("my name is", "call me"))
+        if (m := _NAME.match(line)) and (not facts.user_name or explicit_name):
+            return FunctionCall(name="set_name", args={"name": _clean(m["name"]).title()})
+        if line.endswith("?") or _QUESTION_WORDS.match(line):
+            return FunctionCall(name="recall", args={"query": _clean(line.rstrip("?"))})
+        if not facts.timezone_known and facts.user_name and resolve_timezone(line):
+            return FunctionCall(name="set_timezone", args={"timezone": _clean(line)})
+        if not facts.user_name and self._looks_like_a_name(line):
+            return FunctionCall(name="set_name", args={"name": _clean(line).title()})
+        return None
+
+    @staticmethod
+    def _looks_like_a_name(line: str) -> bool:
+        words = _clean(line).split()
+        return (
+            1 <= len(words) <= 2 and all(w.isalpha() for w in words) and not _GREETING.match(line)
+        )
+
+    # -- answering -------------------------------------------------------------------------
+
+    def _chat(self, text: str, facts: TurnFacts) -> str:
+        greeting = f"Hi {facts.user_name}! " if facts.user_name else "Hi! "
+        if _GREETING.match(text):
+            reply = greeting + "What's one thing on your mind? Text \"todo: ...\" and I'll hold it."
+        else:
+            reply = "I'm in simple mode right now, so I understand plain commands. " + HELP_TEXT
+        return self._with_onboarding(reply, facts)
+
+    def _compose(self, request: ModelRequest) -> str:
+        results: list[tuple[FunctionCall, FunctionResult]] = []
+        # The tool results of this turn: everything after the last user message.
+        tail: list[ChatMessage] = []
+        for message in reversed(request.messages):
+            if message.role == "user":
+                break
+            tail.append(message)
+        pending: list[FunctionCall] = []
+        for message in reversed(tail):
+            if message.role == "model":
+                pending = list(message.function_calls)
+            elif message.role == "tool":
+                for index, result in enumerate(message.function_results):
+                    call = (
+                        pending[index] if index < len(pending) else FunctionCall(name=result.name)
+                    )
+                    results.append((call, result))
+        lines = [self._describe(call, result.response) for call, result in results]
+        facts = request.facts
+        for _, result in results:  # what this turn just learned
+            if result.name == "set_name" and result.response.get("ok"):
+                facts = facts.model_copy(update={"user_name": result.response["name"]})
+            if result.name == "set_timezone" and result.response.get("ok"):
+                facts = facts.model_copy(update={"timezone_known": True})
+        return self._with_onboarding(" ".join(line for line in lines if line), facts)
+
+    def _describe(self, call: FunctionCall, result: dict) -> str:
+        if result.get("error"):
+            return f"Hmm, that didn't work: {result['error']}"
+        match call.name:
+            case "add_task":
+                return f'Got it, added "{result["title"]}" to your list.'
+            case "list_tasks":
+                tasks = result.get("tasks", [])
+                if not tasks:
+                    return 'Your list is empty. Nice! Text "todo: ..." to add something.'
+                shown = "\n".join(f"{i}. {t['title']}" for i, t in enumerate(tasks[:8], 1))
+                more = f"\n(+{len(tasks) - 8} more)" if len(tasks) > 8 else ""
+                return f"Your list:\n{shown}{more}\nPick one small thing to start."
+            case "complete_task":
+                if result.get("completed"):
+                    return f'Done: "{result["completed"]}". Well done!'
+                return result.get("message", "I couldn't find that task.")
+            case "remember":
+                return "Saved. I'll remember that."
+            case "recall":
+                memories = result.get("memories", [])
+                if not memories:
+                    return 'I don\'t have anything on that yet. Tell me with "remember ...".'
+                best = memories[0]
+                return f"From what you told me ({best['date']}): {best['content']}"
+            case "set_timezone":
+                return (
+                    f"Timezone set to {result['timezone']}. Your time now: {result['local_time']}."
+                )
+            case "set_name":
+                return f"Nice to meet you, {result['name']}!"
+            case "set_preferences":
+                return "Preferences saved."
+            case _:
+                return "Done."
+
+    @staticmethod
+    def _with_onboarding(reply: str, facts: TurnFacts) -> str:
+        if not facts.user_name:
+            return f"{reply}\nBy the way, I'm Nudge. What should I call you?"
+        if not facts.timezone_known:
+            return (
+                f"{reply}\nWhat city or timezone are you in? So reminders land at the right time."
+            )
+        return reply

@@ -1,0 +1,83 @@
+"""Provider-neutral shapes for a tool-using conversation with a model."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class FunctionCall(BaseModel):
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    id: str | None = None
+
+
+class FunctionResult(BaseModel):
+    name: str
+    response: dict[str, Any]
+    id: str | None = None
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    role: Literal["user", "model", "tool"]
+    text: str | None = None
+    function_calls: list[FunctionCall] = Field(default_factory=list)
+    function_results: list[FunctionResult] = Field(default_factory=list)
+    # The provider's own turn object, replayed unchanged (Gemini's thought signatures).
+    provider_content: Any = Field(default=None, exclude=True)
+
+
+class ToolSpec(BaseModel):
+    name: str
+    description: str
+    parameters: dict[str, Any]
+
+
+class TurnFacts(BaseModel):
+    """What the offline model needs to know that a prompt would otherwise tell an LLM."""
+
+    user_name: str | None = None
+    timezone: str
+    timezone_known: bool = False
+    local_time: str = ""
+
+
+class ModelRequest(BaseModel):
+    system_instruction: str
+    messages: list[ChatMessage]
+    tools: list[ToolSpec] = Field(default_factory=list)
+    facts: TurnFacts
+
+
+class Usage(BaseModel):
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+        )
+
+
+class ModelReply(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    model: str
+    text: str | None = None
+    function_calls: list[FunctionCall] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+    provider_content: Any = Field(default=None, exclude=True)
+
+
+class ModelUnavailable(RuntimeError):
+    """The model could not answer (quota, outage, timeout, not configured)."""
+
+
+class LanguageModel(Protocol):
+    name: str
+
+    def generate(self, request: ModelRequest) -> ModelReply: ...

@@ -1,0 +1,1 @@
+"""SMS: Twilio's webhook in, Twilio's REST API (or the local outbox) out."""
