@@ -20,11 +20,13 @@ from emulators import stack
 def _clear_caches() -> None:
     from nudge.queue.client import default_task_queue
     from nudge.settings import get_settings
+    from nudge.sms.senders import default_sender
     from nudge.store.client import default_firestore_client
 
     get_settings.cache_clear()
     default_firestore_client.cache_clear()
     default_task_queue.cache_clear()
+    default_sender.cache_clear()
 
 
 class EmulatorLog(io.StringIO):
@@ -70,6 +72,11 @@ def local_env(emulator_hosts: dict[str, str]) -> dict[str, str]:
     os.environ.update(env)
     _clear_caches()
     return env
+
+
+def clear_caches() -> None:
+    """For tests that change the environment after the settings were first read."""
+    _clear_caches()
 
 
 @pytest.fixture

@@ -1,6 +1,9 @@
 """sms_webhook: Twilio's inbound-message webhook (public). Verify, store, enqueue, answer fast."""
 
+import logging
+
 import functions_framework
+from google.api_core.exceptions import GoogleAPIError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from nudge.conversation.inbound import handle_inbound_sms
@@ -10,6 +13,8 @@ from nudge.settings import get_settings
 from nudge.sms.webhook import InboundSms, InvalidWebhook, public_url, signature_is_valid
 from nudge.store import Store
 from nudge.web import MAX_BODY_BYTES, error_response, twiml_response
+
+log = logging.getLogger("nudge.sms_webhook")
 
 
 @functions_framework.http
@@ -36,7 +41,13 @@ def sms_webhook(request):
     except InvalidWebhook as exc:
         return error_response(400, str(exc))
 
-    result = handle_inbound_sms(
-        sms, store=Store.default(), queue=default_task_queue(), settings=settings, now=utcnow()
-    )
+    try:
+        result = handle_inbound_sms(
+            sms, store=Store.default(), queue=default_task_queue(), settings=settings, now=utcnow()
+        )
+    except GoogleAPIError:
+        # Store or queue unavailable: nothing was lost (the MessageSid was released), and a
+        # retry (Twilio's fallback or `#rc=` retry) is processed normally.
+        log.exception("inbound text %s not processed", sms.message_sid)
+        return error_response(503, "temporarily unavailable, retry")
     return twiml_response(result.twiml_reply)

@@ -36,6 +36,18 @@ def _history(messages: list[Message]) -> list[ChatMessage]:
     return turns
 
 
+def _awaiting(user: User, recent: list[Message]):
+    """What our last message asked for during onboarding, if anything."""
+    asked_before = any(m.direction == Direction.outbound for m in recent)
+    if not asked_before:
+        return None
+    if not user.name:
+        return "name"
+    if not user.timezone:
+        return "timezone"
+    return None
+
+
 def build_request(
     *,
     store: Store,
@@ -131,6 +143,7 @@ def build_request(
         messages=history,
         tools=tools,
         facts=TurnFacts(
+            awaiting=_awaiting(user, recent),
             user_name=user.name,
             timezone=timezone,
             timezone_known=user.timezone is not None,

@@ -37,6 +37,24 @@ def _cron(args: argparse.Namespace) -> int:
     return 0 if 200 <= status < 300 else 1
 
 
+def _text(args: argparse.Namespace) -> int:
+    from nudge.cli.phone import text_command
+
+    return text_command(args.message, args.from_number, args.wait)
+
+
+def _phone(args: argparse.Namespace) -> int:
+    from nudge.cli.phone import phone_command
+
+    return phone_command(args.from_number)
+
+
+def _inbox(args: argparse.Namespace) -> int:
+    from nudge.cli.phone import inbox_command
+
+    return inbox_command(args.from_number, args.since, args.follow, args.wait)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nudge", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -49,6 +67,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="shift every local port by N, to run a second stack beside the first",
     )
     dev.set_defaults(handler=_dev)
+
+    from nudge.cli.phone import DEFAULT_PHONE
+
+    text = sub.add_parser("text", help="send one text to the local stack and print the reply")
+    text.add_argument("message")
+    text.add_argument("--from", dest="from_number", default=DEFAULT_PHONE)
+    text.add_argument("--wait", type=float, default=30, help="seconds to wait for a reply")
+    text.set_defaults(handler=_text)
+
+    phone = sub.add_parser("phone", help="chat with the local stack; shows proactive messages")
+    phone.add_argument("--from", dest="from_number", default=DEFAULT_PHONE)
+    phone.set_defaults(handler=_phone)
+
+    inbox = sub.add_parser("inbox", help="print what the assistant sent to a phone")
+    inbox.add_argument("--from", dest="from_number", default=DEFAULT_PHONE)
+    inbox.add_argument("--since", type=float, default=3600, help="look back this many seconds")
+    inbox.add_argument("--follow", action="store_true", help="keep printing new messages")
+    inbox.add_argument("--wait", type=float, default=60, help="with --follow: for this long")
+    inbox.set_defaults(handler=_inbox)
 
     cron = sub.add_parser("cron", help="list the cron jobs, or fire one now on the local stack")
     cron.add_argument("cron_command", choices=["list", "run"])

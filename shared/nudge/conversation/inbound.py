@@ -71,7 +71,14 @@ def _handle_claimed(
         log.info("welcomed new user %s", user.id)
 
     keyword = classify(sms.body)
-    _persist(store, user, sms, now, kind=keyword.value if keyword else "text")
+    # Keywords are answered here (or by Twilio); a text while opted out is kept but never
+    # answered later, not even after START.
+    handled_by = f"keyword:{keyword.value}" if keyword else None
+    if keyword is None and user.status == UserStatus.opted_out:
+        handled_by = "opted-out"
+    _persist(
+        store, user, sms, now, kind=keyword.value if keyword else "text", handled_by=handled_by
+    )
     if keyword == Keyword.stop:
         # Twilio confirms the opt-out itself and blocks further messages; we agree with it.
         store.users.update(user.id, status=UserStatus.opted_out)
@@ -95,7 +102,9 @@ def _handle_claimed(
     return InboundResult(action=InboundAction.turn_enqueued, user_id=user.id)
 
 
-def _persist(store: Store, user: User, sms: InboundSms, now: datetime, *, kind: str) -> None:
+def _persist(
+    store: Store, user: User, sms: InboundSms, now: datetime, *, kind: str, handled_by: str | None
+) -> None:
     from google.api_core.exceptions import Conflict
 
     message = Message(
@@ -105,8 +114,7 @@ def _persist(store: Store, user: User, sms: InboundSms, now: datetime, *, kind: 
         provider_sid=sms.message_sid,
         media_urls=sms.media_urls,
         media_types=sms.media_types,
-        # Keywords are handled here and need no answer from a turn.
-        answered_by_turn=f"keyword:{kind}" if kind != "text" else None,
+        answered_by_turn=handled_by,
         created_at=now,
         updated_at=now,
     )

@@ -50,6 +50,11 @@ _GREETING = re.compile(r"^(?:hi|hello|hey|yo|good (?:morning|afternoon|evening))
 _QUESTION_WORDS = re.compile(r"^(?:when|what|where|who|which|how|is|does|did|do)\b", re.I)
 
 
+# Without an LLM to judge relevance, only close memories are offered as answers (cosine
+# distance; measured with WordLlama: related questions 0.17-0.61, unrelated 0.83+).
+RECALL_MAX_DISTANCE = 0.75
+
+
 def _clean(text: str) -> str:
     return text.strip().strip(" .!").strip()
 
@@ -98,9 +103,9 @@ class OfflineModel:
             return FunctionCall(name="set_name", args={"name": _clean(m["name"]).title()})
         if line.endswith("?") or _QUESTION_WORDS.match(line):
             return FunctionCall(name="recall", args={"query": _clean(line.rstrip("?"))})
-        if not facts.timezone_known and facts.user_name and resolve_timezone(line):
+        if facts.awaiting == "timezone" and resolve_timezone(line):
             return FunctionCall(name="set_timezone", args={"timezone": _clean(line)})
-        if not facts.user_name and self._looks_like_a_name(line):
+        if facts.awaiting == "name" and self._looks_like_a_name(line):
             return FunctionCall(name="set_name", args={"name": _clean(line).title()})
         return None
 
@@ -168,7 +173,11 @@ class OfflineModel:
             case "remember":
                 return "Saved. I'll remember that."
             case "recall":
-                memories = result.get("memories", [])
+                memories = [
+                    m
+                    for m in result.get("memories", [])
+                    if m.get("distance", 0) <= RECALL_MAX_DISTANCE
+                ]
                 if not memories:
                     return 'I don\'t have anything on that yet. Tell me with "remember ...".'
                 best = memories[0]

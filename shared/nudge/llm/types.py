@@ -43,6 +43,9 @@ class TurnFacts(BaseModel):
     timezone: str
     timezone_known: bool = False
     local_time: str = ""
+    # The onboarding answer our last message asked for, so a bare "Sam" or "Berlin" is read
+    # as that answer (and never otherwise).
+    awaiting: Literal["name", "timezone"] | None = None
 
 
 class ModelRequest(BaseModel):
