@@ -6,7 +6,6 @@ itself comes from the agent turn, which waits a moment so a burst of texts is an
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -48,23 +47,14 @@ class InboundResult(BaseModel):
 def handle_inbound_sms(
     sms: InboundSms, *, store: Store, queue: TaskQueue, settings: Settings, now: datetime
 ) -> InboundResult:
-    if not store.dedup.claim("twilio-message", sms.message_sid):
-        log.info("duplicate delivery of %s acknowledged", sms.message_sid)
-        return InboundResult(action=InboundAction.duplicate)
-    try:
-        return _handle_claimed(sms, store=store, queue=queue, settings=settings, now=now)
-    except Exception:
-        # Give the MessageSid back so Twilio's retry is processed instead of dropped.
-        store.dedup.release("twilio-message", sms.message_sid)
-        raise
-
-
-def _handle_claimed(
-    sms: InboundSms, *, store: Store, queue: TaskQueue, settings: Settings, now: datetime
-) -> InboundResult:
+    """Twilio may deliver a text twice; the message document's id is its MessageSid and it is
+    created with `create()`, so exactly one delivery gets past `_persist`."""
     user = store.users.route(sms.from_number, sms.to_number)
     if user is None:
         if settings.unknown_sender_policy == "invite-only":
+            # Only a dedup marker is kept, so a redelivery is not refused twice.
+            if not store.dedup.claim("twilio-message", sms.message_sid):
+                return InboundResult(action=InboundAction.duplicate)
             log.info("refused a text from an unknown number (invite-only)")
             return InboundResult(action=InboundAction.refused, twiml_reply=INVITE_ONLY_REPLY)
         user = store.users.create(User(phone=sms.from_number, assistant_number=sms.to_number))
@@ -76,9 +66,11 @@ def _handle_claimed(
     handled_by = f"keyword:{keyword.value}" if keyword else None
     if keyword is None and user.status == UserStatus.opted_out:
         handled_by = "opted-out"
-    _persist(
-        store, user, sms, now, kind=keyword.value if keyword else "text", handled_by=handled_by
-    )
+    kind = keyword.value if keyword else "text"
+    if not _persist(store, user, sms, now, kind=kind, handled_by=handled_by):
+        log.info("duplicate delivery of %s acknowledged", sms.message_sid)
+        return InboundResult(action=InboundAction.duplicate, user_id=user.id)
+
     if keyword == Keyword.stop:
         # Twilio confirms the opt-out itself and blocks further messages; we agree with it.
         store.users.update(user.id, status=UserStatus.opted_out)
@@ -92,19 +84,26 @@ def _handle_claimed(
         # Kept, but no turn: nothing may be sent until they text START.
         return InboundResult(action=InboundAction.stored_silently, user_id=user.id)
 
-    queue.enqueue(
-        settings.queues.agent_turns,
-        "agent_turn",
-        {"user_id": user.id, "message_id": sms.message_sid},
-        schedule_time=now + timedelta(seconds=settings.turn_delay_seconds),
-        task_name=f"turn-{sms.message_sid}",
-    )
+    try:
+        queue.enqueue(
+            settings.queues.agent_turns,
+            "agent_turn",
+            {"user_id": user.id, "message_id": sms.message_sid},
+            schedule_time=now + timedelta(seconds=settings.turn_delay_seconds),
+            task_name=f"turn-{sms.message_sid}",
+        )
+    except Exception:
+        # Un-keep the text so Twilio's retry is processed in full instead of being taken for
+        # a duplicate: it is never silently dropped.
+        store.messages.delete(user.id, sms.message_sid)
+        raise
     return InboundResult(action=InboundAction.turn_enqueued, user_id=user.id)
 
 
 def _persist(
     store: Store, user: User, sms: InboundSms, now: datetime, *, kind: str, handled_by: str | None
-) -> None:
+) -> bool:
+    """Keep the text; False when it was already kept (a redelivery)."""
     from google.api_core.exceptions import Conflict
 
     message = Message(
@@ -118,6 +117,8 @@ def _persist(
         created_at=now,
         updated_at=now,
     )
-    # On a retry after a failed enqueue the message is already kept.
-    with contextlib.suppress(Conflict):
+    try:
         store.messages.add(user.id, message, doc_id=sms.message_sid)
+    except Conflict:
+        return False
+    return True

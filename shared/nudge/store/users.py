@@ -67,13 +67,22 @@ class UserRepository:
 
     def route(self, from_number: str, to_number: str) -> User | None:
         """The user a text belongs to: by the dedicated number they texted, if it is theirs,
-        else by their own phone number (one shared Nudge number)."""
-        snapshot = self.db.collection(ASSISTANT_NUMBER_INDEX).document(to_number).get()
-        if snapshot.exists:
-            user = self.get((snapshot.to_dict() or {})["user_id"])
+        else by their own phone number (one shared Nudge number). Both indexes are read in
+        one round trip."""
+        dedicated_ref = self.db.collection(ASSISTANT_NUMBER_INDEX).document(to_number)
+        phone_ref = self.db.collection(PHONE_INDEX).document(from_number)
+        found = {
+            snap.reference.path: snap.to_dict()
+            for snap in self.db.get_all([dedicated_ref, phone_ref])
+            if snap.exists
+        }
+        if dedicated := found.get(dedicated_ref.path):
+            user = self.get(dedicated["user_id"])
             if user is not None and user.phone == from_number:
                 return user
-        return self.find_by_phone(from_number)
+        if by_phone := found.get(phone_ref.path):
+            return self.get(by_phone["user_id"])
+        return None
 
     def assign_assistant_number(self, user_id: str, number: str) -> User:
         """Give a user their own Nudge number; replies then come from it."""
