@@ -19,6 +19,14 @@ def _line(out: IO[str], text: str) -> None:
     out.flush()
 
 
+PORT_OFFSET_ENV = "NUDGE_DEV_PORT_OFFSET"
+
+
+def port_offset_from_env() -> int:
+    """`nudge dev --port-offset` and the phone commands default to this variable."""
+    return int(os.environ.get(PORT_OFFSET_ENV, "0") or 0)
+
+
 def local_ports(offset: int = 0) -> tuple[int, int, dict[str, int]]:
     """Firestore port, Cloud Tasks port and every function's port, shifted by `offset`."""
     defaults = stack.read_env_file()

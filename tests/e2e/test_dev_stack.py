@@ -81,6 +81,38 @@ def test_dev_stack_starts_answers_health_refuses_a_second_copy_and_stops_cleanly
         assert body["ok"] is True
         assert body["firestore"]["ok"] and body["task_queue"]["ok"]
 
+        phone_env = os.environ | {"NUDGE_DEV_PORT_OFFSET": str(offset)}
+
+        def nudge(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+            return subprocess.run(
+                [str(NUDGE), *args],
+                input=stdin,
+                capture_output=True,
+                text=True,
+                env=phone_env,
+                cwd=stack.REPO_ROOT,
+                timeout=60,
+            )
+
+        todo = nudge("text", "todo: renew passport")
+        assert todo.returncode == 0, todo.stdout + todo.stderr
+        assert 'added "renew passport"' in todo.stdout
+        listed = nudge("text", "what's on my list?")
+        assert listed.returncode == 0
+        assert "1. renew passport" in listed.stdout
+        inbox = nudge("inbox", "--since", "120")
+        lines = inbox.stdout.strip().splitlines()
+        assert len(lines) == 2 and "renew passport" in lines[1]
+        silent = nudge("text", "STOP", "--wait", "3")
+        assert "unsubscribed" in silent.stdout
+        nothing = nudge("text", "hello?", "--wait", "3")
+        assert nothing.returncode == 1 and "No reply within 3s" in nothing.stdout
+        nudge("text", "START", "--wait", "3")
+        chat = nudge("phone", "--from", "+15555550133", stdin="todo: buy stamps\n")
+        assert chat.returncode == 0
+        assert "Texting Nudge as +15555550133" in chat.stdout
+        assert "Nudge (" in chat.stdout and 'added "buy stamps"' in chat.stdout
+
         second = subprocess.run(
             [str(NUDGE), "dev", f"--port-offset={offset}"],
             stdin=subprocess.DEVNULL,

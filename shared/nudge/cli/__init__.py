@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -27,8 +28,6 @@ def _cron(args: argparse.Namespace) -> int:
     if args.job not in jobs:
         print(f"nudge cron: no job named {args.job!r}; `nudge cron list` shows them")
         return 2
-    import os
-
     os.environ.update(build_env())
     settings = Settings()
     secret = settings.task_secret.get_secret_value() if settings.task_secret else ""
@@ -46,7 +45,7 @@ def _text(args: argparse.Namespace) -> int:
 def _phone(args: argparse.Namespace) -> int:
     from nudge.cli.phone import phone_command
 
-    return phone_command(args.from_number)
+    return phone_command(args.from_number, args.wait)
 
 
 def _inbox(args: argparse.Namespace) -> int:
@@ -63,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument(
         "--port-offset",
         type=int,
-        default=0,
+        default=int(os.environ.get("NUDGE_DEV_PORT_OFFSET", "0") or 0),
         help="shift every local port by N, to run a second stack beside the first",
     )
     dev.set_defaults(handler=_dev)
@@ -78,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     phone = sub.add_parser("phone", help="chat with the local stack; shows proactive messages")
     phone.add_argument("--from", dest="from_number", default=DEFAULT_PHONE)
+    phone.add_argument(
+        "--wait", type=float, default=30, help="with piped input: wait this long for the answer"
+    )
     phone.set_defaults(handler=_phone)
 
     inbox = sub.add_parser("inbox", help="print what the assistant sent to a phone")

@@ -33,9 +33,10 @@ TWILIO_CONFIRMATIONS = {
 
 
 def local_settings() -> Settings:
-    from emulators.dev import build_env
+    """Settings of the running local stack (the one started with the same port offset)."""
+    from emulators.dev import build_env, port_offset_from_env
 
-    os.environ.update(build_env())
+    os.environ.update(build_env(port_offset_from_env()))
     return Settings()
 
 
@@ -162,14 +163,16 @@ def inbox_command(from_number: str, since_seconds: float, follow: bool, wait: fl
     return 0 if printed or not follow else 1
 
 
-def phone_command(from_number: str) -> int:
+def phone_command(from_number: str, wait: float = 30) -> int:
     settings = local_settings()
     if problem := _check_stack(settings):
         print(problem)
         return 1
     print(f"Texting Nudge as {from_number}. Type a message and press Enter; Ctrl-D to quit.")
     stop = threading.Event()
+    answered = threading.Event()
     since = datetime.now(UTC)
+    last_sent: datetime | None = None
 
     def show_incoming() -> None:
         nonlocal since
@@ -178,26 +181,35 @@ def phone_command(from_number: str) -> int:
                 for message in outbox(settings, from_number, since):
                     since = message["created_at"]
                     print(f"\nNudge ({_stamp(message)}): {message['body']}\n> ", end="", flush=True)
+                    if last_sent is not None and since > last_sent:
+                        answered.set()
             except Exception as exc:  # keep the phone open through a stack restart
                 print(f"\n(could not read messages: {type(exc).__name__})", flush=True)
             stop.wait(0.5)
 
     reader = threading.Thread(target=show_incoming, daemon=True)
     reader.start()
+    interactive = sys.stdin.isatty()
     try:
-        for line in iter(lambda: input("> ") if sys.stdin.isatty() else sys.stdin.readline(), ""):
+        for line in iter(lambda: input("> ") if interactive else sys.stdin.readline(), ""):
             text = line.strip()
             if not text:
                 continue
+            answered.clear()
             sent = send_text(settings, from_number, text)
+            last_sent = sent.sent_at
             if sent.status != 200:
                 print(f"(the webhook refused the text: HTTP {sent.status})")
             for reply in sent.twiml_replies:
                 print(f"Nudge: {reply}")
+                answered.set()
     except (EOFError, KeyboardInterrupt):
         pass
     finally:
-        time.sleep(0.1)
+        # Piped input ends at once: wait for the answer to the last text before hanging up.
+        if last_sent is not None and not interactive:
+            answered.wait(wait)
+        time.sleep(0.2)
         stop.set()
     print()
     return 0
