@@ -3,12 +3,16 @@
 import functions_framework
 from pydantic import BaseModel
 
+from nudge.logs import configure_logging
 from nudge.web import queue_triggered
 
 
 class AgentTurnTask(BaseModel):
     user_id: str
     message_id: str
+
+
+configure_logging()
 
 
 @functions_framework.http

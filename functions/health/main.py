@@ -3,8 +3,11 @@
 import functions_framework
 
 from nudge.health import check_health
+from nudge.logs import configure_logging
 from nudge.settings import get_settings
 from nudge.web import json_response
+
+configure_logging()
 
 
 @functions_framework.http

@@ -7,6 +7,7 @@ from google.api_core.exceptions import GoogleAPIError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from nudge.conversation.inbound import handle_inbound_sms
+from nudge.logs import configure_logging
 from nudge.models import utcnow
 from nudge.queue.client import default_task_queue
 from nudge.settings import get_settings
@@ -14,6 +15,7 @@ from nudge.sms.webhook import InboundSms, InvalidWebhook, public_url, signature_
 from nudge.store import Store
 from nudge.web import MAX_BODY_BYTES, error_response, twiml_response
 
+configure_logging()
 log = logging.getLogger("nudge.sms_webhook")
 
 
