@@ -63,3 +63,46 @@ resource "google_firestore_field" "ttl" {
   ttl_config {}
   index_config {}
 }
+
+# Reminder sweeps across users: overdue occurrences, and those waiting for the task horizon.
+resource "google_firestore_index" "occurrences_overdue" {
+  database    = google_firestore_database.default.name
+  collection  = "reminder_occurrences"
+  query_scope = "COLLECTION_GROUP"
+
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "due_at"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "__name__"
+    order      = "ASCENDING"
+  }
+}
+
+resource "google_firestore_index" "occurrences_horizon" {
+  database    = google_firestore_database.default.name
+  collection  = "reminder_occurrences"
+  query_scope = "COLLECTION_GROUP"
+
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "enqueued"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "due_at"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "__name__"
+    order      = "ASCENDING"
+  }
+}

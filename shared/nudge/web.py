@@ -78,6 +78,9 @@ def queue_triggered(function_name: str) -> Callable[[QueueHandler], Callable[...
             except ValidationError as exc:
                 log.warning("malformed %s task: %d error(s)", function_name, exc.error_count())
                 return error_response(400, "invalid task payload")
+            except (KeyError, ValueError) as exc:  # a task we cannot act on, retrying won't help
+                log.warning("unusable %s task: %s", function_name, type(exc).__name__)
+                return error_response(400, "invalid task payload")
             except AlreadyInProgress:
                 return error_response(409, "already in progress")
             return json_response(result if result is not None else {"ok": True})

@@ -77,12 +77,7 @@ def build_request(
             day = local_now(timezone, memory.created_at).date().isoformat()
             memories.append(f"({day}) {memory.content}")
 
-    upcoming = [
-        r
-        for r in store.reminders.list(user.id, where=[("status", "==", "scheduled")])
-        if r.due_at >= now
-    ]
-    upcoming.sort(key=lambda r: r.due_at)
+    upcoming = store.occurrences.upcoming(user.id, now, limit=MAX_REMINDERS)
 
     facts = [
         f"- Name: {user.name or 'unknown (ask)'}",

@@ -21,6 +21,9 @@ from nudge.agent.loop import run_tool_loop
 from nudge.agent.tools import ToolContext, registry
 from nudge.llm.types import LanguageModel
 from nudge.models import AgentLog
+from nudge.queue.client import TaskQueue
+from nudge.reminders.engine import ReminderDeps, missed_notice
+from nudge.reminders.replies import apply_quick_reply
 from nudge.settings import Settings
 from nudge.sms.outbound import deliver
 from nudge.sms.senders import SmsSender
@@ -54,6 +57,8 @@ class TurnDeps:
     model: LanguageModel
     sender: SmsSender
     embedder_factory: object | None = None
+    # For reminder tools and quick replies; None in tests that need no queue.
+    queue: TaskQueue | None = None
 
 
 def run_agent_turn(deps: TurnDeps, *, user_id: str, message_id: str, now: datetime) -> TurnOutcome:
@@ -88,6 +93,15 @@ def _run(deps: TurnDeps, *, user_id: str, message_id: str, now: datetime) -> Tur
         return TurnOutcome(status=TurnStatus.nothing_to_answer)
 
     started = time.perf_counter()
+    reminder_deps = _reminder_deps(deps)
+    incoming = "\n".join(m.body for m in messages).strip()
+    if reminder_deps is not None and (
+        shortcut := apply_quick_reply(reminder_deps, user, incoming, now)
+    ):
+        return _reply_and_log(
+            deps, user, message_id, shortcut, messages, started,
+            model="shortcut", tools_called=["quick_reply"], now=now,
+        )  # fmt: skip
     ctx = ToolContext(
         store=store,
         user=user,
@@ -96,6 +110,7 @@ def _run(deps: TurnDeps, *, user_id: str, message_id: str, now: datetime) -> Tur
         turn_id=message_id,
         source_message_ids=[m.id for m in messages if m.id],
         embedder_factory=deps.embedder_factory,  # type: ignore[arg-type]
+        reminder_deps=reminder_deps,
     )
     request = build_request(
         store=store,
@@ -110,47 +125,79 @@ def _run(deps: TurnDeps, *, user_id: str, message_id: str, now: datetime) -> Tur
         deps.model, request, registry, ctx, max_iterations=settings.max_tool_iterations
     )
     answered_by = result.models[-1] if result.models else deps.model.name
-    user = ctx.refresh_user()
+    return _reply_and_log(
+        deps, ctx.refresh_user(), message_id, result.text, messages, started,
+        model=answered_by, tools_called=result.tools_called, now=now,
+        input_tokens=result.usage.input_tokens, output_tokens=result.usage.output_tokens,
+    )  # fmt: skip
+
+
+def _reply_and_log(
+    deps: TurnDeps,
+    user,
+    message_id: str,
+    text: str,
+    messages,
+    started: float,
+    *,
+    model: str,
+    tools_called: list[str],
+    now: datetime,
+    input_tokens: int = 0,
+    output_tokens: int = 0,
+) -> TurnOutcome:
+    store, settings = deps.store, deps.settings
+    timezone = user.timezone or settings.default_timezone
+    text = missed_notice(store, user.id, timezone) + text
     deliver(
         store,
         deps.sender,
         user,
-        result.text,
+        text,
         from_number=user.assistant_number or settings.twilio_from_number or "",
         message_id=f"reply-{message_id}",
     )
     latency_ms = int((time.perf_counter() - started) * 1000)
     store.agent_logs.add(
-        user_id,
+        user.id,
         AgentLog(
             turn_id=message_id,
-            model=answered_by,
-            tools_called=result.tools_called,
-            input_tokens=result.usage.input_tokens,
-            output_tokens=result.usage.output_tokens,
+            model=model,
+            tools_called=tools_called,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
             latency_ms=latency_ms,
         ),
     )
     log.info(
         "turn %s for user %s answered by %s (tools: %s, %d ms)",
         message_id,
-        user_id,
-        answered_by,
-        ",".join(result.tools_called) or "-",
+        user.id,
+        model,
+        ",".join(tools_called) or "-",
         latency_ms,
     )
     return TurnOutcome(
         status=TurnStatus.answered,
-        reply=result.text,
-        model=answered_by,
-        tools_called=result.tools_called,
+        reply=text,
+        model=model,
+        tools_called=tools_called,
         answered_message_ids=[m.id for m in messages if m.id],
+    )
+
+
+def _reminder_deps(deps: TurnDeps):
+    if deps.queue is None:
+        return None
+    return ReminderDeps(
+        store=deps.store, queue=deps.queue, sender=deps.sender, settings=deps.settings
     )
 
 
 def default_turn_deps() -> TurnDeps:
     """Production wiring: the process's store and settings, a fresh model, the SMS port."""
     from nudge.llm.fallback import model_for_turn
+    from nudge.queue.client import default_task_queue
     from nudge.settings import get_settings
     from nudge.sms.senders import default_sender
 
@@ -160,4 +207,5 @@ def default_turn_deps() -> TurnDeps:
         settings=settings,
         model=model_for_turn(settings),
         sender=default_sender(),
+        queue=default_task_queue(),
     )

@@ -17,6 +17,7 @@ from nudge.llm.types import (
     ModelRequest,
     TurnFacts,
 )
+from nudge.reminders.phrases import quick_reply, split_reminder
 from nudge.sms.keywords import HELP_TEXT
 from nudge.timezones import resolve_timezone
 
@@ -44,6 +45,15 @@ _TIMEZONE = re.compile(
 )
 _NAME = re.compile(
     r"^(?:my name is|i(?:'m| am)|call me|it's|this is)\s+(?P<name>[A-Za-z][\w' -]{0,40})$",
+    re.I,
+)
+_REMINDERS = re.compile(
+    r"^(?:reminders|my reminders|list (?:my )?reminders|what (?:are my )?reminders"
+    r"(?: do i have)?|what reminders do i have)\??$",
+    re.I,
+)
+_CANCEL_REMINDER = re.compile(
+    r"^(?:cancel|delete|stop|remove)\s+(?:the\s+|my\s+)?reminder\s*(?:to|about|for)?\s*(?P<what>.*)$",
     re.I,
 )
 _GREETING = re.compile(r"^(?:hi|hello|hey|yo|good (?:morning|afternoon|evening))\b", re.I)
@@ -83,6 +93,17 @@ class OfflineModel:
         return calls
 
     def _understand(self, line: str, facts: TurnFacts) -> FunctionCall | None:
+        if (reminder := split_reminder(line)) is not None:
+            text, when = reminder
+            return FunctionCall(
+                name="set_reminder", args={"text": text or "your reminder", "when": when}
+            )
+        if _REMINDERS.match(line):
+            return FunctionCall(name="list_reminders", args={})
+        if m := _CANCEL_REMINDER.match(line):
+            return FunctionCall(name="cancel_reminder", args={"text": _clean(m["what"])})
+        if (quick := quick_reply(line)) is not None and quick[0] == "snooze":
+            return FunctionCall(name="snooze_reminder", args={"minutes": quick[1]})
         if m := _REMEMBER.match(line):
             return FunctionCall(name="remember", args={"content": _clean(m["content"])})
         if m := _TODO.match(line):
@@ -104,6 +125,9 @@ class OfflineModel:
         if line.endswith("?") or _QUESTION_WORDS.match(line):
             return FunctionCall(name="recall", args={"query": _clean(line.rstrip("?"))})
         if facts.awaiting == "timezone" and resolve_timezone(line):
+            return FunctionCall(name="set_timezone", args={"timezone": _clean(line)})
+        if facts.awaiting == "name" and resolve_timezone(line):
+            # "Toronto" answers where they are, even before their name: rarely a name.
             return FunctionCall(name="set_timezone", args={"timezone": _clean(line)})
         if facts.awaiting == "name" and self._looks_like_a_name(line):
             return FunctionCall(name="set_name", args={"name": _clean(line).title()})
@@ -156,7 +180,24 @@ class OfflineModel:
     def _describe(self, call: FunctionCall, result: dict) -> str:
         if result.get("error"):
             return f"Hmm, that didn't work: {result['error']}"
+        if result.get("question"):
+            return result["question"]
         match call.name:
+            case "set_reminder":
+                return f"Okay! I'll remind you to {result['text']} {result['when']}."
+            case "list_reminders":
+                items = result.get("reminders", [])
+                if not items:
+                    return 'No reminders coming up. Text "remind me at 5 to ..." to add one.'
+                return "Coming up:\n" + "\n".join(f"- {r['when']}: {r['text']}" for r in items)
+            case "cancel_reminder":
+                return "Cancelled." if result.get("ok") else result.get("message", "")
+            case "snooze_reminder":
+                if not result.get("ok"):
+                    return result.get("message", "")
+                return f"Snoozed. I'll remind you to {result['text']} {result['when']}."
+            case "reminder_done":
+                return "Nice, marked done!" if result.get("ok") else "Nothing to mark done."
             case "add_task":
                 return f'Got it, added "{result["title"]}" to your list.'
             case "list_tasks":

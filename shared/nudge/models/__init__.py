@@ -2,6 +2,7 @@
 
 from nudge.models.base import Document, utcnow
 from nudge.models.records import (
+    OPEN_OCCURRENCE,
     AgentLog,
     Direction,
     Energy,
@@ -10,7 +11,9 @@ from nudge.models.records import (
     MemoryType,
     Message,
     Note,
+    OccurrenceStatus,
     Reminder,
+    ReminderOccurrence,
     ReminderStatus,
     Task,
     TaskStatus,
@@ -18,6 +21,7 @@ from nudge.models.records import (
 from nudge.models.user import OnboardingStep, User, UserSettings, UserStatus, validate_e164
 
 __all__ = [
+    "OPEN_OCCURRENCE",
     "AgentLog",
     "Direction",
     "Document",
@@ -27,8 +31,10 @@ __all__ = [
     "MemoryType",
     "Message",
     "Note",
+    "OccurrenceStatus",
     "OnboardingStep",
     "Reminder",
+    "ReminderOccurrence",
     "ReminderStatus",
     "Task",
     "TaskStatus",

@@ -103,7 +103,29 @@ class Goal(Document):
 
 
 class ReminderStatus(StrEnum):
+    active = "active"
+    done = "done"
+    cancelled = "cancelled"
+
+
+class Reminder(Document):
+    """What to remind about and when it repeats; each firing is a ReminderOccurrence."""
+
+    text: str
+    timezone: str
+    rrule: str | None = None
+    status: ReminderStatus = ReminderStatus.active
+    next_due_at: datetime | None = None
+    # Urgent reminders ignore quiet hours.
+    urgent: bool = False
+    # Gentle follow-ups when unanswered: 1 by default, more in nag mode.
+    max_follow_ups: int = Field(1, ge=0, le=6)
+    task_id: str | None = None
+
+
+class OccurrenceStatus(StrEnum):
     scheduled = "scheduled"
+    sending = "sending"
     sent = "sent"
     acknowledged = "acknowledged"
     snoozed = "snoozed"
@@ -111,16 +133,30 @@ class ReminderStatus(StrEnum):
     cancelled = "cancelled"
 
 
-class Reminder(Document):
+OPEN_OCCURRENCE = (OccurrenceStatus.scheduled, OccurrenceStatus.sending)
+
+
+class ReminderOccurrence(Document):
+    """One firing of a reminder. It ends sent (then acknowledged), snoozed, missed or
+    cancelled; every step is a field here, so the store shows what happened."""
+
+    user_id: str
+    reminder_id: str
     text: str
     due_at: datetime
-    timezone: str
-    rrule: str | None = None
-    status: ReminderStatus = ReminderStatus.scheduled
-    # Bumped on every change; a firing task carries the version it was scheduled for.
+    # The recurrence slot this occurrence fills (snoozes and deferrals keep it).
+    slot_at: datetime
+    status: OccurrenceStatus = OccurrenceStatus.scheduled
+    # Bumped when due_at changes; a firing task carries the version it was scheduled for.
     version: int = 1
-    task_id: str | None = None
+    snooze_of: str | None = None
+    enqueued: bool = False
+    sent_at: datetime | None = None
+    late_seconds: int | None = None
     follow_ups_sent: int = 0
+    reason: str | None = None
+    deferred_for_quiet_hours: bool = False
+    mentioned: bool = False
 
 
 class Note(Document):

@@ -12,6 +12,7 @@ from nudge.store.collections import (
     MemoryRepository,
     MessageRepository,
     NoteRepository,
+    OccurrenceRepository,
     ReminderRepository,
     TaskRepository,
 )
@@ -58,6 +59,10 @@ class Store:
     @cached_property
     def reminders(self) -> ReminderRepository:
         return ReminderRepository(self.db)
+
+    @cached_property
+    def occurrences(self) -> OccurrenceRepository:
+        return OccurrenceRepository(self.db)
 
     @cached_property
     def notes(self) -> NoteRepository:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
@@ -10,13 +11,16 @@ from google.cloud.firestore_v1.base_vector_query import DistanceMeasure
 from google.cloud.firestore_v1.vector import Vector
 
 from nudge.models import (
+    OPEN_OCCURRENCE,
     AgentLog,
     Direction,
     Goal,
     Memory,
     Message,
     Note,
+    OccurrenceStatus,
     Reminder,
+    ReminderOccurrence,
     Task,
     TaskStatus,
 )
@@ -82,6 +86,57 @@ class GoalRepository(UserScopedRepository[Goal]):
 class ReminderRepository(UserScopedRepository[Reminder]):
     collection = "reminders"
     model = Reminder
+
+
+class OccurrenceRepository(UserScopedRepository[ReminderOccurrence]):
+    collection = "reminder_occurrences"
+    model = ReminderOccurrence
+
+    def upcoming(self, user_id: str, now: datetime, limit: int = 10) -> list[ReminderOccurrence]:
+        found = self.list(user_id, where=[("status", "==", OccurrenceStatus.scheduled)])
+        return sorted((o for o in found if o.due_at >= now), key=lambda o: o.due_at)[:limit]
+
+    def recently_sent(self, user_id: str, since: datetime) -> list[ReminderOccurrence]:
+        """Sent and not yet answered, newest first."""
+        found = self.list(user_id, where=[("status", "==", OccurrenceStatus.sent)])
+        return sorted(
+            (o for o in found if (o.sent_at or o.due_at) >= since),
+            key=lambda o: o.sent_at or o.due_at,
+            reverse=True,
+        )
+
+    def unmentioned_missed(self, user_id: str) -> list[ReminderOccurrence]:
+        return self.list(
+            user_id,
+            where=[("status", "==", OccurrenceStatus.missed), ("mentioned", "==", False)],
+            order_by="due_at",
+        )
+
+    # -- sweeps across users (the only cross-user queries; used by the reminders function) --
+
+    def _group(self):
+        return self.db.collection_group(self.collection)
+
+    def overdue(self, before: datetime, limit: int = 500) -> list[ReminderOccurrence]:
+        """Scheduled or stuck-sending occurrences due before `before`, any user."""
+        query = (
+            self._group()
+            .where(filter=FieldFilter("status", "in", [s.value for s in OPEN_OCCURRENCE]))
+            .where(filter=FieldFilter("due_at", "<", before))
+            .order_by("due_at")
+            .limit(limit)
+        )
+        return [self._decode(doc) for doc in query.stream()]
+
+    def not_enqueued_before(self, horizon: datetime, limit: int = 500) -> list[ReminderOccurrence]:
+        query = (
+            self._group()
+            .where(filter=FieldFilter("status", "==", OccurrenceStatus.scheduled.value))
+            .where(filter=FieldFilter("enqueued", "==", False))
+            .where(filter=FieldFilter("due_at", "<", horizon))
+            .limit(limit)
+        )
+        return [self._decode(doc) for doc in query.stream()]
 
 
 class NoteRepository(UserScopedRepository[Note]):

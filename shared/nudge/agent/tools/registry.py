@@ -35,6 +35,8 @@ class ToolContext:
     turn_id: str
     source_message_ids: list[str] = field(default_factory=list)
     embedder_factory: Callable[[], Any] | None = None
+    # The queue and SMS port for reminder tools; None means the process defaults.
+    reminder_deps: Any = None
 
     @cached_property
     def embedder(self):

@@ -1,0 +1,530 @@
+"""The reminder engine: every occurrence is a document whose state decides what a task may do.
+
+Each occurrence is fired by a Cloud Task on the `reminders` queue at its due minute, carrying the
+occurrence's version. The handler re-reads the occurrence and acts only if it is still scheduled
+at that version, so a cancelled, snoozed, moved or already-sent occurrence makes the task a
+no-op (the emulator cannot delete tasks, and the cloud may deliver twice: the state check is the
+mechanism). Recurrences roll over by `create()` of the next occurrence under a deterministic id,
+so duplicate deliveries schedule it exactly once. A sweep fires late or records as missed
+whatever a lost task left behind; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from google.api_core.exceptions import Conflict
+from google.cloud import firestore
+from pydantic import BaseModel
+
+from nudge.models import (
+    Direction,
+    OccurrenceStatus,
+    Reminder,
+    ReminderOccurrence,
+    ReminderStatus,
+    User,
+    UserSettings,
+    UserStatus,
+)
+from nudge.queue.client import TaskQueue
+from nudge.reminders.timeparse import next_occurrence
+from nudge.settings import Settings
+from nudge.sms.outbound import deliver
+from nudge.sms.senders import SmsSender
+from nudge.store import Store
+from nudge.store.codec import encode_fields
+
+log = logging.getLogger("nudge.reminders")
+
+# Cloud Tasks accepts schedule times up to 30 days ahead; later ones wait for the horizon sweep.
+TASK_HORIZON = timedelta(days=29)
+# A task may land a little before the minute on some clocks; never fire more than this early.
+EARLY_TOLERANCE = timedelta(seconds=5)
+# The catch-up sweep leaves a scheduled occurrence alone for this long past due (its task is
+# probably just queued), then sends it late within GRACE, else records it as missed.
+SWEEP_AFTER = timedelta(seconds=90)
+GRACE = timedelta(minutes=20)
+STUCK_SENDING = timedelta(minutes=5)
+
+
+class FireResult(StrEnum):
+    sent = "sent"
+    stale = "stale"  # not scheduled any more, or another version: nothing to do
+    early = "early"
+    deferred = "deferred"  # quiet hours
+    missed = "missed"
+    suppressed = "suppressed"  # opted out
+
+
+@dataclass
+class ReminderDeps:
+    store: Store
+    queue: TaskQueue
+    sender: SmsSender
+    settings: Settings
+
+
+class ScheduledReminder(BaseModel):
+    reminder: Reminder
+    occurrence: ReminderOccurrence
+
+
+def occurrence_id(reminder_id: str, slot_at: datetime, suffix: str = "") -> str:
+    return f"{reminder_id}-{int(slot_at.timestamp())}{suffix}"
+
+
+def in_quiet_hours(moment: datetime, timezone: str, prefs: UserSettings) -> bool:
+    local = moment.astimezone(ZoneInfo(timezone)).time()
+    start, end = prefs.quiet_hours_start, prefs.quiet_hours_end
+    return (local >= start or local < end) if start > end else (start <= local < end)
+
+
+def quiet_hours_end(moment: datetime, timezone: str, prefs: UserSettings) -> datetime:
+    zone = ZoneInfo(timezone)
+    local = moment.astimezone(zone)
+    end_day = local.date() if local.time() < prefs.quiet_hours_end else local.date() + timedelta(1)
+    return datetime.combine(end_day, prefs.quiet_hours_end, tzinfo=zone).astimezone(UTC)
+
+
+def _local_clock(moment: datetime, timezone: str) -> str:
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%-I:%M %p")
+
+
+# -- scheduling ---------------------------------------------------------------------------
+
+
+def create_reminder(
+    deps: ReminderDeps,
+    user: User,
+    *,
+    text: str,
+    due_at: datetime,
+    rrule: str | None,
+    now: datetime,
+    urgent: bool = False,
+    nag: bool = False,
+) -> ScheduledReminder:
+    timezone = user.timezone or deps.settings.default_timezone
+    reminder = deps.store.reminders.add(
+        user.id,
+        Reminder(
+            text=text,
+            timezone=timezone,
+            rrule=rrule,
+            next_due_at=due_at,
+            urgent=urgent,
+            max_follow_ups=3 if nag else 1,
+        ),
+    )
+    occurrence = schedule_occurrence(deps, user.id, reminder, due_at, slot_at=due_at, now=now)
+    return ScheduledReminder(reminder=reminder, occurrence=occurrence)
+
+
+def schedule_occurrence(
+    deps: ReminderDeps,
+    user_id: str,
+    reminder: Reminder,
+    due_at: datetime,
+    *,
+    slot_at: datetime,
+    now: datetime,
+    snooze_of: str | None = None,
+    suffix: str = "",
+) -> ReminderOccurrence:
+    """Create the occurrence (once: its id is deterministic) and enqueue its firing task."""
+    occurrence = ReminderOccurrence(
+        id=occurrence_id(reminder.id or "", slot_at, suffix),
+        user_id=user_id,
+        reminder_id=reminder.id or "",
+        text=reminder.text,
+        due_at=due_at,
+        slot_at=slot_at,
+        snooze_of=snooze_of,
+    )
+    try:
+        occurrence = deps.store.occurrences.add(user_id, occurrence, doc_id=occurrence.id)
+    except Conflict:
+        return deps.store.occurrences.require(user_id, occurrence.id or "")
+    if due_at - now <= TASK_HORIZON:
+        enqueue_firing(deps, occurrence)
+    return occurrence
+
+
+def enqueue_firing(deps: ReminderDeps, occurrence: ReminderOccurrence) -> None:
+    deps.queue.enqueue(
+        deps.settings.queues.reminders,
+        "reminders",
+        {
+            "action": "fire",
+            "user_id": occurrence.user_id,
+            "occurrence_id": occurrence.id,
+            "version": occurrence.version,
+        },
+        schedule_time=occurrence.due_at,
+        task_name=f"fire-{occurrence.id}-v{occurrence.version}",
+    )
+    deps.store.occurrences.update(occurrence.user_id, occurrence.id or "", enqueued=True)
+
+
+def _transition(
+    store: Store,
+    user_id: str,
+    occurrence_id: str,
+    *,
+    allowed: tuple[OccurrenceStatus, ...],
+    at_version: int | None = None,
+    **changes,
+) -> ReminderOccurrence | None:
+    """Apply `changes` if the occurrence is in an `allowed` state (and at `at_version`); else
+    None.
+
+    A transaction, so a firing task and a cancel or snooze cannot both win.
+    """
+    ref = store.occurrences._collection(user_id).document(occurrence_id)
+    transaction = store.db.transaction(max_attempts=20)
+
+    @firestore.transactional
+    def apply(tx: firestore.Transaction) -> ReminderOccurrence | None:
+        snapshot = ref.get(transaction=tx)
+        if not snapshot.exists:
+            return None
+        current = store.occurrences._decode(snapshot)
+        if current.status not in allowed or (
+            at_version is not None and current.version != at_version
+        ):
+            return None
+        tx.update(ref, encode_fields({**changes, "updated_at": datetime.now(UTC)}))
+        return current.model_copy(update=changes)
+
+    return apply(transaction)
+
+
+def roll_over(deps: ReminderDeps, occurrence: ReminderOccurrence, now: datetime) -> None:
+    """After an occurrence of a repeating reminder ends, schedule the next slot (exactly once:
+    `schedule_occurrence` creates it under a deterministic id)."""
+    if occurrence.snooze_of is not None:
+        return  # a snooze of a slot; the slot itself rolled over
+    reminder = deps.store.reminders.get(occurrence.user_id, occurrence.reminder_id)
+    if reminder is None or reminder.status != ReminderStatus.active:
+        return
+    if not reminder.rrule:
+        return
+    nxt = next_occurrence(reminder.rrule, occurrence.slot_at, reminder.timezone)
+    if nxt is None:
+        deps.store.reminders.update(occurrence.user_id, reminder.id or "", status="done")
+        return
+    schedule_occurrence(deps, occurrence.user_id, reminder, nxt, slot_at=nxt, now=now)
+    deps.store.reminders.update(occurrence.user_id, reminder.id or "", next_due_at=nxt)
+
+
+def _finish_one_off(deps: ReminderDeps, occurrence: ReminderOccurrence, status: str) -> None:
+    reminder = deps.store.reminders.get(occurrence.user_id, occurrence.reminder_id)
+    if reminder is not None and not reminder.rrule and occurrence.snooze_of is None:
+        deps.store.reminders.update(occurrence.user_id, reminder.id or "", status=status)
+
+
+# -- firing ---------------------------------------------------------------------------------
+
+
+def fire(
+    deps: ReminderDeps, *, user_id: str, occurrence_id: str, version: int, now: datetime
+) -> FireResult:
+    store = deps.store
+    occurrence = store.occurrences.get(user_id, occurrence_id)
+    if occurrence is None or occurrence.version != version:
+        return FireResult.stale
+    if occurrence.status not in (OccurrenceStatus.scheduled, OccurrenceStatus.sending):
+        return FireResult.stale
+    if occurrence.due_at - now > EARLY_TOLERANCE:
+        return FireResult.early
+    user = store.users.get(user_id)
+    reminder = store.reminders.get(user_id, occurrence.reminder_id)
+    if user is None or reminder is None:
+        return FireResult.stale
+    timezone = user.timezone or reminder.timezone
+
+    if user.status == UserStatus.opted_out:
+        ended = _transition(
+            store, user_id, occurrence_id, allowed=(OccurrenceStatus.scheduled,),
+            at_version=version, status=OccurrenceStatus.cancelled, reason="opted out",
+        )  # fmt: skip
+        if ended:
+            roll_over(deps, ended, now)
+        return FireResult.suppressed
+
+    prefs = store.users.get_settings(user_id)
+    if not reminder.urgent and in_quiet_hours(now, timezone, prefs):
+        moved = _transition(
+            store, user_id, occurrence_id, allowed=(OccurrenceStatus.scheduled,),
+            at_version=version, due_at=quiet_hours_end(now, timezone, prefs),
+            version=version + 1, deferred_for_quiet_hours=True, enqueued=False,
+        )  # fmt: skip
+        if moved:
+            enqueue_firing(deps, moved)
+        return FireResult.deferred
+
+    claimed = _transition(
+        store, user_id, occurrence_id,
+        allowed=(OccurrenceStatus.scheduled, OccurrenceStatus.sending),
+        at_version=version, status=OccurrenceStatus.sending,
+    )  # fmt: skip
+    if claimed is None:
+        return FireResult.stale
+    return _send(deps, user, claimed, timezone, now)
+
+
+def _send(
+    deps: ReminderDeps, user: User, occurrence: ReminderOccurrence, timezone: str, now: datetime
+) -> FireResult:
+    store = deps.store
+    late = now - occurrence.slot_at
+    body = f"Reminder: {occurrence.text}"
+    if late > timedelta(minutes=2) and not occurrence.deferred_for_quiet_hours:
+        body += f" (this was due at {_local_clock(occurrence.slot_at, timezone)}, sorry it's late)"
+    body += "\nReply done, snooze 15, or skip."
+    body = missed_notice(store, user.id, timezone) + body
+    deliver(
+        store,
+        deps.sender,
+        user,
+        body,
+        from_number=user.assistant_number or deps.settings.twilio_from_number or "",
+        message_id=f"reminder-{occurrence.id}",
+        kind="reminder",
+    )
+    sent = _transition(
+        store, user.id, occurrence.id or "", allowed=(OccurrenceStatus.sending,),
+        status=OccurrenceStatus.sent, sent_at=now, late_seconds=int(late.total_seconds()),
+    )  # fmt: skip
+    if sent is None:
+        return FireResult.stale
+    reminder = store.reminders.get(user.id, occurrence.reminder_id)
+    if reminder is not None and reminder.max_follow_ups > 0:
+        _enqueue_follow_up(deps, sent, 1, now)
+    roll_over(deps, sent, now)
+    log.info("reminder occurrence %s sent (%ds late)", occurrence.id, int(late.total_seconds()))
+    return FireResult.sent
+
+
+def _enqueue_follow_up(
+    deps: ReminderDeps, occurrence: ReminderOccurrence, number: int, now: datetime
+) -> None:
+    prefs = deps.store.users.get_settings(occurrence.user_id)
+    deps.queue.enqueue(
+        deps.settings.queues.reminders,
+        "reminders",
+        {
+            "action": "follow_up",
+            "user_id": occurrence.user_id,
+            "occurrence_id": occurrence.id,
+            "number": number,
+        },
+        schedule_time=now + timedelta(minutes=prefs.follow_up_minutes),
+        task_name=f"followup-{occurrence.id}-{number}",
+    )
+
+
+def follow_up(
+    deps: ReminderDeps, *, user_id: str, occurrence_id: str, number: int, now: datetime
+) -> str:
+    """One gentle follow-up if the reminder is still unanswered; more only in nag mode."""
+    store = deps.store
+    occurrence = store.occurrences.get(user_id, occurrence_id)
+    if occurrence is None or occurrence.status != OccurrenceStatus.sent:
+        return "answered"
+    if occurrence.follow_ups_sent >= number:
+        return "already_sent"
+    user = store.users.get(user_id)
+    reminder = store.reminders.get(user_id, occurrence.reminder_id)
+    if user is None or reminder is None or user.status == UserStatus.opted_out:
+        return "suppressed"
+    if number > reminder.max_follow_ups:
+        return "limit"
+    replied = [
+        m
+        for m in store.messages.list(user_id, where=[("direction", "==", Direction.inbound)])
+        if occurrence.sent_at and m.created_at > occurrence.sent_at
+    ]
+    if replied:  # they are here and talking: no nudging
+        return "answered"
+    timezone = user.timezone or reminder.timezone
+    if not reminder.urgent and in_quiet_hours(now, timezone, store.users.get_settings(user_id)):
+        return "quiet_hours"
+    deliver(
+        store,
+        deps.sender,
+        user,
+        f"Just checking in: {occurrence.text}. Reply done, snooze 15, or skip. No pressure.",
+        from_number=user.assistant_number or deps.settings.twilio_from_number or "",
+        message_id=f"followup-{occurrence.id}-{number}",
+        kind="follow_up",
+    )
+    store.occurrences.update(user_id, occurrence_id, follow_ups_sent=number)
+    if number < reminder.max_follow_ups:
+        _enqueue_follow_up(deps, occurrence, number + 1, now)
+    return "sent"
+
+
+# -- user actions ---------------------------------------------------------------------------
+
+
+class ActionResult(BaseModel):
+    ok: bool
+    message: str
+    occurrence_id: str | None = None
+    due_at: datetime | None = None
+
+
+def latest_open(
+    store: Store, user_id: str, now: datetime, *, sent_only: bool = False
+) -> ReminderOccurrence | None:
+    """The reminder a bare "done" or "snooze 10" is about: the one touched last, either sent
+    in the past 3 hours and unanswered, or created in that time and still scheduled; else the
+    next scheduled one. `sent_only` (for "done") considers only sent ones."""
+    since = now - timedelta(hours=3)
+    sent = store.occurrences.recently_sent(user_id, since)
+    latest_sent = sent[0] if sent else None
+    if sent_only:
+        return latest_sent
+    upcoming = store.occurrences.upcoming(user_id, now, limit=50)
+    fresh = [o for o in upcoming if o.created_at >= since]
+    latest_created = max(fresh, key=lambda o: o.created_at) if fresh else None
+    if latest_sent and latest_created:
+        sent_at = latest_sent.sent_at or latest_sent.due_at
+        return latest_created if latest_created.created_at > sent_at else latest_sent
+    return latest_sent or latest_created or (upcoming[0] if upcoming else None)
+
+
+def snooze(
+    deps: ReminderDeps, user: User, occurrence: ReminderOccurrence, minutes: int, now: datetime
+) -> ActionResult:
+    """A sent reminder comes back `minutes` from now; a scheduled one moves `minutes` later."""
+    store = deps.store
+    if occurrence.status == OccurrenceStatus.sent:
+        new_due = now + timedelta(minutes=minutes)
+    else:
+        new_due = occurrence.due_at + timedelta(minutes=minutes)
+    ended = _transition(
+        store, user.id, occurrence.id or "",
+        allowed=(OccurrenceStatus.scheduled, OccurrenceStatus.sent),
+        status=OccurrenceStatus.snoozed, reason=f"snoozed {minutes} min",
+    )  # fmt: skip
+    if ended is None:
+        return ActionResult(ok=False, message="That reminder just went out, so I can't move it.")
+    reminder = store.reminders.require(user.id, occurrence.reminder_id)
+    count = len(store.occurrences.list(user.id, where=[("snooze_of", "==", occurrence.id)]))
+    again = schedule_occurrence(
+        deps, user.id, reminder, new_due, slot_at=occurrence.slot_at, now=now,
+        snooze_of=occurrence.id, suffix=f"-s{count + 1}",
+    )  # fmt: skip
+    roll_over(deps, ended, now)
+    return ActionResult(ok=True, message="snoozed", occurrence_id=again.id, due_at=new_due)
+
+
+def acknowledge(deps: ReminderDeps, occurrence: ReminderOccurrence) -> ActionResult:
+    ended = _transition(
+        deps.store, occurrence.user_id, occurrence.id or "",
+        allowed=(OccurrenceStatus.sent,), status=OccurrenceStatus.acknowledged,
+    )  # fmt: skip
+    if ended is None:
+        return ActionResult(ok=False, message="nothing to mark done")
+    _finish_one_off(deps, ended, "done")
+    return ActionResult(ok=True, message="done", occurrence_id=occurrence.id)
+
+
+def skip(deps: ReminderDeps, occurrence: ReminderOccurrence, now: datetime) -> ActionResult:
+    """Skip this occurrence (a repeating reminder goes on with the next one)."""
+    ended = _transition(
+        deps.store, occurrence.user_id, occurrence.id or "",
+        allowed=(OccurrenceStatus.scheduled, OccurrenceStatus.sent),
+        status=OccurrenceStatus.cancelled, reason="skipped",
+    )  # fmt: skip
+    if ended is None:
+        return ActionResult(ok=False, message="That one already went out.")
+    _finish_one_off(deps, ended, "cancelled")
+    roll_over(deps, ended, now)
+    return ActionResult(ok=True, message="skipped", occurrence_id=occurrence.id)
+
+
+def cancel_reminder(deps: ReminderDeps, user_id: str, reminder_id: str) -> ActionResult:
+    """Stop a reminder for good: its scheduled occurrences end cancelled (their tasks no-op)."""
+    store = deps.store
+    reminder = store.reminders.get(user_id, reminder_id)
+    if reminder is None:
+        return ActionResult(ok=False, message="I couldn't find that reminder.")
+    store.reminders.update(user_id, reminder_id, status=ReminderStatus.cancelled)
+    cancelled = 0
+    for occ in store.occurrences.list(user_id, where=[("reminder_id", "==", reminder_id)]):
+        if _transition(
+            store, user_id, occ.id or "", allowed=(OccurrenceStatus.scheduled,),
+            status=OccurrenceStatus.cancelled, reason="cancelled",
+        ):  # fmt: skip
+            cancelled += 1
+    if cancelled == 0 and not reminder.rrule:
+        return ActionResult(ok=False, message="That reminder already went out.")
+    return ActionResult(ok=True, message="cancelled")
+
+
+# -- sweeps ---------------------------------------------------------------------------------
+
+
+class SweepReport(BaseModel):
+    sent_late: int = 0
+    missed: int = 0
+    enqueued: int = 0
+
+
+def catch_up(deps: ReminderDeps, now: datetime) -> SweepReport:
+    """Occurrences whose task never came (lost task, outage): send late within the grace
+    window with an honest note, else record as missed (mentioned in the next message)."""
+    report = SweepReport()
+    for occ in deps.store.occurrences.overdue(now - SWEEP_AFTER):
+        if occ.status == OccurrenceStatus.sending and now - occ.updated_at < STUCK_SENDING:
+            continue  # a firing is in flight right now
+        if now - occ.due_at <= GRACE:
+            result = fire(
+                deps, user_id=occ.user_id, occurrence_id=occ.id or "", version=occ.version, now=now
+            )
+            report.sent_late += result == FireResult.sent
+            continue
+        ended = _transition(
+            deps.store, occ.user_id, occ.id or "",
+            allowed=(OccurrenceStatus.scheduled, OccurrenceStatus.sending),
+            at_version=occ.version, status=OccurrenceStatus.missed,
+            reason=f"not delivered within {int(GRACE.total_seconds() // 60)} min of its time",
+        )  # fmt: skip
+        if ended is not None:
+            report.missed += 1
+            log.warning("reminder occurrence %s recorded as missed", occ.id)
+            roll_over(deps, ended, now)
+    return report
+
+
+def enqueue_horizon(deps: ReminderDeps, now: datetime) -> SweepReport:
+    """Enqueue occurrences that came within Cloud Tasks' 30-day scheduling window."""
+    report = SweepReport()
+    for occ in deps.store.occurrences.not_enqueued_before(now + TASK_HORIZON):
+        enqueue_firing(deps, occ)
+        report.enqueued += 1
+    return report
+
+
+def missed_notice(store: Store, user_id: str, timezone: str) -> str:
+    """One line about reminders that were missed since we last talked (then marked mentioned)."""
+    missed = store.occurrences.unmentioned_missed(user_id)
+    if not missed:
+        return ""
+    for occ in missed:
+        store.occurrences.update(user_id, occ.id or "", mentioned=True)
+    items = "; ".join(f'"{o.text}" at {_local_clock(o.slot_at, timezone)}' for o in missed[:3])
+    more = f" and {len(missed) - 3} more" if len(missed) > 3 else ""
+    return f"Heads up, I couldn't deliver a reminder in time: {items}{more}.\n"
+
+
+def quiet_window(prefs: UserSettings) -> tuple[time, time]:
+    return prefs.quiet_hours_start, prefs.quiet_hours_end
