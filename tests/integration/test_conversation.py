@@ -4,7 +4,8 @@ agent turn (offline model), reply in the local outbox."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -167,3 +168,32 @@ def test_remember_then_recall_without_gemini(phone):
     phone.text("when is Anna's birthday?")
     [reply] = phone.wait_for_replies(since=started)
     assert "June 3" in reply
+
+
+def test_remind_me_then_snooze_without_gemini(phone, store):
+    started = datetime.now(UTC)
+    phone.text("remind me in 1 minute to drink water")
+    [reply] = phone.wait_for_replies(since=started)
+    assert reply.startswith("Okay! I'll remind you to drink water today at ")
+    user = store.users.find_by_phone("+15555550100")
+    [occurrence] = store.occurrences.list(user.id)
+    local = occurrence.due_at.astimezone(ZoneInfo("America/New_York"))
+    assert local.strftime("%-I:%M %p") in reply  # the local time it will fire
+
+    started = datetime.now(UTC)
+    phone.text("snooze 10")
+    [reply] = phone.wait_for_replies(since=started)
+    assert reply.startswith("Snoozed. I'll remind you to drink water")
+    moved = [o for o in store.occurrences.list(user.id) if o.status == "scheduled"]
+    assert [o.due_at for o in moved] == [occurrence.due_at + timedelta(minutes=10)]
+    [log] = [entry for entry in store.agent_logs.list(user.id) if entry.model == "shortcut"]
+    assert log.tools_called == ["quick_reply"]
+
+
+def test_an_ambiguous_time_gets_a_question(phone, store):
+    started = datetime.now(UTC)
+    phone.text("remind me to call the bank")
+    [reply] = phone.wait_for_replies(since=started)
+    assert "When should I remind you?" in reply
+    user = store.users.find_by_phone("+15555550100")
+    assert store.occurrences.list(user.id) == []

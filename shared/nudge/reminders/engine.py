@@ -17,8 +17,7 @@ from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from google.api_core.exceptions import Conflict
-from google.cloud import firestore
+from google.api_core.exceptions import Aborted, Conflict, FailedPrecondition
 from pydantic import BaseModel
 
 from nudge.models import (
@@ -50,6 +49,7 @@ EARLY_TOLERANCE = timedelta(seconds=5)
 SWEEP_AFTER = timedelta(seconds=90)
 GRACE = timedelta(minutes=20)
 STUCK_SENDING = timedelta(minutes=5)
+TRANSITION_ATTEMPTS = 10
 
 
 class FireResult(StrEnum):
@@ -183,14 +183,14 @@ def _transition(
     """Apply `changes` if the occurrence is in an `allowed` state (and at `at_version`); else
     None.
 
-    A transaction, so a firing task and a cancel or snooze cannot both win.
+    Optimistic: the write is conditioned on the document being unchanged since it was read, so
+    of a firing task, a duplicate of it, a cancel and a snooze racing each other exactly one
+    wins; the others re-read and find a state they may not act on. (A locking transaction does
+    the same but aborts under this kind of contention.)
     """
     ref = store.occurrences._collection(user_id).document(occurrence_id)
-    transaction = store.db.transaction(max_attempts=20)
-
-    @firestore.transactional
-    def apply(tx: firestore.Transaction) -> ReminderOccurrence | None:
-        snapshot = ref.get(transaction=tx)
+    for _ in range(TRANSITION_ATTEMPTS):
+        snapshot = ref.get()
         if not snapshot.exists:
             return None
         current = store.occurrences._decode(snapshot)
@@ -198,10 +198,15 @@ def _transition(
             at_version is not None and current.version != at_version
         ):
             return None
-        tx.update(ref, encode_fields({**changes, "updated_at": datetime.now(UTC)}))
+        try:
+            ref.update(
+                encode_fields({**changes, "updated_at": datetime.now(UTC)}),
+                option=store.db.write_option(last_update_time=snapshot.update_time),
+            )
+        except (FailedPrecondition, Aborted):
+            continue  # someone else changed it first: look again
         return current.model_copy(update=changes)
-
-    return apply(transaction)
+    raise RuntimeError(f"occurrence {occurrence_id} kept changing; the task will be retried")
 
 
 def roll_over(deps: ReminderDeps, occurrence: ReminderOccurrence, now: datetime) -> None:
@@ -238,7 +243,7 @@ def fire(
     occurrence = store.occurrences.get(user_id, occurrence_id)
     if occurrence is None or occurrence.version != version:
         return FireResult.stale
-    if occurrence.status not in (OccurrenceStatus.scheduled, OccurrenceStatus.sending):
+    if occurrence.status != OccurrenceStatus.scheduled:
         return FireResult.stale
     if occurrence.due_at - now > EARLY_TOLERANCE:
         return FireResult.early
@@ -268,9 +273,9 @@ def fire(
             enqueue_firing(deps, moved)
         return FireResult.deferred
 
+    # Exactly one delivery of this task gets past here (scheduled -> sending).
     claimed = _transition(
-        store, user_id, occurrence_id,
-        allowed=(OccurrenceStatus.scheduled, OccurrenceStatus.sending),
+        store, user_id, occurrence_id, allowed=(OccurrenceStatus.scheduled,),
         at_version=version, status=OccurrenceStatus.sending,
     )  # fmt: skip
     if claimed is None:
@@ -405,17 +410,27 @@ def snooze(
 ) -> ActionResult:
     """A sent reminder comes back `minutes` from now; a scheduled one moves `minutes` later."""
     store = deps.store
-    if occurrence.status == OccurrenceStatus.sent:
-        new_due = now + timedelta(minutes=minutes)
-    else:
-        new_due = occurrence.due_at + timedelta(minutes=minutes)
-    ended = _transition(
-        store, user.id, occurrence.id or "",
-        allowed=(OccurrenceStatus.scheduled, OccurrenceStatus.sent),
-        status=OccurrenceStatus.snoozed, reason=f"snoozed {minutes} min",
-    )  # fmt: skip
+    ended = None
+    for _ in range(3):  # the firing task may change it under us: re-read and decide again
+        occurrence = _settled(
+            store, store.occurrences.get(user.id, occurrence.id or "") or occurrence
+        )
+        if occurrence.status == OccurrenceStatus.sent:
+            new_due = now + timedelta(minutes=minutes)
+        else:
+            new_due = occurrence.due_at + timedelta(minutes=minutes)
+        ended = _transition(
+            store, user.id, occurrence.id or "",
+            allowed=(OccurrenceStatus.scheduled, OccurrenceStatus.sent),
+            at_version=occurrence.version,
+            status=OccurrenceStatus.snoozed, reason=f"snoozed {minutes} min",
+        )  # fmt: skip
+        if ended is not None or occurrence.status not in (
+            OccurrenceStatus.scheduled, OccurrenceStatus.sending, OccurrenceStatus.sent
+        ):  # fmt: skip
+            break
     if ended is None:
-        return ActionResult(ok=False, message="That reminder just went out, so I can't move it.")
+        return ActionResult(ok=False, message="That reminder is already taken care of.")
     reminder = store.reminders.require(user.id, occurrence.reminder_id)
     count = len(store.occurrences.list(user.id, where=[("snooze_of", "==", occurrence.id)]))
     again = schedule_occurrence(
@@ -426,7 +441,19 @@ def snooze(
     return ActionResult(ok=True, message="snoozed", occurrence_id=again.id, due_at=new_due)
 
 
+def _settled(store: Store, occurrence: ReminderOccurrence, wait: float = 3.0) -> ReminderOccurrence:
+    """A reply that lands while its reminder is being sent waits for the send to finish."""
+    import time as _time
+
+    deadline = _time.monotonic() + wait
+    while occurrence.status == OccurrenceStatus.sending and _time.monotonic() < deadline:
+        _time.sleep(0.05)
+        occurrence = store.occurrences.get(occurrence.user_id, occurrence.id or "") or occurrence
+    return occurrence
+
+
 def acknowledge(deps: ReminderDeps, occurrence: ReminderOccurrence) -> ActionResult:
+    occurrence = _settled(deps.store, occurrence)
     ended = _transition(
         deps.store, occurrence.user_id, occurrence.id or "",
         allowed=(OccurrenceStatus.sent,), status=OccurrenceStatus.acknowledged,
@@ -484,8 +511,18 @@ def catch_up(deps: ReminderDeps, now: datetime) -> SweepReport:
     window with an honest note, else record as missed (mentioned in the next message)."""
     report = SweepReport()
     for occ in deps.store.occurrences.overdue(now - SWEEP_AFTER):
-        if occ.status == OccurrenceStatus.sending and now - occ.updated_at < STUCK_SENDING:
-            continue  # a firing is in flight right now
+        if occ.status == OccurrenceStatus.sending:
+            if now - occ.updated_at < STUCK_SENDING:
+                continue  # a firing is in flight right now
+            # Its sender died mid-way: whether the SMS left is unknown, so send again (the
+            # outbound record stops a second copy if it had been recorded as sent).
+            reopened = _transition(
+                deps.store, occ.user_id, occ.id or "", allowed=(OccurrenceStatus.sending,),
+                at_version=occ.version, status=OccurrenceStatus.scheduled,
+            )  # fmt: skip
+            if reopened is None:
+                continue
+            occ = reopened
         if now - occ.due_at <= GRACE:
             result = fire(
                 deps, user_id=occ.user_id, occurrence_id=occ.id or "", version=occ.version, now=now

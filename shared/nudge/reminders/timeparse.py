@@ -263,7 +263,8 @@ def parse_when(
             seconds = float(n) * unit
             if seconds <= 0 or seconds > 366 * 86400:
                 return When(question='How long from now? For example "in 20 minutes".')
-            return When(due=(now + timedelta(seconds=seconds)).astimezone(UTC))
+            # In UTC: adding to a local-aware datetime would be wall-clock arithmetic.
+            return When(due=now.astimezone(UTC) + timedelta(seconds=seconds))
         if recurring := _recurring(cleaned, now_local, zone, quiet_hours):
             return recurring
         day, rest = _day(cleaned, now_local)

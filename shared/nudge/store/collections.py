@@ -97,8 +97,11 @@ class OccurrenceRepository(UserScopedRepository[ReminderOccurrence]):
         return sorted((o for o in found if o.due_at >= now), key=lambda o: o.due_at)[:limit]
 
     def recently_sent(self, user_id: str, since: datetime) -> list[ReminderOccurrence]:
-        """Sent and not yet answered, newest first."""
-        found = self.list(user_id, where=[("status", "==", OccurrenceStatus.sent)])
+        """Sent (or being sent right now) and not yet answered, newest first."""
+        found = self.list(
+            user_id,
+            where=[("status", "in", [OccurrenceStatus.sent, OccurrenceStatus.sending])],
+        )
         return sorted(
             (o for o in found if (o.sent_at or o.due_at) >= since),
             key=lambda o: o.sent_at or o.due_at,
