@@ -211,10 +211,12 @@ def test_the_sweep_records_a_long_lost_occurrence_as_missed_and_it_is_mentioned(
     assert missed.status == OccurrenceStatus.missed and missed.reason
     # The recurrence went on, and the next message mentions what was missed, once.
     assert [o.status for o in occurrences(store, user)] == ["missed", "scheduled"]
+    flagged = store.users.require(user.id)
+    assert flagged.missed_reminders_pending is True
     assert 'couldn\'t deliver a reminder in time: "pills" at 10:01 AM' in missed_notice(
-        store, user.id, "America/Toronto"
+        store, flagged, "America/Toronto"
     )
-    assert missed_notice(store, user.id, "America/Toronto") == ""
+    assert missed_notice(store, store.users.require(user.id), "America/Toronto") == ""
     assert engine.catch_up(deps, much_later) == engine.SweepReport()
 
 

@@ -148,7 +148,7 @@ def _reply_and_log(
 ) -> TurnOutcome:
     store, settings = deps.store, deps.settings
     timezone = user.timezone or settings.default_timezone
-    text = missed_notice(store, user.id, timezone) + text
+    text = missed_notice(store, user, timezone) + text
     deliver(
         store,
         deps.sender,

@@ -39,6 +39,8 @@ class User(Document):
     timezone: str | None = None
     status: UserStatus = UserStatus.active
     onboarding: OnboardingStep = OnboardingStep.ask_name
+    # Set when a reminder was recorded as missed; the next message mentions it, then clears it.
+    missed_reminders_pending: bool = False
 
     @field_validator("phone")
     @classmethod

@@ -168,7 +168,7 @@ def enqueue_firing(deps: ReminderDeps, occurrence: ReminderOccurrence) -> None:
         schedule_time=occurrence.due_at,
         task_name=f"fire-{occurrence.id}-v{occurrence.version}",
     )
-    deps.store.occurrences.update(occurrence.user_id, occurrence.id or "", enqueued=True)
+    deps.store.occurrences.patch(occurrence.user_id, occurrence.id or "", enqueued=True)
 
 
 def _transition(
@@ -209,11 +209,19 @@ def _transition(
     raise RuntimeError(f"occurrence {occurrence_id} kept changing; the task will be retried")
 
 
-def roll_over(deps: ReminderDeps, occurrence: ReminderOccurrence, now: datetime) -> None:
+def roll_over(
+    deps: ReminderDeps,
+    occurrence: ReminderOccurrence,
+    now: datetime,
+    *,
+    reminder: Reminder | None = None,
+) -> None:
     """After an occurrence of a repeating reminder ends, schedule the next slot (exactly once:
     `schedule_occurrence` creates it under a deterministic id)."""
     if occurrence.snooze_of is not None:
         return  # a snooze of a slot; the slot itself rolled over
+    if reminder is not None and not reminder.rrule:
+        return
     reminder = deps.store.reminders.get(occurrence.user_id, occurrence.reminder_id)
     if reminder is None or reminder.status != ReminderStatus.active:
         return
@@ -237,18 +245,25 @@ def _finish_one_off(deps: ReminderDeps, occurrence: ReminderOccurrence, status: 
 
 
 def fire(
-    deps: ReminderDeps, *, user_id: str, occurrence_id: str, version: int, now: datetime
+    deps: ReminderDeps,
+    *,
+    user_id: str,
+    occurrence_id: str,
+    version: int,
+    now: datetime,
+    loaded: ReminderOccurrence | None = None,
 ) -> FireResult:
+    """Send the occurrence if it is still scheduled at `version`. `loaded` skips the first
+    read when the caller just read it (the claim below re-checks the state anyway)."""
     store = deps.store
-    occurrence = store.occurrences.get(user_id, occurrence_id)
+    occurrence = loaded or store.occurrences.get(user_id, occurrence_id)
     if occurrence is None or occurrence.version != version:
         return FireResult.stale
     if occurrence.status != OccurrenceStatus.scheduled:
         return FireResult.stale
     if occurrence.due_at - now > EARLY_TOLERANCE:
         return FireResult.early
-    user = store.users.get(user_id)
-    reminder = store.reminders.get(user_id, occurrence.reminder_id)
+    user, reminder, prefs = _load_for_firing(store, user_id, occurrence.reminder_id)
     if user is None or reminder is None:
         return FireResult.stale
     timezone = user.timezone or reminder.timezone
@@ -262,7 +277,6 @@ def fire(
             roll_over(deps, ended, now)
         return FireResult.suppressed
 
-    prefs = store.users.get_settings(user_id)
     if not reminder.urgent and in_quiet_hours(now, timezone, prefs):
         moved = _transition(
             store, user_id, occurrence_id, allowed=(OccurrenceStatus.scheduled,),
@@ -280,11 +294,81 @@ def fire(
     )  # fmt: skip
     if claimed is None:
         return FireResult.stale
-    return _send(deps, user, claimed, timezone, now)
+    return _send(deps, user, reminder, prefs, claimed, timezone, now)
+
+
+def _load_for_firing(
+    store: Store, user_id: str, reminder_id: str
+) -> tuple[User | None, Reminder | None, UserSettings]:
+    """The user, the reminder and the user's preferences, in one round trip."""
+    from nudge.store.codec import from_document
+    from nudge.store.users import PREFERENCES, SETTINGS
+
+    user_ref = store.db.collection("users").document(user_id)
+    refs = [
+        user_ref,
+        store.reminders._collection(user_id).document(reminder_id),
+        user_ref.collection(SETTINGS).document(PREFERENCES),
+    ]
+    found = {snap.reference.path: snap for snap in store.db.get_all(refs)}
+    user_snap, reminder_snap, prefs_snap = (found.get(ref.path) for ref in refs)
+    user = (
+        from_document(User, user_id, user_snap.to_dict())
+        if user_snap and user_snap.exists
+        else None
+    )
+    reminder = (
+        from_document(Reminder, reminder_id, reminder_snap.to_dict())
+        if reminder_snap and reminder_snap.exists
+        else None
+    )
+    prefs = UserSettings.model_validate(
+        prefs_snap.to_dict() if prefs_snap and prefs_snap.exists else {}
+    )
+    return user, reminder, prefs
+
+
+def fire_due(deps: ReminderDeps, now: datetime, *, workers: int = 32, limit: int = 500) -> int:
+    """Fire every occurrence that is due now, in parallel; returns how many were sent.
+
+    Called by each firing task after its own occurrence: when many reminders share a minute,
+    the first task to arrive sends them all at once instead of waiting for each task to be
+    dispatched in turn. The claim (scheduled -> sending) keeps every one of them exactly-once;
+    their own tasks then find them sent and do nothing.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    due = [
+        occ
+        for occ in deps.store.occurrences.overdue(now + EARLY_TOLERANCE, limit=limit)
+        if occ.status == OccurrenceStatus.scheduled
+    ]
+    if not due:
+        return 0
+
+    def fire_one(occ: ReminderOccurrence) -> FireResult:
+        try:
+            return fire(
+                deps, user_id=occ.user_id, occurrence_id=occ.id or "", version=occ.version,
+                now=now, loaded=occ,
+            )  # fmt: skip
+        except Exception:  # its own task (or the sweep) will try again
+            log.exception("firing %s with the due batch failed", occ.id)
+            return FireResult.stale
+
+    with ThreadPoolExecutor(max_workers=min(workers, len(due))) as pool:
+        results = list(pool.map(fire_one, due))
+    return sum(result == FireResult.sent for result in results)
 
 
 def _send(
-    deps: ReminderDeps, user: User, occurrence: ReminderOccurrence, timezone: str, now: datetime
+    deps: ReminderDeps,
+    user: User,
+    reminder: Reminder,
+    prefs: UserSettings,
+    occurrence: ReminderOccurrence,
+    timezone: str,
+    now: datetime,
 ) -> FireResult:
     store = deps.store
     late = now - occurrence.slot_at
@@ -292,7 +376,7 @@ def _send(
     if late > timedelta(minutes=2) and not occurrence.deferred_for_quiet_hours:
         body += f" (this was due at {_local_clock(occurrence.slot_at, timezone)}, sorry it's late)"
     body += "\nReply done, snooze 15, or skip."
-    body = missed_notice(store, user.id, timezone) + body
+    body = missed_notice(store, user, timezone) + body
     deliver(
         store,
         deps.sender,
@@ -301,25 +385,35 @@ def _send(
         from_number=user.assistant_number or deps.settings.twilio_from_number or "",
         message_id=f"reminder-{occurrence.id}",
         kind="reminder",
+        user_is_fresh=True,
     )
-    sent = _transition(
-        store, user.id, occurrence.id or "", allowed=(OccurrenceStatus.sending,),
-        status=OccurrenceStatus.sent, sent_at=now, late_seconds=int(late.total_seconds()),
+    sent_at = max(now, datetime.now(UTC))  # when it really left, not when the task began
+    late_seconds = int((sent_at - occurrence.slot_at).total_seconds())
+    # Only the holder of the claim writes a `sending` occurrence (cancel and snooze wait or act
+    # on other states; the sweep waits STUCK_SENDING), so no read-before-write is needed here.
+    store.occurrences.patch(
+        user.id, occurrence.id or "",
+        status=OccurrenceStatus.sent, sent_at=sent_at, late_seconds=late_seconds,
     )  # fmt: skip
-    if sent is None:
-        return FireResult.stale
-    reminder = store.reminders.get(user.id, occurrence.reminder_id)
-    if reminder is not None and reminder.max_follow_ups > 0:
-        _enqueue_follow_up(deps, sent, 1, now)
-    roll_over(deps, sent, now)
+    sent = occurrence.model_copy(
+        update={"status": OccurrenceStatus.sent, "sent_at": sent_at, "late_seconds": late_seconds}
+    )
+    if reminder.max_follow_ups > 0:
+        _enqueue_follow_up(deps, sent, 1, now, prefs=prefs)
+    roll_over(deps, sent, now, reminder=reminder)
     log.info("reminder occurrence %s sent (%ds late)", occurrence.id, int(late.total_seconds()))
     return FireResult.sent
 
 
 def _enqueue_follow_up(
-    deps: ReminderDeps, occurrence: ReminderOccurrence, number: int, now: datetime
+    deps: ReminderDeps,
+    occurrence: ReminderOccurrence,
+    number: int,
+    now: datetime,
+    *,
+    prefs: UserSettings | None = None,
 ) -> None:
-    prefs = deps.store.users.get_settings(occurrence.user_id)
+    prefs = prefs or deps.store.users.get_settings(occurrence.user_id)
     deps.queue.enqueue(
         deps.settings.queues.reminders,
         "reminders",
@@ -537,6 +631,7 @@ def catch_up(deps: ReminderDeps, now: datetime) -> SweepReport:
         )  # fmt: skip
         if ended is not None:
             report.missed += 1
+            deps.store.users.update(occ.user_id, missed_reminders_pending=True)
             log.warning("reminder occurrence %s recorded as missed", occ.id)
             roll_over(deps, ended, now)
     return report
@@ -551,13 +646,18 @@ def enqueue_horizon(deps: ReminderDeps, now: datetime) -> SweepReport:
     return report
 
 
-def missed_notice(store: Store, user_id: str, timezone: str) -> str:
-    """One line about reminders that were missed since we last talked (then marked mentioned)."""
-    missed = store.occurrences.unmentioned_missed(user_id)
+def missed_notice(store: Store, user: User, timezone: str) -> str:
+    """One line about reminders that were missed since we last talked (then marked mentioned).
+
+    The user document carries a flag, so the common case (nothing missed) costs no query."""
+    if not user.missed_reminders_pending:
+        return ""
+    missed = store.occurrences.unmentioned_missed(user.id)
+    for occ in missed:
+        store.occurrences.patch(user.id, occ.id or "", mentioned=True)
+    store.users.update(user.id, missed_reminders_pending=False)
     if not missed:
         return ""
-    for occ in missed:
-        store.occurrences.update(user_id, occ.id or "", mentioned=True)
     items = "; ".join(f'"{o.text}" at {_local_clock(o.slot_at, timezone)}' for o in missed[:3])
     more = f" and {len(missed) - 3} more" if len(missed) > 3 else ""
     return f"Heads up, I couldn't deliver a reminder in time: {items}{more}.\n"

@@ -39,7 +39,8 @@ def handle_reminder_task(
             version=int(task["version"]),
             now=now,
         )
-        return {"result": result.value}
+        also_sent = engine.fire_due(deps, now)
+        return {"result": result.value, "also_sent": also_sent}
     if action == "follow_up":
         result = engine.follow_up(
             deps,

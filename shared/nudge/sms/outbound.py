@@ -25,13 +25,15 @@ def deliver(
     from_number: str,
     message_id: str,
     kind: str = "reply",
+    user_is_fresh: bool = False,
 ) -> Message | None:
     """Send `body` to `user` once per `message_id`; None when nothing was sent.
 
     The outbound record is created (with `create()`) before the provider call, so a
     redelivered task finds it and does not text the person twice.
     """
-    current = store.users.get(user.id) or user
+    # Opt-out may have changed since the caller read the user; re-read unless it just did.
+    current = user if user_is_fresh else (store.users.get(user.id) or user)
     if current.status == UserStatus.opted_out:
         log.info("suppressed %s to user %s: opted out", kind, user.id)
         return None
@@ -48,4 +50,5 @@ def deliver(
     log.info(
         "sent %s to user %s via %s (%d segments)", kind, user.id, sender.name, segment_count(text)
     )
-    return store.messages.update(user.id, message_id, status="sent", provider_sid=sid)
+    store.messages.patch(user.id, message_id, status="sent", provider_sid=sid)
+    return record.model_copy(update={"id": message_id, "status": "sent", "provider_sid": sid})

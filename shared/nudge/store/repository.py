@@ -67,6 +67,15 @@ class UserScopedRepository(Generic[D]):
             raise NotFound(f"{self.collection}/{doc_id}") from exc
         return self.require(user_id, doc_id)
 
+    def patch(self, user_id: str, doc_id: str, **fields: Any) -> None:
+        """Like `update`, without reading the document back (one round trip, not two)."""
+        try:
+            self._collection(user_id).document(doc_id).update(
+                encode_fields({**fields, "updated_at": utcnow()})
+            )
+        except FirestoreNotFound as exc:
+            raise NotFound(f"{self.collection}/{doc_id}") from exc
+
     def delete(self, user_id: str, doc_id: str) -> None:
         self._collection(user_id).document(doc_id).delete()
 
