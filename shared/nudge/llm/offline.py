@@ -56,6 +56,33 @@ _CANCEL_REMINDER = re.compile(
     r"^(?:cancel|delete|stop|remove)\s+(?:the\s+|my\s+)?reminder\s*(?:to|about|for)?\s*(?P<what>.*)$",
     re.I,
 )
+_WHAT_NOW = re.compile(
+    r"^(?:what (?:should|can|do) i do(?: now| next| first)?|what now|what next|"
+    r"where do i start|help me start|i'?m stuck)\??$",
+    re.I,
+)
+_BREAK_DOWN = re.compile(
+    r"^(?:break (?:(?:it|that|this)\s+)?(?:down|up)|split|smaller steps|"
+    r"make (?:it|them) smaller|tinier steps|steps for)\s*(?:(?:it|the task|task)\s*)?"
+    r"(?:into (?:smaller |tiny )?steps)?\s*(?P<what>.*?)"
+    r"(?:\s+into (?:smaller |tiny )?steps)?$",
+    re.I,
+)
+_GOAL = re.compile(r"^(?:goal|new goal|my goal is)\s*[:\-]?\s+(?P<title>.+)$", re.I)
+_GOALS = re.compile(r"^(?:goals|my goals|list (?:my )?goals|what are my goals)\??$", re.I)
+
+
+def _energy(line: str) -> str | None:
+    text = line.lower()
+    if re.search(r"\bbad day\b|\brough day\b|\bcan'?t (?:do|handle) (?:anything|much)", text):
+        return "bad_day"
+    if re.search(r"\b(?:low energy|tired|exhausted|drained)\b", text):
+        return "low"
+    if re.search(r"\b(?:high energy|feeling great|energized|full of energy)\b", text):
+        return "high"
+    return None
+
+
 _GREETING = re.compile(r"^(?:hi|hello|hey|yo|good (?:morning|afternoon|evening))\b", re.I)
 _QUESTION_WORDS = re.compile(r"^(?:when|what|where|who|which|how|is|does|did|do)\b", re.I)
 
@@ -104,6 +131,20 @@ class OfflineModel:
             return FunctionCall(name="cancel_reminder", args={"text": _clean(m["what"])})
         if (quick := quick_reply(line)) is not None and quick[0] == "snooze":
             return FunctionCall(name="snooze_reminder", args={"minutes": quick[1]})
+        if _WHAT_NOW.match(line):
+            return FunctionCall(name="what_now", args={})
+        if m := _BREAK_DOWN.match(line):
+            smaller = bool(re.search(r"smaller|tinier|too big", line, re.I))
+            args = {"granularity": "smaller" if smaller else "normal"}
+            if (title := _clean(m["what"] or "")) and title.lower() not in ("it", "that", "this"):
+                args["title"] = title
+            return FunctionCall(name="break_down_task", args=args)
+        if (level := _energy(line)) is not None:
+            return FunctionCall(name="set_energy", args={"level": level})
+        if m := _GOAL.match(line):
+            return FunctionCall(name="add_goal", args={"title": _clean(m["title"])})
+        if _GOALS.match(line):
+            return FunctionCall(name="list_goals", args={})
         if m := _REMEMBER.match(line):
             return FunctionCall(name="remember", args={"content": _clean(m["content"])})
         if m := _TODO.match(line):
@@ -196,6 +237,31 @@ class OfflineModel:
                 if not result.get("ok"):
                     return result.get("message", "")
                 return f"Snoozed. I'll remind you to {result['text']} {result['when']}."
+            case "break_down_task":
+                steps = "\n".join(
+                    f"{i}. {step['title']} ({step['minutes']} min)"
+                    for i, step in enumerate(result["steps"], 1)
+                )
+                return f'Tiny steps for "{result["task"]}":\n{steps}\nJust start with 1.'
+            case "what_now":
+                if not result.get("pick"):
+                    return result.get("message", "Nothing on your list.")
+                minutes = f" (about {result['minutes']} min)" if result.get("minutes") else ""
+                return f"Do this now: {result['pick']}{minutes}. Text done when it's done."
+            case "set_energy":
+                if result["level"] == "bad_day":
+                    return ("Okay, bad day mode: tiny steps only, no pressure. "
+                            "Text \"what now\" if you want one small thing.")  # fmt: skip
+                return f"Got it, {result['level']} energy today. I'll match that."
+            case "add_goal":
+                return f"Goal saved: {result['title']}. Want to add a first task for it?"
+            case "list_goals":
+                goals = result.get("goals", [])
+                if not goals:
+                    return 'No goals yet. Text "goal: ..." to add one.'
+                return "Your goals:\n" + "\n".join(
+                    f"- {g['title']} ({g['progress']}%)" for g in goals
+                )
             case "reminder_done":
                 return "Nice, marked done!" if result.get("ok") else "Nothing to mark done."
             case "add_task":

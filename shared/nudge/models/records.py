@@ -89,8 +89,11 @@ class Task(Document):
     estimate_minutes: int | None = Field(None, ge=1)
     energy: Energy | None = None
     goal_id: str | None = None
+    # Micro-steps are tasks too, pointing at the task they break down (in `order`).
     parent_task_id: str | None = None
+    order: int = 0
     completed_at: datetime | None = None
+    stalled_nudged_at: datetime | None = None
 
 
 class Goal(Document):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import date, time
 from enum import StrEnum
 
 from pydantic import BaseModel, Field, field_validator
@@ -57,3 +57,8 @@ class UserSettings(BaseModel):
     evening_checkin: time | None = None
     follow_up_minutes: int = Field(20, ge=1, le=24 * 60)
     tone: str = "warm"
+    # Today's energy as the user reported it ("bad_day" shrinks everything to tiny steps).
+    energy: str | None = None
+    energy_date: date | None = None
+    # A task untouched this many days gets one gentle offer to break it down.
+    stale_task_days: int = Field(5, ge=1, le=60)

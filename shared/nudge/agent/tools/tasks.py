@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from nudge.agent.tools.planning import choose, energy_today
 from nudge.agent.tools.registry import ToolContext, tool
 from nudge.models import Energy, Task, TaskStatus
 
@@ -17,6 +18,7 @@ class AddTaskArgs(BaseModel):
     due_at: datetime | None = Field(None, description="ISO 8601 with offset, if there is one")
     estimate_minutes: int | None = Field(None, ge=1, le=24 * 60)
     energy: Energy | None = None
+    goal_id: str | None = Field(None, description="the goal this task serves, if any")
 
 
 @tool("add_task", AddTaskArgs)
@@ -43,6 +45,10 @@ def list_tasks(ctx: ToolContext, args: ListTasksArgs) -> dict:
         if args.include_done
         else ctx.store.tasks.open_tasks(ctx.user.id)
     )
+    if energy_today(ctx) == "bad_day":
+        tasks = choose(ctx, count=3)  # a short list of tiny things, nothing more
+    else:
+        tasks = [t for t in tasks if not t.parent_task_id]
     far = datetime.max.replace(tzinfo=ctx.now.tzinfo)
     tasks.sort(key=lambda t: (t.priority, t.due_at or far, t.created_at))
     return {
@@ -67,7 +73,9 @@ class CompleteTaskArgs(BaseModel):
 @tool("complete_task", CompleteTaskArgs)
 def complete_task(ctx: ToolContext, args: CompleteTaskArgs) -> dict:
     """Mark a task done, by id or by words from its title."""
-    open_tasks = ctx.store.tasks.open_tasks(ctx.user.id)
+    open_tasks = [t for t in ctx.store.tasks.open_tasks(ctx.user.id) if not t.parent_task_id]
+    steps = [t for t in ctx.store.tasks.open_tasks(ctx.user.id) if t.parent_task_id]
+    open_tasks += steps  # steps can be completed by name too
     match: Task | None = None
     if args.task_id:
         match = next((t for t in open_tasks if t.id == args.task_id), None)
@@ -86,6 +94,8 @@ def complete_task(ctx: ToolContext, args: CompleteTaskArgs) -> dict:
             match = candidates[0]
     elif len(open_tasks) == 1:
         match = open_tasks[0]
+    elif steps:  # a bare "done" after a step was suggested: the first open step
+        match = min(steps, key=lambda t: (t.order, t.created_at))
     if match is None:
         return {"completed": None, "message": "I couldn't find that one on your list."}
     ctx.store.tasks.update(ctx.user.id, match.id, status=TaskStatus.done, completed_at=ctx.now)

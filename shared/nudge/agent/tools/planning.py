@@ -1,0 +1,186 @@
+"""break_down_task / what_now / set_energy: getting started when starting is the hard part."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from nudge.agent.tools.registry import ToolContext, tool
+from nudge.models import Energy, Task, TaskStatus
+from nudge.timezones import local_now
+
+GENERIC_STEPS = {
+    "normal": [
+        ("Get set up: open or gather what you need for {t}", 5),
+        ("Do the first small piece of {t}", 10),
+        ("One more short round on {t}", 10),
+        ("Check what's left and write down the next step", 3),
+    ],
+    "smaller": [
+        ("Go to where you'll do {t}", 1),
+        ("Open or take out the first thing you need", 2),
+        ("Set a 2-minute timer and start {t}", 2),
+        ("Pick the very next tiny step", 1),
+    ],
+}
+
+
+class Step(BaseModel):
+    title: str = Field(min_length=2, max_length=120)
+    minutes: int = Field(ge=1, le=60)
+
+
+class BreakDownArgs(BaseModel):
+    task_id: str | None = None
+    title: str | None = Field(None, description="words from the task's title, if no id")
+    granularity: Literal["normal", "smaller"] = Field(
+        "normal", description='"smaller" when they ask for smaller steps'
+    )
+    steps: list[Step] | None = Field(
+        None, description="3-7 concrete first steps with minutes; smaller = 1-5 minutes each"
+    )
+
+
+def find_task(ctx: ToolContext, task_id: str | None, title: str | None) -> Task | None:
+    open_tasks = [t for t in ctx.store.tasks.open_tasks(ctx.user.id) if not t.parent_task_id]
+    if task_id:
+        return next((t for t in open_tasks if t.id == task_id), None)
+    if title:
+        words = set(title.casefold().split())
+        scored = sorted(
+            ((len(words & set(t.title.casefold().split())), t) for t in open_tasks),
+            key=lambda pair: (-pair[0], pair[1].created_at),
+        )
+        return scored[0][1] if scored and scored[0][0] else None
+    # No name: the one most recently added or broken down.
+    return max(open_tasks, key=lambda t: t.updated_at, default=None)
+
+
+@tool("break_down_task", BreakDownArgs)
+def break_down_task(ctx: ToolContext, args: BreakDownArgs) -> dict:
+    """Break a task into 3-7 tiny, concrete first steps with minutes each. Replaces earlier
+    steps; use granularity "smaller" when they ask for smaller steps."""
+    task = find_task(ctx, args.task_id, args.title)
+    if task is None:
+        return {"question": "Which task should I break down?"}
+    if args.steps is not None:
+        if not 3 <= len(args.steps) <= 7:
+            return {"error": "give 3 to 7 steps"}
+        limit = 5 if args.granularity == "smaller" else 30
+        if any(step.minutes > limit for step in args.steps):
+            return {"error": f"each step must take at most {limit} minutes"}
+        steps = [(s.title, s.minutes) for s in args.steps]
+    else:
+        steps = [(t.format(t=task.title), m) for t, m in GENERIC_STEPS[args.granularity]]
+    for old in ctx.store.tasks.list(ctx.user.id, where=[("parent_task_id", "==", task.id)]):
+        if old.status == TaskStatus.open:
+            ctx.store.tasks.update(ctx.user.id, old.id or "", status=TaskStatus.dropped)
+    for order, (title, minutes) in enumerate(steps):
+        ctx.store.tasks.add(
+            ctx.user.id,
+            Task(title=title, parent_task_id=task.id, order=order, estimate_minutes=minutes,
+                 priority=task.priority, energy=Energy.low),
+        )  # fmt: skip
+    ctx.store.tasks.patch(ctx.user.id, task.id or "", estimate_minutes=sum(m for _, m in steps))
+    return {
+        "ok": True,
+        "task": task.title,
+        "steps": [{"title": t, "minutes": m} for t, m in steps],
+    }
+
+
+class SetEnergyArgs(BaseModel):
+    level: Literal["bad_day", "low", "medium", "high"]
+
+
+@tool("set_energy", SetEnergyArgs)
+def set_energy(ctx: ToolContext, args: SetEnergyArgs) -> dict:
+    """Record how much energy the user has today; "bad_day" shrinks plans to tiny steps."""
+    today = local_now(ctx.timezone, ctx.now).date()
+    prefs = ctx.store.users.get_settings(ctx.user.id)
+    ctx.store.users.save_settings(
+        ctx.user.id, prefs.model_copy(update={"energy": args.level, "energy_date": today})
+    )
+    return {"ok": True, "level": args.level}
+
+
+def energy_today(ctx: ToolContext) -> str | None:
+    prefs = ctx.store.users.get_settings(ctx.user.id)
+    if prefs.energy_date == local_now(ctx.timezone, ctx.now).date():
+        return prefs.energy
+    return None
+
+
+def available_minutes(ctx: ToolContext) -> int | None:
+    """Minutes until the next reminder (the next thing that will interrupt), if any."""
+    upcoming = ctx.store.occurrences.upcoming(ctx.user.id, ctx.now, limit=1)
+    if not upcoming:
+        return None
+    return max(0, int((upcoming[0].due_at - ctx.now).total_seconds() // 60))
+
+
+def choose(ctx: ToolContext, *, count: int = 1) -> list[Task]:
+    """The best next things: a first open step of a broken-down task counts for its task.
+
+    Order: due within a day first, then priority, then what fits the time before the next
+    reminder, then low-energy items on a low-energy day; bad-day mode keeps only tiny items.
+    """
+    everything = ctx.store.tasks.open_tasks(ctx.user.id)
+    steps: dict[str, list[Task]] = {}
+    for t in everything:
+        if t.parent_task_id:
+            steps.setdefault(t.parent_task_id, []).append(t)
+    candidates = []
+    for t in everything:
+        if t.parent_task_id:
+            continue
+        own = sorted(steps.get(t.id or "", []), key=lambda s: s.order)
+        candidates.append((t, own[0] if own else t))
+    energy = energy_today(ctx)
+    minutes = available_minutes(ctx)
+    soon = ctx.now + timedelta(days=1)
+
+    def score(pair: tuple[Task, Task]) -> tuple:
+        task, item = pair
+        estimate = item.estimate_minutes or 25
+        fits = minutes is None or estimate <= minutes
+        easy = item.energy in (None, Energy.low) or estimate <= 10
+        return (
+            not (task.due_at is not None and task.due_at <= soon),
+            task.priority,
+            not fits,
+            energy in ("low", "bad_day") and not easy,
+            task.due_at or datetime.max.replace(tzinfo=ctx.now.tzinfo),
+            task.created_at,
+        )
+
+    ranked = [item for _, item in sorted(candidates, key=score)]
+    if energy == "bad_day":
+        ranked = [i for i in ranked if (i.estimate_minutes or 99) <= 15 or i.parent_task_id]
+        count = min(count, 3)
+    return ranked[:count]
+
+
+class WhatNowArgs(BaseModel):
+    pass
+
+
+@tool("what_now", WhatNowArgs)
+def what_now(ctx: ToolContext, args: WhatNowArgs) -> dict:
+    """Pick ONE thing to do now, from priority, due dates, time before the next reminder and
+    today's energy. Answer with just that one thing."""
+    picked = choose(ctx, count=1)
+    if not picked:
+        if energy_today(ctx) == "bad_day":
+            return {"pick": None, "message": "Nothing tiny on the list. Rest counts too."}
+        return {"pick": None, "message": "Your list is empty."}
+    item = picked[0]
+    return {
+        "pick": item.title,
+        "minutes": item.estimate_minutes,
+        "is_step": item.parent_task_id is not None,
+        "minutes_free": available_minutes(ctx),
+        "energy": energy_today(ctx),
+    }

@@ -1,0 +1,1 @@
+"""The planner: morning briefing, evening check-in and gentle nudges on stalled tasks."""
