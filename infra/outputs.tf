@@ -1,3 +1,18 @@
+output "webhook_url" {
+  description = "Paste this into the Twilio number's 'A message comes in' webhook (HTTP POST)."
+  value       = google_cloudfunctions2_function.function["sms_webhook"].url
+}
+
+output "api_url" {
+  description = "The user data API (arrives with its function; null until then)."
+  value       = try(google_cloudfunctions2_function.function["api"].url, null)
+}
+
+output "oauth_redirect_url" {
+  description = "Microsoft account linking redirect (arrives with the oauth function)."
+  value       = try("${google_cloudfunctions2_function.function["oauth"].url}/callback", null)
+}
+
 output "function_urls" {
   description = "URL of every deployed function."
   value       = { for name, fn in google_cloudfunctions2_function.function : name => fn.url }

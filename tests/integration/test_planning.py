@@ -199,3 +199,20 @@ def test_the_cron_tick_fans_out_and_the_user_gets_a_briefing(store, settings, ta
         while time.monotonic() < deadline and not outbox(store):
             time.sleep(0.2)
     assert outbox(store)[0].startswith("Good morning, Ada!")
+
+
+def test_drop_it_and_done_refer_to_the_task_just_nudged_about(planner, store, user, settings):
+    from nudge.models import utcnow
+
+    week_ago = datetime.now(UTC) - timedelta(days=7)
+    for title in ("sort the garage", "file old papers"):
+        store.tasks.add(user.id, Task(title=title, created_at=week_ago, updated_at=week_ago))
+    assert plan_user(planner, user.id, local_slot("America/Toronto", 12)).stalled_nudge
+    nudged = [t for t in store.tasks.open_tasks(user.id) if t.stalled_nudged_at]
+    ctx_now = ToolContext(store=store, user=user, settings=settings, now=utcnow(), turn_id="t2")
+    assert call(ctx_now, "drop_task")["dropped"] == nudged[0].title
+    remaining = [t.title for t in store.tasks.open_tasks(user.id)]
+    assert nudged[0].title not in remaining and len(remaining) == 1
+    # Texting about the other task touches it; a bare "done" then means that one.
+    store.tasks.patch(user.id, store.tasks.open_tasks(user.id)[0].id, title=remaining[0])
+    assert call(ctx_now, "complete_task")["completed"] == remaining[0]

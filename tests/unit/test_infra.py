@@ -126,3 +126,23 @@ def test_ttl_policies_cover_dedup_markers_and_idempotency_records(terraform):
 def test_bundle_object_name_carries_the_content_hash(terraform):
     bundle = terraform["resource"]["google_storage_bucket_object"]["bundle"]
     assert "output_sha256" in bundle["name"]
+
+
+def test_every_cron_action_is_one_its_function_handles():
+    """The code's cron entry points and infra/cron_jobs.json name the same actions."""
+    handled = {"reminders": {"catch_up", "horizon"}, "planner": {"tick"}}
+    declared: dict[str, set[str]] = {}
+    for job in load_jobs():
+        declared.setdefault(job.function, set()).add(job.body["action"])
+    assert declared == handled
+    sources = {
+        "reminders": (stack.REPO_ROOT / "shared/nudge/reminders/handler.py").read_text(),
+        "planner": (stack.FUNCTIONS_DIR / "planner" / "main.py").read_text(),
+    }
+    for function, actions in handled.items():
+        for action in actions:
+            assert f'"{action}"' in sources[function], (function, action)
+
+
+def test_outputs_include_the_webhook_url_for_twilio(terraform):
+    assert {"webhook_url", "api_url", "oauth_redirect_url"} <= set(terraform["output"])

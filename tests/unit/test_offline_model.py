@@ -138,3 +138,29 @@ def test_recall_offers_only_close_memories():
 )
 def test_timezones_resolve_from_what_people_type(text, zone):
     assert resolve_timezone(text) == zone
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "args"),
+    [
+        (
+            "remind me in 1 minute to drink water",
+            "set_reminder",
+            {"text": "drink water", "when": "in 1 minute"},
+        ),
+        ("remind me to call mom at 5", "set_reminder", {"text": "call mom", "when": "at 5"}),
+        ("my reminders", "list_reminders", {}),
+        ("cancel the reminder about rent", "cancel_reminder", {"text": "rent"}),
+        ("snooze 15", "snooze_reminder", {"minutes": 15}),
+        ("later", "snooze_reminder", {"minutes": 30}),
+        ("what should I do now?", "what_now", {}),
+        ("break it down", "break_down_task", {"granularity": "normal"}),
+        ("smaller steps", "break_down_task", {"granularity": "smaller"}),
+        ("I'm having a bad day", "set_energy", {"level": "bad_day"}),
+        ("goal: run a 5k", "add_goal", {"title": "run a 5k"}),
+        ("drop it", "drop_task", {}),
+        ("drop the garage", "drop_task", {"title": "the garage"}),
+    ],
+)
+def test_planning_and_reminder_commands(text, name, args):
+    assert [(c.name, c.args) for c in plan(text).function_calls] == [(name, args)]

@@ -68,6 +68,9 @@ _BREAK_DOWN = re.compile(
     r"(?:\s+into (?:smaller |tiny )?steps)?$",
     re.I,
 )
+_DROP = re.compile(
+    r"^(?:drop|forget about|never ?mind|remove|delete)\s+(?:task\s+)?(?P<what>.+)$", re.I
+)
 _GOAL = re.compile(r"^(?:goal|new goal|my goal is)\s*[:\-]?\s+(?P<title>.+)$", re.I)
 _GOALS = re.compile(r"^(?:goals|my goals|list (?:my )?goals|what are my goals)\??$", re.I)
 
@@ -131,6 +134,12 @@ class OfflineModel:
             return FunctionCall(name="cancel_reminder", args={"text": _clean(m["what"])})
         if (quick := quick_reply(line)) is not None and quick[0] == "snooze":
             return FunctionCall(name="snooze_reminder", args={"minutes": quick[1]})
+        if m := _DROP.match(line):
+            title = _clean(m["what"])
+            return FunctionCall(
+                name="drop_task",
+                args={"title": title} if title and title.lower() not in ("it", "that") else {},
+            )
         if _WHAT_NOW.match(line):
             return FunctionCall(name="what_now", args={})
         if m := _BREAK_DOWN.match(line):
@@ -262,6 +271,8 @@ class OfflineModel:
                 return "Your goals:\n" + "\n".join(
                     f"- {g['title']} ({g['progress']}%)" for g in goals
                 )
+            case "drop_task":
+                return f'Dropped "{result["dropped"]}". One less thing.'
             case "reminder_done":
                 return "Nice, marked done!" if result.get("ok") else "Nothing to mark done."
             case "add_task":

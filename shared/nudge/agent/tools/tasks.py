@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, Field
 
@@ -96,7 +96,39 @@ def complete_task(ctx: ToolContext, args: CompleteTaskArgs) -> dict:
         match = open_tasks[0]
     elif steps:  # a bare "done" after a step was suggested: the first open step
         match = min(steps, key=lambda t: (t.order, t.created_at))
+    else:
+        match = recently_touched(ctx, open_tasks)
     if match is None:
         return {"completed": None, "message": "I couldn't find that one on your list."}
     ctx.store.tasks.update(ctx.user.id, match.id, status=TaskStatus.done, completed_at=ctx.now)
     return {"completed": match.title, "id": match.id}
+
+
+def recently_touched(ctx: ToolContext, tasks: list[Task]) -> Task | None:
+    """The task a bare "done" or "drop it" is about: the one touched in the last two hours (just
+    added, suggested or nudged about), if there is exactly one most recent."""
+    recent = [t for t in tasks if t.updated_at >= ctx.now - timedelta(hours=2)]
+    return max(recent, key=lambda t: t.updated_at) if recent else None
+
+
+class DropTaskArgs(BaseModel):
+    task_id: str | None = None
+    title: str | None = Field(None, description="words from the task's title, if no id")
+
+
+@tool("drop_task", DropTaskArgs)
+def drop_task(ctx: ToolContext, args: DropTaskArgs) -> dict:
+    """Take a task off the list without doing it (no judgment: plans change)."""
+    from nudge.agent.tools.planning import find_task
+
+    task = find_task(ctx, args.task_id, args.title)
+    if args.task_id is None and args.title is None:
+        top_level = [t for t in ctx.store.tasks.open_tasks(ctx.user.id) if not t.parent_task_id]
+        task = recently_touched(ctx, top_level)
+    if task is None:
+        return {"question": "Which task should I drop?"}
+    ctx.store.tasks.update(ctx.user.id, task.id or "", status=TaskStatus.dropped)
+    for step in ctx.store.tasks.list(ctx.user.id, where=[("parent_task_id", "==", task.id)]):
+        if step.status == TaskStatus.open:
+            ctx.store.tasks.patch(ctx.user.id, step.id or "", status=TaskStatus.dropped)
+    return {"ok": True, "dropped": task.title}
