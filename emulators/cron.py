@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field
 
 from emulators.stack import INFRA_DIR
+from nudge.queue.client import TASK_SECRET_HEADER
 
 CRON_JOBS_FILE = INFRA_DIR / "cron_jobs.json"
-TASK_SECRET_HEADER = "X-Nudge-Task-Secret"
 
 log = logging.getLogger("nudge.cron")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -31,7 +31,7 @@ from nudge.models import (
     UserStatus,
 )
 from nudge.queue.client import TaskQueue
-from nudge.reminders.timeparse import next_occurrence
+from nudge.reminders.timeparse import in_quiet_window, next_occurrence
 from nudge.settings import Settings
 from nudge.sms.outbound import deliver
 from nudge.sms.senders import SmsSender
@@ -80,8 +80,7 @@ def occurrence_id(reminder_id: str, slot_at: datetime, suffix: str = "") -> str:
 
 def in_quiet_hours(moment: datetime, timezone: str, prefs: UserSettings) -> bool:
     local = moment.astimezone(ZoneInfo(timezone)).time()
-    start, end = prefs.quiet_hours_start, prefs.quiet_hours_end
-    return (local >= start or local < end) if start > end else (start <= local < end)
+    return in_quiet_window(local, (prefs.quiet_hours_start, prefs.quiet_hours_end))
 
 
 def quiet_hours_end(moment: datetime, timezone: str, prefs: UserSettings) -> datetime:
@@ -661,7 +660,3 @@ def missed_notice(store: Store, user: User, timezone: str) -> str:
     items = "; ".join(f'"{o.text}" at {_local_clock(o.slot_at, timezone)}' for o in missed[:3])
     more = f" and {len(missed) - 3} more" if len(missed) > 3 else ""
     return f"Heads up, I couldn't deliver a reminder in time: {items}{more}.\n"
-
-
-def quiet_window(prefs: UserSettings) -> tuple[time, time]:
-    return prefs.quiet_hours_start, prefs.quiet_hours_end

@@ -106,7 +106,8 @@ def _clock(text: str, quiet: tuple[time, time], day_given: bool) -> tuple[time |
     return time(hour, minute), True  # 1-11 with no am/pm: decide against quiet hours
 
 
-def _in_quiet_hours(t: time, quiet: tuple[time, time]) -> bool:
+def in_quiet_window(t: time, quiet: tuple[time, time]) -> bool:
+    """Whether wall time `t` falls in quiet hours (start, end), which may wrap past midnight."""
     start, end = quiet
     return (t >= start or t < end) if start > end else (start <= t < end)
 
@@ -121,7 +122,7 @@ def _resolve_ambiguous(
         for hour in (t.hour, t.hour + 12):
             at = time(hour, t.minute)
             moment = _localize(d, at, zone)
-            if moment > now_local and not _in_quiet_hours(at, quiet):
+            if moment > now_local and not in_quiet_window(at, quiet):
                 candidates.append(moment)
         if candidates:
             break
@@ -219,7 +220,7 @@ def _fixed_time(text: str | None, quiet) -> time | None:
         raise _Ambiguous('What time? For example "every weekday at 8am".')
     if ambiguous:
         options = [time(h, at.minute) for h in (at.hour, at.hour + 12)]
-        awake = [o for o in options if not _in_quiet_hours(o, quiet)]
+        awake = [o for o in options if not in_quiet_window(o, quiet)]
         if len(awake) == 2:
             # A routine at a bare 7-11 is a morning one; 1-6 is an afternoon one.
             return awake[0] if 7 <= at.hour <= 11 else awake[1]
