@@ -106,3 +106,26 @@ resource "google_firestore_index" "occurrences_horizon" {
     order      = "ASCENDING"
   }
 }
+
+# A user's missed reminders not yet mentioned, oldest first.
+resource "google_firestore_index" "occurrences_unmentioned_missed" {
+  database   = google_firestore_database.default.name
+  collection = "reminder_occurrences"
+
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "mentioned"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "due_at"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "__name__"
+    order      = "ASCENDING"
+  }
+}
