@@ -64,6 +64,47 @@ def alive(pid: int) -> bool:
     return stat.exists() and stat.read_text().split()[2] != "Z"
 
 
+def daytime_zone() -> str:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    zones = [
+        "America/New_York",
+        "Europe/Berlin",
+        "Asia/Tokyo",
+        "America/Los_Angeles",
+        "Asia/Kolkata",
+        "Pacific/Auckland",
+        "Europe/London",
+        "America/Sao_Paulo",
+    ]
+    for zone in zones:
+        if 9 <= datetime.now(UTC).astimezone(ZoneInfo(zone)).hour < 20:
+            return zone
+    raise AssertionError("no daytime zone found")
+
+
+def reminder_lateness(env: dict[str, str], phone: str) -> float:
+    """Seconds between the occurrence's due time and its SMS reaching the outbox."""
+    script = (
+        "import sys\n"
+        "from nudge.cli.phone import local_settings\n"
+        "from nudge.store import Store\n"
+        "from nudge.store.client import make_firestore_client\n"
+        "store = Store(make_firestore_client(local_settings()))\n"
+        "user = store.users.find_by_phone(sys.argv[1])\n"
+        "[occ] = [o for o in store.occurrences.list(user.id) if o.status == 'sent']\n"
+        "sent = [d.to_dict() for d in store.db.collection('local_outbox').stream()\n"
+        "        if d.to_dict()['body'].startswith('Reminder: stretch')]\n"
+        "print((sent[0]['created_at'] - occ.due_at).total_seconds())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, phone], capture_output=True, text=True, env=env,
+        cwd=stack.REPO_ROOT, timeout=60, check=True,
+    )  # fmt: skip
+    return float(out.stdout.strip())
+
+
 @pytest.fixture
 def offset() -> int:
     # A block of ports unlikely to collide with a developer's own stack (offset 0).
@@ -112,6 +153,23 @@ def test_dev_stack_starts_answers_health_refuses_a_second_copy_and_stops_cleanly
         assert chat.returncode == 0
         assert "Texting Nudge as +15555550133" in chat.stdout
         assert "Nudge (" in chat.stdout and 'added "buy stamps"' in chat.stdout
+
+        # A reminder set by text arrives at its minute. Quiet hours are local, so this phone
+        # lives in a timezone where it is daytime now.
+        zone = daytime_zone()
+        reminder_phone = "+15555550144"
+        nudge("text", f"my timezone is {zone}", "--from", reminder_phone)
+        confirmed = nudge("text", "remind me in 1 minute to stretch", "--from", reminder_phone)
+        assert "I'll remind you to stretch today at" in confirmed.stdout, confirmed.stdout
+        follow = subprocess.run(
+            [str(NUDGE), "inbox", "--from", reminder_phone, "--since", "1", "--follow",
+             "--wait", "80", "--count", "1"],
+            capture_output=True, text=True, env=phone_env, cwd=stack.REPO_ROOT, timeout=120,
+        )  # fmt: skip
+        arrived = [line for line in follow.stdout.splitlines() if "Reminder: stretch" in line]
+        assert arrived, follow.stdout
+        lateness = reminder_lateness(phone_env, reminder_phone)
+        assert 0 <= lateness < 5, lateness
 
         second = subprocess.run(
             [str(NUDGE), "dev", f"--port-offset={offset}"],

@@ -51,7 +51,7 @@ def _phone(args: argparse.Namespace) -> int:
 def _inbox(args: argparse.Namespace) -> int:
     from nudge.cli.phone import inbox_command
 
-    return inbox_command(args.from_number, args.since, args.follow, args.wait)
+    return inbox_command(args.from_number, args.since, args.follow, args.wait, args.count)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     inbox.add_argument("--since", type=float, default=3600, help="look back this many seconds")
     inbox.add_argument("--follow", action="store_true", help="keep printing new messages")
     inbox.add_argument("--wait", type=float, default=60, help="with --follow: for this long")
+    inbox.add_argument("--count", type=int, help="with --follow: stop after this many messages")
     inbox.set_defaults(handler=_inbox)
 
     cron = sub.add_parser("cron", help="list the cron jobs, or fire one now on the local stack")

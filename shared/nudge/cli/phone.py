@@ -147,7 +147,9 @@ def text_command(message: str, from_number: str, wait: float) -> int:
     return 0
 
 
-def inbox_command(from_number: str, since_seconds: float, follow: bool, wait: float) -> int:
+def inbox_command(
+    from_number: str, since_seconds: float, follow: bool, wait: float, count: int | None = None
+) -> int:
     settings = local_settings()
     since = datetime.now(UTC) - timedelta(seconds=since_seconds)
     printed = 0
@@ -157,7 +159,7 @@ def inbox_command(from_number: str, since_seconds: float, follow: bool, wait: fl
             print(f"{_stamp(message)}  {message['body'].replace(chr(10), ' | ')}", flush=True)
             since = message["created_at"]
             printed += 1
-        if not follow or time.monotonic() >= deadline:
+        if not follow or time.monotonic() >= deadline or (count and printed >= count):
             break
         time.sleep(0.5)
     return 0 if printed or not follow else 1
