@@ -129,3 +129,22 @@ resource "google_firestore_index" "occurrences_unmentioned_missed" {
     order      = "ASCENDING"
   }
 }
+
+# The lexical recall path: a user's active memories sharing a keyword.
+resource "google_firestore_index" "memories_keywords" {
+  database   = google_firestore_database.default.name
+  collection = "memories"
+
+  fields {
+    field_path = "active"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path   = "keywords"
+    array_config = "CONTAINS"
+  }
+  fields {
+    field_path = "__name__"
+    order      = "ASCENDING"
+  }
+}

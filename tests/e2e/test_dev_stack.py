@@ -154,6 +154,19 @@ def test_dev_stack_starts_answers_health_refuses_a_second_copy_and_stops_cleanly
         assert "Texting Nudge as +15555550133" in chat.stdout
         assert "Nudge (" in chat.stdout and 'added "buy stamps"' in chat.stdout
 
+        # Memory tools against the running stack.
+        items = tmp_path / "memories.jsonl"
+        items.write_text(
+            '{"id": "t1", "text": "My sister Anna\'s birthday is June 3", '
+            '"timestamp": "2026-03-02T10:00:00Z"}\n'
+            '{"id": "t2", "text": "Dr. Okafor is my dentist", "timestamp": "2026-03-03T10:00:00Z"}\n'
+        )
+        ingested = nudge("memory", "ingest", str(items), "--user", "+15555550166")
+        assert "ingested 2 memories" in ingested.stdout, ingested.stdout + ingested.stderr
+        found = nudge("memory", "search", "who is my dentist", "--user", "+15555550166", "--json")
+        first = json.loads(found.stdout.splitlines()[0])
+        assert first["id"] == "t2" and first["score"] > 0
+
         # A reminder set by text arrives at its minute. Quiet hours are local, so this phone
         # lives in a timezone where it is daytime now.
         zone = daytime_zone()

@@ -10,6 +10,8 @@ from datetime import datetime
 
 from nudge.agent.prompt import SYSTEM_INSTRUCTION, profile_block
 from nudge.llm.types import ChatMessage, ModelRequest, ToolSpec, TurnFacts
+from nudge.memory.recall import recall
+from nudge.memory.text import dated
 from nudge.models import Direction, Message, Task, User
 from nudge.settings import Settings
 from nudge.store import Store
@@ -72,10 +74,9 @@ def build_request(
     incoming = "\n".join(m.body for m in new_messages if m.body) or "(no text)"
     memories: list[str] = []
     if embedder is not None:
-        vector = embedder.embed_query(incoming)
-        for memory, _distance in store.memories.nearest(user.id, vector, limit=MAX_MEMORIES):
-            day = local_now(timezone, memory.created_at).date().isoformat()
-            memories.append(f"({day}) {memory.content}")
+        for hit in recall(store, embedder, user.id, incoming, now=now, k=MAX_MEMORIES):
+            day = local_now(timezone, hit.memory.created_at).date()
+            memories.append(dated(hit.memory.content, day))
 
     upcoming = store.occurrences.upcoming(user.id, now, limit=MAX_REMINDERS)
 

@@ -54,6 +54,56 @@ def _inbox(args: argparse.Namespace) -> int:
     return inbox_command(args.from_number, args.since, args.follow, args.wait, args.count)
 
 
+def _memory(args: argparse.Namespace) -> int:
+    import json
+
+    from nudge.cli.phone import local_settings
+    from nudge.embeddings import make_embedder
+    from nudge.memory import admin
+    from nudge.store import Store
+    from nudge.store.client import make_firestore_client
+
+    settings = local_settings()
+    store = Store(make_firestore_client(settings))
+    embedder = make_embedder(settings)
+    if args.memory_command == "reembed":
+        user_ids = [admin.user_for(store, args.user).id] if args.user else store.users.list_ids()
+        print(f"re-embedded {admin.reembed(store, embedder, user_ids)} memories")
+        return 0
+    if not args.user:
+        print(f"nudge memory {args.memory_command}: --user PHONE is required")
+        return 2
+    user = admin.user_for(store, args.user)
+    args.file = args.query = args.file_or_query
+    if args.memory_command in ("ingest", "search") and not args.file_or_query:
+        print(f"nudge memory {args.memory_command}: give a file or a query")
+        return 2
+    if args.memory_command == "ingest":
+        import time
+
+        started = time.perf_counter()
+        try:
+            with open(args.file) as handle:
+                count = admin.ingest(store, embedder, user.id, admin.read_jsonl(handle))
+        except (OSError, ValueError) as exc:
+            print(f"nudge memory ingest: {exc}")
+            return 1
+        print(f"ingested {count} memories in {time.perf_counter() - started:.1f}s")
+        return 0
+    if args.memory_command == "search":
+        hits = admin.search(store, embedder, user.id, args.query, k=args.k, mode=args.mode)
+        for rank, hit in enumerate(hits, 1):
+            if args.json:
+                print(json.dumps({"id": admin.source_id(hit), "score": round(hit.score, 5),
+                                  "text": hit.memory.content}))  # fmt: skip
+            else:
+                print(f"{rank:>2}. [{hit.score:.3f}] {hit.memory.content}")
+        return 0
+    for line in admin.export(store, user.id):
+        print(line)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nudge", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -89,6 +139,17 @@ def build_parser() -> argparse.ArgumentParser:
     inbox.add_argument("--wait", type=float, default=60, help="with --follow: for this long")
     inbox.add_argument("--count", type=int, help="with --follow: stop after this many messages")
     inbox.set_defaults(handler=_inbox)
+
+    memory = sub.add_parser("memory", help="ingest, search, export or re-embed memories")
+    memory.add_argument("memory_command", choices=["ingest", "search", "export", "reembed"])
+    memory.add_argument(
+        "file_or_query", nargs="?", help="FILE.jsonl for ingest, the query for search"
+    )
+    memory.add_argument("--user", help="the user's phone number, E.164")
+    memory.add_argument("--k", type=int, default=10)
+    memory.add_argument("--mode", choices=["fused", "vector", "lexical"], default="fused")
+    memory.add_argument("--json", action="store_true", help="search: one JSON line per result")
+    memory.set_defaults(handler=_memory)
 
     cron = sub.add_parser("cron", help="list the cron jobs, or fire one now on the local stack")
     cron.add_argument("cron_command", choices=["list", "run"])

@@ -68,6 +68,7 @@ _BREAK_DOWN = re.compile(
     r"(?:\s+into (?:smaller |tiny )?steps)?$",
     re.I,
 )
+_FORGET = re.compile(r"^(?:please\s+)?forget\s+(?:that\s+|about\s+(?:my\s+)?)?(?P<what>.+)$", re.I)
 _DROP = re.compile(
     r"^(?:drop|forget about|never ?mind|remove|delete)\s+(?:task\s+)?(?P<what>.+)$", re.I
 )
@@ -154,6 +155,8 @@ class OfflineModel:
             return FunctionCall(name="add_goal", args={"title": _clean(m["title"])})
         if _GOALS.match(line):
             return FunctionCall(name="list_goals", args={})
+        if m := _FORGET.match(line):
+            return FunctionCall(name="forget", args={"query": _clean(m["what"])})
         if m := _REMEMBER.match(line):
             return FunctionCall(name="remember", args={"content": _clean(m["content"])})
         if m := _TODO.match(line):
@@ -271,6 +274,10 @@ class OfflineModel:
                 return "Your goals:\n" + "\n".join(
                     f"- {g['title']} ({g['progress']}%)" for g in goals
                 )
+            case "forget":
+                if not result.get("ok"):
+                    return result.get("message", "I couldn't find that.")
+                return f'Forgotten: "{result["forgot"]}". It\'s gone from my memory.'
             case "drop_task":
                 return f'Dropped "{result["dropped"]}". One less thing.'
             case "reminder_done":

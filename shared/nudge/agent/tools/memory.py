@@ -1,29 +1,17 @@
-"""remember / recall: explicit long-term memory."""
+"""remember / recall / forget: explicit long-term memory."""
 
 from __future__ import annotations
-
-import re
 
 from pydantic import BaseModel, Field
 
 from nudge.agent.tools.registry import ToolContext, tool
+from nudge.memory.recall import recall as recall_memories
+from nudge.memory.text import dated, keywords
 from nudge.models import Memory, MemoryType
 from nudge.timezones import local_now
 
-_WORD = re.compile(r"[a-z0-9']+")
-_STOPWORD_TEXT = (
-    "a an and are as at be but by did do does for from had has have i i'm in is it its me "
-    "my of on or our she that the their them they this to was we were what when where "
-    "which who why will with you your "
-)
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # Two memories this close (cosine distance) say the same thing.
 SAME_FACT_DISTANCE = 0.04
-
-
-def keywords(text: str) -> list[str]:
-    words = [w.strip("'").removesuffix("'s") for w in _WORD.findall(text.lower())]
-    return sorted({w for w in words if w and w not in _STOPWORDS})[:40]
 
 
 class RememberArgs(BaseModel):
@@ -35,11 +23,16 @@ class RememberArgs(BaseModel):
 @tool("remember", RememberArgs)
 def remember(ctx: ToolContext, args: RememberArgs) -> dict:
     """Save something the user explicitly asked you to remember, as one clear sentence."""
-    vector = ctx.embedder.embed_documents([args.content])[0]
+    today = local_now(ctx.timezone, ctx.now).date()
+    vector = ctx.embedder.embed_documents([dated(args.content, today)])[0]
     for existing, distance in ctx.store.memories.nearest(ctx.user.id, vector, limit=1):
-        if distance <= SAME_FACT_DISTANCE:
-            ctx.store.memories.update(
-                ctx.user.id, existing.id, source_ids=existing.source_ids + ctx.source_message_ids
+        same_words = existing.content.casefold().split() == args.content.casefold().split()
+        if distance <= SAME_FACT_DISTANCE or same_words:
+            ctx.store.memories.patch(
+                ctx.user.id,
+                existing.id or "",
+                source_ids=existing.source_ids + ctx.source_message_ids,
+                importance=min(1.0, existing.importance + 0.1),
             )
             return {"ok": True, "id": existing.id, "already_known": True}
     memory = ctx.store.memories.add(
@@ -52,6 +45,7 @@ def remember(ctx: ToolContext, args: RememberArgs) -> dict:
             source_ids=ctx.source_message_ids,
             valid_from=ctx.now,
             importance=0.7,
+            dynamic_importance=0.7,
             embedding=vector,
         ),
     )
@@ -66,15 +60,46 @@ class RecallArgs(BaseModel):
 @tool("recall", RecallArgs)
 def recall(ctx: ToolContext, args: RecallArgs) -> dict:
     """Search what the user told you before. Use it before saying you don't know."""
+    hits = recall_memories(
+        ctx.store, ctx.embedder, ctx.user.id, args.query, now=ctx.now, k=args.limit
+    )
     vector = ctx.embedder.embed_query(args.query)
-    hits = ctx.store.memories.nearest(ctx.user.id, vector, limit=args.limit)
+    distances = {m.id: d for m, d in ctx.store.memories.nearest(ctx.user.id, vector, limit=20)}
     return {
         "memories": [
             {
-                "content": memory.content,
-                "date": local_now(ctx.timezone, memory.created_at).date().isoformat(),
-                "distance": round(distance, 3),
+                "id": hit.memory.id,
+                "content": hit.memory.content,
+                "date": local_now(ctx.timezone, hit.memory.created_at).date().isoformat(),
+                "score": round(hit.score, 3),
+                # Cosine distance when the vector path found it; lexical-only hits count as close.
+                "distance": round(distances.get(hit.memory.id, 0.5), 3),
             }
-            for memory, distance in hits
+            for hit in hits
         ]
     }
+
+
+class ForgetArgs(BaseModel):
+    memory_id: str | None = None
+    query: str | None = Field(None, description="what to forget, if no id")
+
+
+@tool("forget", ForgetArgs)
+def forget(ctx: ToolContext, args: ForgetArgs) -> dict:
+    """Delete a memory for good (with its embedding) when the user asks you to forget it."""
+    memory_id = args.memory_id
+    if memory_id is None:
+        if not args.query:
+            return {"question": "What should I forget?"}
+        hits = recall_memories(
+            ctx.store, ctx.embedder, ctx.user.id, args.query, now=ctx.now, k=1, touch=False
+        )
+        if not hits:
+            return {"ok": False, "message": "I don't have anything like that."}
+        memory_id = hits[0].memory.id
+    memory = ctx.store.memories.get(ctx.user.id, memory_id or "")
+    if memory is None:
+        return {"ok": False, "message": "I don't have that memory."}
+    ctx.store.memories.delete(ctx.user.id, memory_id or "")
+    return {"ok": True, "forgot": memory.content}

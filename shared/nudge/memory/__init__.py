@@ -1,0 +1,1 @@
+"""Long-term memory: writing memories and recalling the right ones."""

@@ -1,0 +1,117 @@
+"""Memory operations for people and benchmarks: ingest, search, export, re-embed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+
+from google.cloud.firestore_v1.vector import Vector
+from pydantic import BaseModel, Field
+
+from nudge.memory.recall import Mode, RecallHit, recall
+from nudge.memory.text import dated, keywords
+from nudge.models import Memory, MemoryType, User
+from nudge.store import Store
+from nudge.store.codec import to_document
+
+BATCH = 400  # Firestore allows 500 writes a batch
+
+
+class IngestItem(BaseModel):
+    id: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1, max_length=4000)
+    timestamp: datetime
+    speaker: str | None = None
+
+
+def read_jsonl(lines: Iterable[str]) -> Iterator[IngestItem]:
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            try:
+                yield IngestItem.model_validate_json(line)
+            except ValueError as exc:
+                raise ValueError(f"line {number}: {exc}") from exc
+
+
+def user_for(store: Store, phone: str) -> User:
+    return store.users.find_by_phone(phone) or store.users.create(User(phone=phone))
+
+
+def ingest(store: Store, embedder, user_id: str, items: Iterable[IngestItem]) -> int:
+    """Store items as memories (id `src-{item id}`, so ingesting twice changes nothing),
+    through the same dated embedding and keywords as remembered facts."""
+    count = 0
+    chunk: list[IngestItem] = []
+
+    def flush() -> None:
+        nonlocal count
+        if not chunk:
+            return
+        texts = [dated(i.text, i.timestamp.date()) for i in chunk]
+        vectors = embedder.embed_documents(texts)
+        batch = store.db.batch()
+        collection = store.memories._collection(user_id)
+        for item, vector in zip(chunk, vectors, strict=True):
+            timestamp = (
+                item.timestamp if item.timestamp.tzinfo else item.timestamp.replace(tzinfo=UTC)
+            )
+            memory = Memory(
+                content=item.text if not item.speaker else f"{item.speaker}: {item.text}",
+                memory_type=MemoryType.event,
+                keywords=keywords(item.text),
+                source_ids=[item.id],
+                created_at=timestamp,
+                updated_at=timestamp,
+                valid_from=timestamp,
+                embedding=vector,
+            )
+            batch.set(collection.document(f"src-{item.id}"), to_document(memory))
+        batch.commit()
+        count += len(chunk)
+        chunk.clear()
+
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == BATCH:
+            flush()
+    flush()
+    return count
+
+
+def search(
+    store: Store, embedder, user_id: str, query: str, *, k: int, mode: Mode = "fused"
+) -> list[RecallHit]:
+    return recall(
+        store, embedder, user_id, query, now=datetime.now(UTC), k=k, mode=mode, touch=False
+    )
+
+
+def source_id(hit: RecallHit) -> str:
+    return hit.memory.source_ids[0] if hit.memory.source_ids else hit.memory.id or ""
+
+
+def export(store: Store, user_id: str) -> Iterator[str]:
+    for memory in store.memories.list(user_id):
+        yield json.dumps(memory.model_dump(mode="json", exclude={"embedding"}))
+
+
+def reembed(store: Store, embedder, user_ids: list[str]) -> int:
+    """Recompute every memory's embedding with the current embedder (after changing it)."""
+    done = 0
+    for user_id in user_ids:
+        memories = store.memories.list(user_id)
+        for start in range(0, len(memories), BATCH):
+            part = memories[start : start + BATCH]
+            vectors = embedder.embed_documents(
+                [dated(m.content, m.created_at.date()) for m in part]
+            )
+            batch = store.db.batch()
+            for memory, vector in zip(part, vectors, strict=True):
+                batch.update(
+                    store.memories._collection(user_id).document(memory.id or ""),
+                    {"embedding": Vector(vector)},
+                )
+            batch.commit()
+            done += len(part)
+    return done

@@ -1,0 +1,136 @@
+"""Recall: vector and lexical candidates, fused and re-ranked, cut to a token budget.
+
+Vector search (`find_nearest`, pre-filtered to active memories of one user) finds paraphrases;
+the lexical path (normalized keywords in an array field, `array_contains_any`, since Firestore
+has no full-text search) finds names and rare words embeddings blur. The two rankings are fused
+with reciprocal rank fusion, then re-ranked with recency and importance (after Generative
+Agents), deduplicated and cut to a token budget. Access statistics are written in the
+background so the turn does not wait for them.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from datetime import datetime
+from typing import Literal
+
+from google.cloud import firestore
+from google.cloud.firestore_v1.base_query import FieldFilter
+from pydantic import BaseModel
+
+from nudge.memory.text import MAX_QUERY_KEYWORDS, keywords
+from nudge.models import Memory
+from nudge.store import Store
+
+log = logging.getLogger("nudge.memory")
+
+Mode = Literal["fused", "vector", "lexical"]
+RRF_K = 60
+WEIGHTS = {"relevance": 1.0, "recency": 0.15, "importance": 0.15}
+RECENCY_HALF_LIFE_DAYS = 30.0
+
+
+class RecallHit(BaseModel):
+    memory: Memory
+    score: float
+    vector_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+def lexical_candidates(store: Store, user_id: str, query: str, limit: int) -> list[Memory]:
+    words = keywords(query)[:MAX_QUERY_KEYWORDS]
+    if not words:
+        return []
+    docs = (
+        store.memories._collection(user_id)
+        .where(filter=FieldFilter("active", "==", True))
+        .where(filter=FieldFilter("keywords", "array_contains_any", words))
+        .limit(limit * 4)
+        .stream()
+    )
+    wanted = set(words)
+    scored = []
+    for doc in docs:
+        memory = store.memories._decode(doc)
+        overlap = len(wanted & set(memory.keywords))
+        # More shared words first; among equals, the more specific (shorter) memory.
+        scored.append((overlap / math.sqrt(max(len(memory.keywords), 1)), memory))
+    scored.sort(key=lambda pair: -pair[0])
+    return [memory for _, memory in scored[:limit]]
+
+
+def recall(
+    store: Store,
+    embedder,
+    user_id: str,
+    query: str,
+    *,
+    now: datetime,
+    k: int = 10,
+    mode: Mode = "fused",
+    token_budget: int | None = None,
+    touch: bool = True,
+) -> list[RecallHit]:
+    pool = max(k * 3, 20)
+    vector_ranked: list[Memory] = []
+    lexical_ranked: list[Memory] = []
+    if mode in ("fused", "vector"):
+        vector = embedder.embed_query(query)
+        vector_ranked = [m for m, _ in store.memories.nearest(user_id, vector, limit=pool)]
+    if mode in ("fused", "lexical"):
+        lexical_ranked = lexical_candidates(store, user_id, query, pool)
+
+    by_id: dict[str, RecallHit] = {}
+    for rank, memory in enumerate(vector_ranked, 1):
+        by_id[memory.id or ""] = RecallHit(memory=memory, score=0.0, vector_rank=rank)
+    for rank, memory in enumerate(lexical_ranked, 1):
+        hit = by_id.setdefault(memory.id or "", RecallHit(memory=memory, score=0.0))
+        hit.lexical_rank = rank
+    for hit in by_id.values():
+        relevance = sum(1 / (RRF_K + r) for r in (hit.vector_rank, hit.lexical_rank) if r)
+        relevance *= RRF_K / 2  # about 1.0 for a memory ranked first by both paths
+        age_days = max((now - (hit.memory.last_accessed_at or hit.memory.created_at)).days, 0)
+        recency = 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
+        importance = hit.memory.dynamic_importance
+        hit.score = (
+            WEIGHTS["relevance"] * relevance
+            + (WEIGHTS["recency"] * recency + WEIGHTS["importance"] * importance) * relevance
+        )
+    ranked = sorted(by_id.values(), key=lambda h: -h.score)
+
+    hits: list[RecallHit] = []
+    seen: set[str] = set()
+    used = 0
+    for hit in ranked:
+        key = " ".join(hit.memory.content.casefold().split())
+        if key in seen:
+            continue
+        cost = len(hit.memory.content) // 4 + 8
+        if token_budget is not None and used + cost > token_budget:
+            break
+        seen.add(key)
+        used += cost
+        hits.append(hit)
+        if len(hits) == k:
+            break
+    if touch and hits:
+        _touch_in_background(store, user_id, [h.memory.id or "" for h in hits], now)
+    return hits
+
+
+def _touch_in_background(store: Store, user_id: str, ids: list[str], now: datetime) -> None:
+    def write() -> None:
+        try:
+            batch = store.db.batch()
+            for memory_id in ids:
+                batch.update(
+                    store.memories._collection(user_id).document(memory_id),
+                    {"last_accessed_at": now, "access_count": firestore.Increment(1)},
+                )
+            batch.commit()
+        except Exception:  # statistics only: never worth failing a turn for
+            log.warning("could not record memory access", exc_info=True)
+
+    threading.Thread(target=write, daemon=True).start()

@@ -1,0 +1,36 @@
+"""How memories are written for search: normalized keywords and the dated text embedded."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_WORD = re.compile(r"[a-z0-9']+")
+_STOPWORD_TEXT = (
+    "a an and are as at be but by did do does for from had has have i i'm in is it its me "
+    "my of on or our she he that the their them they this to was we were what when where "
+    "which who why will with you your about just can could would should there here how "
+    "know tell remember any anything some"
+)
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# Firestore's array-contains-any takes at most 30 values.
+MAX_QUERY_KEYWORDS = 30
+
+
+def _stem(word: str) -> str:
+    """A light stemmer: enough to match "birthday"/"birthdays", "moved"/"move"."""
+    word = word.strip("'").removesuffix("'s")
+    for suffix in ("ies", "ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def keywords(text: str, limit: int = 40) -> list[str]:
+    words = {_stem(w) for w in _WORD.findall(text.lower())}
+    return sorted(w for w in words if w and w not in _STOPWORDS and len(w) > 1)[:limit]
+
+
+def dated(content: str, day: date) -> str:
+    """What is embedded and shown: the date is part of the memory."""
+    return f"({day.isoformat()}) {content}"

@@ -1,0 +1,153 @@
+"""Long-term memory against the real Firestore emulator, with the real WordLlama embedder."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+from nudge.agent.tools import ToolContext, registry
+from nudge.embeddings.wordllama import WordLlamaEmbedder
+from nudge.llm.types import FunctionCall
+from nudge.memory import admin
+from nudge.memory.recall import recall
+from nudge.models import User
+
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return WordLlamaEmbedder()
+
+
+@pytest.fixture
+def alice(store):
+    return store.users.create(User(phone="+15555550101", name="Alice", timezone="Etc/UTC"))
+
+
+@pytest.fixture
+def bob(store):
+    return store.users.create(User(phone="+15555550102", name="Bob", timezone="Etc/UTC"))
+
+
+def tool(store, settings, user, embedder, name, **args):
+    ctx = ToolContext(
+        store=store, user=user, settings=settings, now=NOW, turn_id="t",
+        embedder_factory=lambda: embedder,
+    )  # fmt: skip
+    return registry.execute(FunctionCall(name=name, args=args), ctx).response
+
+
+ITEMS = [
+    ("m1", "My sister Anna's birthday is June 3", "2026-03-02T10:00:00Z"),
+    ("m2", "I take my ADHD meds at 8am with breakfast", "2026-03-03T10:00:00Z"),
+    ("m3", "Dr. Okafor is my dentist, on King Street", "2026-03-04T10:00:00Z"),
+    ("m4", "I hate phone calls, texting is easier for me", "2026-03-05T10:00:00Z"),
+    ("m5", "My landlord's name is Mr. Brzezinski", "2026-03-06T10:00:00Z"),
+    ("m6", "Walking in the morning helps me focus", "2026-03-07T10:00:00Z"),
+]
+
+
+def ingest(store, embedder, user):
+    lines = [json.dumps({"id": i, "text": t, "timestamp": ts}) for i, t, ts in ITEMS]
+    return admin.ingest(store, embedder, user.id, admin.read_jsonl(io.StringIO("\n".join(lines))))
+
+
+def top_ids(store, embedder, user, query, mode="fused", k=3):
+    hits = recall(store, embedder, user.id, query, now=NOW, k=k, mode=mode, touch=False)
+    return [admin.source_id(h) for h in hits]
+
+
+def test_fused_recall_finds_paraphrases_and_rare_names(store, embedder, alice):
+    assert ingest(store, embedder, alice) == len(ITEMS)
+    assert top_ids(store, embedder, alice, "when is Anna's birthday?")[0] == "m1"
+    assert top_ids(store, embedder, alice, "what time should I take my medication")[0] == "m2"
+    # A rare surname: the lexical path carries it.
+    assert top_ids(store, embedder, alice, "Brzezinski")[0] == "m5"
+    assert "m5" in top_ids(store, embedder, alice, "Brzezinski", mode="lexical")
+
+
+def test_dates_are_embedded_and_shown(store, embedder, alice):
+    ingest(store, embedder, alice)
+    [hit] = recall(store, embedder, alice.id, "dentist", now=NOW, k=1, touch=False)
+    assert hit.memory.created_at.date().isoformat() == "2026-03-04"
+    assert hit.memory.keywords == sorted(hit.memory.keywords) and "dentist" in hit.memory.keywords
+
+
+def test_ingest_twice_changes_nothing_and_search_json_carries_source_ids(store, embedder, alice):
+    ingest(store, embedder, alice)
+    ingest(store, embedder, alice)
+    assert len(store.memories.list(alice.id)) == len(ITEMS)
+    exported = [json.loads(line) for line in admin.export(store, alice.id)]
+    assert {e["source_ids"][0] for e in exported} == {i for i, _, _ in ITEMS}
+    assert all("embedding" not in e for e in exported)
+
+
+def test_user_a_never_recalls_user_b(store, embedder, alice, bob):
+    ingest(store, embedder, bob)
+    assert recall(store, embedder, alice.id, "Anna birthday", now=NOW, k=5) == []
+    assert top_ids(store, embedder, bob, "Anna birthday")[0] == "m1"
+
+
+def test_the_same_fact_said_three_times_is_one_memory(store, settings, embedder, alice):
+    for _ in range(3):
+        tool(store, settings, alice, embedder, "remember", content="My cat is called Miso")
+    memories = store.memories.list(alice.id)
+    assert [m.content for m in memories] == ["My cat is called Miso"]
+    assert memories[0].importance > 0.7  # saying it again makes it matter more
+
+
+def test_forget_removes_the_memory_and_its_embedding(store, settings, embedder, alice):
+    tool(store, settings, alice, embedder, "remember", content="My cat is called Miso")
+    tool(store, settings, alice, embedder, "remember", content="I like green tea")
+    result = tool(store, settings, alice, embedder, "forget", query="my cat's name")
+    assert result == {"ok": True, "forgot": "My cat is called Miso"}
+    assert [m.content for m in store.memories.list(alice.id)] == ["I like green tea"]
+    vector = embedder.embed_query("cat Miso")
+    assert [m.content for m, _ in store.memories.nearest(alice.id, vector, limit=5)] == [
+        "I like green tea"
+    ]
+
+
+def test_recall_updates_access_statistics_in_the_background(store, embedder, alice):
+    ingest(store, embedder, alice)
+    recall(store, embedder, alice.id, "dentist", now=NOW, k=1)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        memory = store.memories.require(alice.id, "src-m3")
+        if memory.access_count == 1:
+            break
+        time.sleep(0.1)
+    assert memory.access_count == 1 and memory.last_accessed_at == NOW
+
+
+def test_recall_respects_a_token_budget(store, embedder, alice):
+    ingest(store, embedder, alice)
+    hits = recall(store, embedder, alice.id, "me", now=NOW, k=10, token_budget=30, touch=False)
+    assert 1 <= len(hits) <= 2
+
+
+def test_reembed_restores_every_embedding(store, embedder, alice):
+    ingest(store, embedder, alice)
+    for memory in store.memories.list(alice.id):
+        store.memories.patch(alice.id, memory.id, embedding=[0.0] * 255 + [1.0])
+    assert admin.reembed(store, embedder, [alice.id]) == len(ITEMS)
+    assert top_ids(store, embedder, alice, "when is Anna's birthday?", mode="vector")[0] == "m1"
+
+
+def test_recency_breaks_ties_between_equally_relevant_memories(store, embedder, alice):
+    lines = [
+        json.dumps(
+            {"id": "old", "text": "Standup is at 9:30", "timestamp": "2025-01-01T00:00:00Z"}
+        ),
+        json.dumps(
+            {"id": "new", "text": "Standup is at 9:30", "timestamp": "2026-11-20T00:00:00Z"}
+        ),
+    ]
+    admin.ingest(store, embedder, alice.id, admin.read_jsonl(io.StringIO("\n".join(lines))))
+    # The same text twice is shown once: the recent one.
+    assert top_ids(store, embedder, alice, "when is standup", k=5) == ["new"]
