@@ -159,7 +159,8 @@ def test_dev_stack_starts_answers_health_refuses_a_second_copy_and_stops_cleanly
         items.write_text(
             '{"id": "t1", "text": "My sister Anna\'s birthday is June 3", '
             '"timestamp": "2026-03-02T10:00:00Z"}\n'
-            '{"id": "t2", "text": "Dr. Okafor is my dentist", "timestamp": "2026-03-03T10:00:00Z"}\n'
+            '{"id": "t2", "text": "Dr. Okafor is my dentist", '
+            '"timestamp": "2026-03-03T10:00:00Z"}\n'
         )
         ingested = nudge("memory", "ingest", str(items), "--user", "+15555550166")
         assert "ingested 2 memories" in ingested.stdout, ingested.stdout + ingested.stderr
