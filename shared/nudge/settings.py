@@ -86,6 +86,10 @@ class Settings(BaseSettings):
     embedding_dimension: int = 256
 
     default_timezone: str = "America/New_York"
+    # Raw messages expire (Firestore TTL) this long after consolidation into memory.
+    message_retention_days: int = 90
+    # Besides the nightly run, consolidate a user's memory after every Nth turn (0: never).
+    consolidate_every_turns: int = 20
     log_level: str = "INFO"
 
     @field_validator("function_urls", mode="before")

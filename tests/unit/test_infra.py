@@ -130,7 +130,11 @@ def test_bundle_object_name_carries_the_content_hash(terraform):
 
 def test_every_cron_action_is_one_its_function_handles():
     """The code's cron entry points and infra/cron_jobs.json name the same actions."""
-    handled = {"reminders": {"catch_up", "horizon"}, "planner": {"tick"}}
+    handled = {
+        "reminders": {"catch_up", "horizon"},
+        "planner": {"tick"},
+        "memory_consolidation": {"fan_out"},
+    }
     declared: dict[str, set[str]] = {}
     for job in load_jobs():
         declared.setdefault(job.function, set()).add(job.body["action"])
@@ -138,6 +142,9 @@ def test_every_cron_action_is_one_its_function_handles():
     sources = {
         "reminders": (stack.REPO_ROOT / "shared/nudge/reminders/handler.py").read_text(),
         "planner": (stack.FUNCTIONS_DIR / "planner" / "main.py").read_text(),
+        "memory_consolidation": (
+            stack.FUNCTIONS_DIR / "memory_consolidation" / "main.py"
+        ).read_text(),
     }
     for function, actions in handled.items():
         for action in actions:

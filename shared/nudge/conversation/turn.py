@@ -158,6 +158,7 @@ def _reply_and_log(
         message_id=f"reply-{message_id}",
     )
     latency_ms = int((time.perf_counter() - started) * 1000)
+    _consolidate_every_nth_turn(deps, user.id)
     store.agent_logs.add(
         user.id,
         AgentLog(
@@ -184,6 +185,18 @@ def _reply_and_log(
         tools_called=tools_called,
         answered_message_ids=[m.id for m in messages if m.id],
     )
+
+
+def _consolidate_every_nth_turn(deps: TurnDeps, user_id: str) -> None:
+    """After every Nth turn of a user, consolidate their memory (besides the nightly run)."""
+    every = deps.settings.consolidate_every_turns
+    if deps.queue is None or every <= 0:
+        return
+    turns = deps.store.agent_logs._collection(user_id).count().get()[0][0].value + 1
+    if turns % every == 0:
+        from nudge.memory.consolidation import enqueue_for_user
+
+        enqueue_for_user(deps.queue, deps.settings, user_id, f"memory-{user_id}-turn-{turns}")
 
 
 def _reminder_deps(deps: TurnDeps):

@@ -485,11 +485,34 @@ def latest_open(
     in the past 3 hours and unanswered, or created in that time and still scheduled; else the
     next scheduled one. `sent_only` (for "done") considers only sent ones."""
     since = now - timedelta(hours=3)
-    sent = store.occurrences.recently_sent(user_id, since)
+    # One query for every open state: two queries could both miss an occurrence that moves
+    # from scheduled to sending between them.
+    open_now = store.occurrences.list(
+        user_id,
+        where=[
+            (
+                "status",
+                "in",
+                [OccurrenceStatus.scheduled, OccurrenceStatus.sending, OccurrenceStatus.sent],
+            )
+        ],
+    )
+    sent = sorted(
+        (
+            o
+            for o in open_now
+            if o.status != OccurrenceStatus.scheduled and (o.sent_at or o.due_at) >= since
+        ),
+        key=lambda o: o.sent_at or o.due_at,
+        reverse=True,
+    )
     latest_sent = sent[0] if sent else None
     if sent_only:
         return latest_sent
-    upcoming = store.occurrences.upcoming(user_id, now, limit=50)
+    upcoming = sorted(
+        (o for o in open_now if o.status == OccurrenceStatus.scheduled and o.due_at >= now),
+        key=lambda o: o.due_at,
+    )
     fresh = [o for o in upcoming if o.created_at >= since]
     latest_created = max(fresh, key=lambda o: o.created_at) if fresh else None
     if latest_sent and latest_created:

@@ -96,18 +96,6 @@ class OccurrenceRepository(UserScopedRepository[ReminderOccurrence]):
         found = self.list(user_id, where=[("status", "==", OccurrenceStatus.scheduled)])
         return sorted((o for o in found if o.due_at >= now), key=lambda o: o.due_at)[:limit]
 
-    def recently_sent(self, user_id: str, since: datetime) -> list[ReminderOccurrence]:
-        """Sent (or being sent right now) and not yet answered, newest first."""
-        found = self.list(
-            user_id,
-            where=[("status", "in", [OccurrenceStatus.sent, OccurrenceStatus.sending])],
-        )
-        return sorted(
-            (o for o in found if (o.sent_at or o.due_at) >= since),
-            key=lambda o: o.sent_at or o.due_at,
-            reverse=True,
-        )
-
     def unmentioned_missed(self, user_id: str) -> list[ReminderOccurrence]:
         return self.list(
             user_id,
