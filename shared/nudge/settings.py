@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     recent_message_count: int = 20
     context_token_budget: int = 6000
     max_tool_iterations: int = 5
+    # Tokens a user's proactive messages (briefing, check-in) may spend on the LLM per day;
+    # over it, or offline, they go out as composed by code. An idle user costs nothing.
+    proactive_token_budget: int = 3000
     gemini_timeout_seconds: float = 20.0
     gemini_attempts: int = 3
 

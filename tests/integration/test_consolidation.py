@@ -66,6 +66,7 @@ def test_a_contradicted_fact_is_invalidated_not_deleted(store, embedder, setting
     judge = gemini(
         {"facts": [{"content": "I live in Toronto", "memory_type": "fact", "importance": 0.8}]},
         {"action": "invalidate", "target_id": "boston"},
+        {"summary": "They moved to Toronto and were excited about it."},
     )
     report = consolidate(deps(store, embedder, settings, judge), user.id, NOW)
     assert (report.facts_seen, report.invalidated) == (1, 1)
@@ -76,6 +77,18 @@ def test_a_contradicted_fact_is_invalidated_not_deleted(store, embedder, setting
     assert hits[0].memory.content == "I live in Toronto"
     assert "I live in Boston" not in [h.memory.content for h in hits]
     assert hits[0].memory.related_ids == ["boston"]
+    [episode] = [m for m in store.memories.list(user.id) if m.memory_type == "episode"]
+    day = (NOW - timedelta(days=1)).date().isoformat()
+    assert episode.content == f"On {day}: They moved to Toronto and were excited about it."
+
+
+def test_an_unusable_judge_answer_degrades_to_offline_behaviour(store, embedder, settings, user):
+    said(store, user, "Lunch with Priya went well", NOW - timedelta(days=1))
+    judge = gemini({"facts": "not a list"})  # every answer is outside the schema
+    report = consolidate(deps(store, embedder, settings, judge), user.id, NOW)
+    assert (report.facts_seen, report.episodes) == (0, 1)
+    [episode] = store.memories.list(user.id)
+    assert "Lunch with Priya went well" in episode.content  # the offline digest
 
 
 def test_the_same_fact_extracted_again_stays_one_memory(store, embedder, settings, user):
@@ -107,6 +120,7 @@ def test_two_runs_give_the_same_store(store, embedder, settings, user):
     )
     episode = store.memories.require(user.id, f"episode-{(NOW - timedelta(days=1)).date()}")
     assert episode.memory_type == "episode" and "worked on thing 1" in episode.content
+    assert episode.content.startswith(f"On {(NOW - timedelta(days=1)).date()}: They texted 2")
     faded = store.memories.require(user.id, "meds-old")
     assert faded.active is False and faded.archived_reason.startswith("faded")
     today = [m for m in store.messages.list(user.id) if m.body.startswith("today's")]

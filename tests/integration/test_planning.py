@@ -216,3 +216,28 @@ def test_drop_it_and_done_refer_to_the_task_just_nudged_about(planner, store, us
     # Texting about the other task touches it; a bare "done" then means that one.
     store.tasks.patch(user.id, store.tasks.open_tasks(user.id)[0].id, title=remaining[0])
     assert call(ctx_now, "complete_task")["completed"] == remaining[0]
+
+
+def test_proactive_llm_use_stays_within_the_daily_token_budget(planner, store, user, settings):
+    from tests.support.gemini_api import ScriptedGeminiApi, gemini_model, text_response
+
+    store.tasks.add(user.id, Task(title="renew passport", priority=1))
+    store.users.save_settings(
+        user.id, UserSettings(evening_checkin=datetime.min.time().replace(hour=19))
+    )
+    api = ScriptedGeminiApi(text_response("Morning Sam! One thing today: renew passport."))
+    planner.model = gemini_model(api)
+    planner.settings = settings.model_copy(update={"proactive_token_budget": 500})
+    assert plan_user(planner, user.id, local_slot("America/Toronto", 8, 30)).briefing
+    assert plan_user(planner, user.id, local_slot("America/Toronto", 19)).checkin
+    briefing, checkin = sorted(outbox(store), key=lambda body: not body.startswith("Morning"))
+    assert briefing == "Morning Sam! One thing today: renew passport."
+    # The briefing spent 921 tokens (usage as Gemini reported it): over the 500 budget, so the
+    # check-in goes out as composed, without asking Gemini.
+    assert checkin.startswith("Evening check-in, Sam")
+    assert len(api.requests) == 1
+    [log] = store.agent_logs.list(user.id)
+    assert (log.turn_id, log.input_tokens + log.output_tokens) == (
+        "proactive-2026-11-24-briefing",
+        921,
+    )

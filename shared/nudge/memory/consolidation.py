@@ -170,8 +170,10 @@ def _episodes(deps, user_id, messages: list[Message], zone, report) -> None:
         said = [m.body for m in day_messages if m.direction == Direction.inbound and m.body]
         if not said:
             continue
-        topics = "; ".join(body[:60] for body in said[:6])
-        content = f"On {day.isoformat()} they texted {len(said)} time(s): {topics}"
+        episode_id = f"episode-{day.isoformat()}"
+        if deps.store.memories.get(user_id, episode_id) is not None:
+            continue  # written by an earlier run: no second summary
+        content = f"On {day.isoformat()}: {deps.judge.summarize_day(day.isoformat(), said)}"
         memory = Memory(
             content=content,
             memory_type=MemoryType.episode,
@@ -184,7 +186,7 @@ def _episodes(deps, user_id, messages: list[Message], zone, report) -> None:
             embedding=deps.embedder.embed_documents([dated(content, day)])[0],
         )
         try:
-            deps.store.memories.add(user_id, memory, doc_id=f"episode-{day.isoformat()}")
+            deps.store.memories.add(user_id, memory, doc_id=episode_id)
             report.episodes += 1
         except Conflict:
             pass

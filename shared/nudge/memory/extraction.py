@@ -8,9 +8,12 @@ kept, and nothing is invalidated on a guess.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
+
+log = logging.getLogger("nudge.memory")
 
 
 class CandidateFact(BaseModel):
@@ -29,12 +32,24 @@ class Decision(BaseModel):
     content: str | None = Field(None, description="for update: the merged sentence")
 
 
+class DaySummary(BaseModel):
+    summary: str = Field(description="one or two sentences: what the day was about for them")
+
+
 class MemoryJudge(Protocol):
     name: str
 
     def extract(self, conversation: str) -> Extraction: ...
 
     def decide(self, candidate: CandidateFact, neighbours: list[dict[str, Any]]) -> Decision: ...
+
+    def summarize_day(self, day: str, texts: list[str]) -> str: ...
+
+
+def digest(texts: list[str]) -> str:
+    """The offline day summary: how much they texted and about what, in their own words."""
+    topics = "; ".join(text[:60] for text in texts[:6])
+    return f"They texted {len(texts)} time(s): {topics}"
 
 
 class OfflineJudge:
@@ -45,6 +60,9 @@ class OfflineJudge:
 
     def decide(self, candidate: CandidateFact, neighbours: list[dict[str, Any]]) -> Decision:
         return Decision(action="add")
+
+    def summarize_day(self, day: str, texts: list[str]) -> str:
+        return digest(texts)
 
 
 EXTRACT_PROMPT = """From these text messages of one person, list durable facts about them worth
@@ -63,6 +81,12 @@ New fact: {candidate}
 Remembered: {neighbours}"""
 
 
+SUMMARY_PROMPT = """In one or two plain sentences, what was {day} about for this person, from
+their texts (what they worked on, felt, decided)? No advice.
+
+{texts}"""
+
+
 class GeminiJudge:
     def __init__(self, *, api_key: str, model: str, http_client: Any = None) -> None:
         from google import genai
@@ -74,20 +98,29 @@ class GeminiJudge:
             api_key=api_key, http_options=types.HttpOptions(httpx_client=http_client)
         )
 
-    def _ask(self, prompt: str, schema: type[BaseModel]) -> BaseModel:
-        from google.genai import types
+    def _ask(self, prompt: str, schema: type[BaseModel]) -> BaseModel | None:
+        """The answer, or None when Gemini fails or answers outside the schema (the caller
+        then does what the offline judge would: nothing is lost, nothing guessed)."""
+        from google.genai import errors, types
 
-        response = self._client.models.generate_content(
-            model=self.model,
-            contents=prompt,
-            config=types.GenerateContentConfig(
-                response_mime_type="application/json", response_schema=schema, temperature=0
-            ),
-        )
-        return schema.model_validate_json(response.text or "{}")
+        try:
+            response = self._client.models.generate_content(
+                model=self.model,
+                contents=prompt,
+                config=types.GenerateContentConfig(
+                    response_mime_type="application/json", response_schema=schema, temperature=0
+                ),
+            )
+            return schema.model_validate_json(response.text or "{}")
+        except (errors.APIError, ValidationError) as exc:
+            log.warning(
+                "memory judge: unusable %s answer (%s)", schema.__name__, type(exc).__name__
+            )
+            return None
 
     def extract(self, conversation: str) -> Extraction:
-        return self._ask(EXTRACT_PROMPT.format(conversation=conversation), Extraction)  # type: ignore[return-value]
+        answer = self._ask(EXTRACT_PROMPT.format(conversation=conversation), Extraction)
+        return answer if isinstance(answer, Extraction) else Extraction()
 
     def decide(self, candidate: CandidateFact, neighbours: list[dict[str, Any]]) -> Decision:
         import json
@@ -95,7 +128,12 @@ class GeminiJudge:
         prompt = DECIDE_PROMPT.format(
             candidate=candidate.content, neighbours=json.dumps(neighbours)
         )
-        return self._ask(prompt, Decision)  # type: ignore[return-value]
+        answer = self._ask(prompt, Decision)
+        return answer if isinstance(answer, Decision) else Decision(action="add")
+
+    def summarize_day(self, day: str, texts: list[str]) -> str:
+        answer = self._ask(SUMMARY_PROMPT.format(day=day, texts="\n".join(texts)), DaySummary)
+        return answer.summary if isinstance(answer, DaySummary) else digest(texts)
 
 
 def judge_for(settings) -> MemoryJudge:

@@ -37,6 +37,49 @@ class PlannerDeps:
     queue: TaskQueue
     sender: SmsSender
     settings: Settings
+    # The LLM that may rewrite proactive messages (None: offline, messages as composed).
+    model: object | None = None
+
+
+POLISH_INSTRUCTION = """Rewrite this text message from Nudge, an assistant for an adult with
+ADHD, so it reads warm and human. Keep every time, task and number exactly; plain text, no
+markdown, under 300 characters, one clear first step, no shame."""
+
+
+def polish(deps: PlannerDeps, user, draft: str, day: str, kind: str) -> str:
+    """The LLM's rewrite of `draft` while the user's proactive budget for `day` lasts."""
+    if deps.model is None:
+        return draft
+    from nudge.llm.types import ChatMessage, ModelRequest, ModelUnavailable, TurnFacts
+    from nudge.models import AgentLog
+
+    prefix = f"proactive-{day}-"
+    spent = sum(
+        log_.input_tokens + log_.output_tokens
+        for log_ in deps.store.agent_logs.list(user.id)
+        if log_.turn_id.startswith(prefix)
+    )
+    if spent >= deps.settings.proactive_token_budget:
+        return draft
+    request = ModelRequest(
+        system_instruction=POLISH_INSTRUCTION,
+        messages=[ChatMessage(role="user", text=draft)],
+        facts=TurnFacts(user_name=user.name, timezone=user.timezone or "Etc/UTC"),
+    )
+    try:
+        reply = deps.model.generate(request)  # type: ignore[attr-defined]
+    except ModelUnavailable:
+        return draft
+    deps.store.agent_logs.add(
+        user.id,
+        AgentLog(
+            turn_id=f"{prefix}{kind}",
+            model=reply.model,
+            input_tokens=reply.usage.input_tokens,
+            output_tokens=reply.usage.output_tokens,
+        ),
+    )
+    return (reply.text or "").strip() or draft
 
 
 class PlanReport(BaseModel):
@@ -88,16 +131,22 @@ def plan_user(deps: PlannerDeps, user_id: str, slot: datetime) -> PlanReport:
     report = PlanReport()
 
     if _in_slot(prefs.morning_briefing, local):
-        text = morning_briefing(ctx, local)
+        text = polish(
+            deps, user, morning_briefing(ctx, local), local.date().isoformat(), "briefing"
+        )
         report.briefing = deliver(
             store, deps.sender, user, text, from_number=from_number,
             message_id=f"briefing-{local.date().isoformat()}", kind="briefing",
         ) is not None  # fmt: skip
     if _in_slot(prefs.evening_checkin, local):
         name = f", {user.name}" if user.name else ""
-        text = (
+        text = polish(
+            deps,
+            user,
             f"Evening check-in{name}: how did today go? Anything to carry over to tomorrow? "
-            "A one-word answer is fine."
+            "A one-word answer is fine.",
+            local.date().isoformat(),
+            "checkin",
         )
         report.checkin = deliver(
             store, deps.sender, user, text, from_number=from_number,
@@ -168,9 +217,18 @@ def default_deps() -> PlannerDeps:
     from nudge.settings import get_settings
     from nudge.sms.senders import default_sender
 
+    settings = get_settings()
+    model = None
+    if settings.gemini_api_key is not None:
+        from nudge.llm.gemini import GeminiModel
+
+        model = GeminiModel(
+            api_key=settings.gemini_api_key.get_secret_value(), model=settings.gemini_model
+        )
     return PlannerDeps(
         store=Store.default(),
         queue=default_task_queue(),
         sender=default_sender(),
-        settings=get_settings(),
+        settings=settings,
+        model=model,
     )

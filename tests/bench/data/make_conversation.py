@@ -71,6 +71,13 @@ FACTS = [
     ("the car needs an MOT before the end of May", "when is the car's inspection due?"),
     ("I'm saving for a trip to Japan next spring", "what am I saving money for?"),
     ("coffee after 2pm wrecks my sleep", "why shouldn't I drink coffee in the afternoon?"),
+    # Identifiers people text once and later ask about by the code itself.
+    ("the Ikea order is 4471-2290, delivery window is Saturday", "any news on order 4471-2290?"),
+    ("mum is on flight BA117, it's on time so far", "is BA117 the flight I'm tracking?"),
+    ("my NHS number is in the green notebook, page 12", "which page had the NHS number?"),
+    ("council tax reference CT-88213 needs paying by the 15th", "what's CT-88213 for?"),
+    ("the locker at the gym is 214, combination on my phone", "what's in locker 214?"),
+    ("repair ticket #55902 for the laptop screen", "status of ticket 55902?"),
 ]
 
 # People also search by a name or a rare word they remember (fact index, question).
