@@ -105,3 +105,11 @@ def task_queue(settings):
     queue = default_task_queue()
     queue.ensure_queues(list(settings.queues.model_dump().values()))
     return queue
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real local embedder (WordLlama; its weights ship in the wheel)."""
+    from nudge.embeddings.wordllama import WordLlamaEmbedder
+
+    return WordLlamaEmbedder()

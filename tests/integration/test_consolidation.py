@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from nudge.embeddings.wordllama import WordLlamaEmbedder
 from nudge.memory.consolidation import ConsolidationDeps, consolidate
 from nudge.memory.extraction import GeminiJudge, OfflineJudge
 from nudge.memory.recall import recall
@@ -16,11 +15,6 @@ from nudge.models import Direction, Memory, Message, User
 from tests.support.gemini_api import ScriptedGeminiApi, text_response
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    return WordLlamaEmbedder()
 
 
 @pytest.fixture

@@ -10,18 +10,12 @@ from datetime import UTC, datetime
 import pytest
 
 from nudge.agent.tools import ToolContext, registry
-from nudge.embeddings.wordllama import WordLlamaEmbedder
 from nudge.llm.types import FunctionCall
 from nudge.memory import admin
 from nudge.memory.recall import recall
 from nudge.models import User
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    return WordLlamaEmbedder()
 
 
 @pytest.fixture
