@@ -26,7 +26,8 @@ class QueueNames(BaseSettings):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="NUDGE_", extra="ignore")
+    # populate_by_name: Settings(project_id=...) works, not only the environment names.
+    model_config = SettingsConfigDict(env_prefix="NUDGE_", extra="ignore", populate_by_name=True)
 
     # Where we run.
     project_id: str = Field(

@@ -13,6 +13,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from xml.etree import ElementTree
 
 import requests
@@ -84,13 +85,21 @@ def send_text(settings: Settings, from_number: str, body: str) -> SentText:
     return SentText(status=response.status_code, sent_at=sent_at, twiml_replies=replies)
 
 
+@lru_cache(maxsize=4)
+def _client(project_id: str, database: str, emulator_host: str | None):
+    """One client per stack (the phone polls several times a second). The emulator host is
+    part of the key because the client reads it from the environment when created."""
+    from google.cloud import firestore
+
+    return firestore.Client(project=project_id, database=database)
+
+
 def outbox(settings: Settings, to: str, since: datetime) -> list[dict]:
     from google.cloud.firestore_v1.base_query import FieldFilter
 
     from nudge.sms.senders import LOCAL_OUTBOX
-    from nudge.store.client import make_firestore_client
 
-    db = make_firestore_client(settings)
+    db = _client(settings.project_id, settings.firestore_database, settings.firestore_emulator_host)
     query = db.collection(LOCAL_OUTBOX).where(filter=FieldFilter("to", "==", to))
     found = [doc.to_dict() for doc in query.stream()]
     return sorted((m for m in found if m["created_at"] > since), key=lambda m: m["created_at"])

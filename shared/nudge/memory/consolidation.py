@@ -27,7 +27,7 @@ from google.api_core.exceptions import Conflict
 from pydantic import BaseModel
 
 from nudge.memory.extraction import CandidateFact, MemoryJudge
-from nudge.memory.text import dated, keywords
+from nudge.memory.text import SAME_FACT_DISTANCE, dated, keywords
 from nudge.models import Direction, Memory, MemoryType, Message
 from nudge.settings import Settings
 from nudge.store import Store
@@ -36,7 +36,6 @@ from nudge.store.users import SETTINGS
 log = logging.getLogger("nudge.memory")
 
 STATE_DOC = "consolidation"
-SAME_FACT_DISTANCE = 0.04
 DECAY_HALF_LIFE_DAYS = 60.0
 FADED = 0.1
 ARCHIVABLE = {MemoryType.fact, MemoryType.event, MemoryType.episode, MemoryType.insight}

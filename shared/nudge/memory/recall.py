@@ -37,6 +37,8 @@ class RecallHit(BaseModel):
     score: float
     vector_rank: int | None = None
     lexical_rank: int | None = None
+    # Cosine distance, when the vector path found it.
+    distance: float | None = None
 
 
 def lexical_candidates(store: Store, user_id: str, query: str, limit: int) -> list[Memory]:
@@ -74,17 +76,19 @@ def recall(
     touch: bool = True,
 ) -> list[RecallHit]:
     pool = max(k * 3, 20)
-    vector_ranked: list[Memory] = []
+    vector_ranked: list[tuple[Memory, float]] = []
     lexical_ranked: list[Memory] = []
     if mode in ("fused", "vector"):
         vector = embedder.embed_query(query)
-        vector_ranked = [m for m, _ in store.memories.nearest(user_id, vector, limit=pool)]
+        vector_ranked = store.memories.nearest(user_id, vector, limit=pool)
     if mode in ("fused", "lexical"):
         lexical_ranked = lexical_candidates(store, user_id, query, pool)
 
     by_id: dict[str, RecallHit] = {}
-    for rank, memory in enumerate(vector_ranked, 1):
-        by_id[memory.id or ""] = RecallHit(memory=memory, score=0.0, vector_rank=rank)
+    for rank, (memory, distance) in enumerate(vector_ranked, 1):
+        by_id[memory.id or ""] = RecallHit(
+            memory=memory, score=0.0, vector_rank=rank, distance=distance
+        )
     for rank, memory in enumerate(lexical_ranked, 1):
         hit = by_id.setdefault(memory.id or "", RecallHit(memory=memory, score=0.0))
         hit.lexical_rank = rank

@@ -13,6 +13,8 @@ _STOPWORD_TEXT = (
     "know tell remember any anything some"
 )
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# Two memories this close (cosine distance) say the same thing.
+SAME_FACT_DISTANCE = 0.04
 # Firestore's array-contains-any takes at most 30 values.
 MAX_QUERY_KEYWORDS = 30
 

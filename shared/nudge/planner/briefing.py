@@ -54,11 +54,10 @@ def polish(deps: PlannerDeps, user, draft: str, day: str, kind: str) -> str:
     from nudge.models import AgentLog
 
     prefix = f"proactive-{day}-"
-    spent = sum(
-        log_.input_tokens + log_.output_tokens
-        for log_ in deps.store.agent_logs.list(user.id)
-        if log_.turn_id.startswith(prefix)
+    todays = deps.store.agent_logs.list(
+        user.id, where=[("turn_id", ">=", prefix), ("turn_id", "<", prefix + "\uf8ff")]
     )
+    spent = sum(log_.input_tokens + log_.output_tokens for log_ in todays)
     if spent >= deps.settings.proactive_token_budget:
         return draft
     request = ModelRequest(

@@ -6,12 +6,9 @@ from pydantic import BaseModel, Field
 
 from nudge.agent.tools.registry import ToolContext, tool
 from nudge.memory.recall import recall as recall_memories
-from nudge.memory.text import dated, keywords
+from nudge.memory.text import SAME_FACT_DISTANCE, dated, keywords
 from nudge.models import Memory, MemoryType
 from nudge.timezones import local_now
-
-# Two memories this close (cosine distance) say the same thing.
-SAME_FACT_DISTANCE = 0.04
 
 
 class RememberArgs(BaseModel):
@@ -63,8 +60,6 @@ def recall(ctx: ToolContext, args: RecallArgs) -> dict:
     hits = recall_memories(
         ctx.store, ctx.embedder, ctx.user.id, args.query, now=ctx.now, k=args.limit
     )
-    vector = ctx.embedder.embed_query(args.query)
-    distances = {m.id: d for m, d in ctx.store.memories.nearest(ctx.user.id, vector, limit=20)}
     return {
         "memories": [
             {
@@ -73,7 +68,7 @@ def recall(ctx: ToolContext, args: RecallArgs) -> dict:
                 "date": local_now(ctx.timezone, hit.memory.created_at).date().isoformat(),
                 "score": round(hit.score, 3),
                 # Cosine distance when the vector path found it; lexical-only hits count as close.
-                "distance": round(distances.get(hit.memory.id, 0.5), 3),
+                "distance": round(hit.distance if hit.distance is not None else 0.5, 3),
             }
             for hit in hits
         ]

@@ -73,8 +73,9 @@ class CompleteTaskArgs(BaseModel):
 @tool("complete_task", CompleteTaskArgs)
 def complete_task(ctx: ToolContext, args: CompleteTaskArgs) -> dict:
     """Mark a task done, by id or by words from its title."""
-    open_tasks = [t for t in ctx.store.tasks.open_tasks(ctx.user.id) if not t.parent_task_id]
-    steps = [t for t in ctx.store.tasks.open_tasks(ctx.user.id) if t.parent_task_id]
+    everything = ctx.store.tasks.open_tasks(ctx.user.id)
+    open_tasks = [t for t in everything if not t.parent_task_id]
+    steps = [t for t in everything if t.parent_task_id]
     open_tasks += steps  # steps can be completed by name too
     match: Task | None = None
     if args.task_id:
@@ -121,10 +122,11 @@ def drop_task(ctx: ToolContext, args: DropTaskArgs) -> dict:
     """Take a task off the list without doing it (no judgment: plans change)."""
     from nudge.agent.tools.planning import find_task
 
-    task = find_task(ctx, args.task_id, args.title)
     if args.task_id is None and args.title is None:
         top_level = [t for t in ctx.store.tasks.open_tasks(ctx.user.id) if not t.parent_task_id]
         task = recently_touched(ctx, top_level)
+    else:
+        task = find_task(ctx, args.task_id, args.title)
     if task is None:
         return {"question": "Which task should I drop?"}
     ctx.store.tasks.update(ctx.user.id, task.id or "", status=TaskStatus.dropped)
