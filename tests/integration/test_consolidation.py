@@ -76,6 +76,33 @@ def test_a_contradicted_fact_is_invalidated_not_deleted(store, embedder, setting
     assert episode.content == f"On {day}: They moved to Toronto and were excited about it."
 
 
+def test_tags_written_at_consolidation_let_the_lexical_path_reach_paraphrases(
+    store, embedder, settings, user
+):
+    said(store, user, "my favourite takeaway is the pho place on Queen Street", NOW - timedelta(1))
+    fact = {
+        "content": "Their favourite takeaway is the pho place on Queen Street",
+        "memory_type": "preference",
+        "tags": ["food", "restaurant", "ordering in", "  ", "dinner"],
+    }
+    api = ScriptedGeminiApi(
+        text_response(json.dumps({"facts": [fact]})),
+        text_response('{"action": "add"}'),
+        text_response('{"summary": "They talked about food."}'),
+    )
+    judge = GeminiJudge(api_key="k", model="gemini-2.5-flash", http_client=api.client())
+    consolidate(deps(store, embedder, settings, judge), user.id, NOW)
+
+    schema = api.requests[0]["body"]["generationConfig"]["responseSchema"]
+    assert "tags" in json.dumps(schema)  # the model is asked for them
+    [memory] = [m for m in store.memories.list(user.id) if m.memory_type == "preference"]
+    assert memory.tags == ["food", "restaurant", "ordering in", "dinner"]
+    assert {"food", "restaurant", "order", "pho", "takeaway"} <= set(memory.keywords)
+    question = "where do I like to order food from?"  # not one word of the sentence
+    hits = recall(store, embedder, user.id, question, now=NOW, mode="lexical", touch=False)
+    assert [h.memory.id for h in hits] == [memory.id]
+
+
 def test_an_unusable_judge_answer_degrades_to_offline_behaviour(store, embedder, settings, user):
     said(store, user, "Lunch with Priya went well", NOW - timedelta(days=1))
     judge = gemini({"facts": "not a list"})  # every answer is outside the schema

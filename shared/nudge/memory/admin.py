@@ -23,6 +23,8 @@ class IngestItem(BaseModel):
     text: str = Field(min_length=1, max_length=4000)
     timestamp: datetime
     speaker: str | None = None
+    # Optional search words the text lacks (what consolidation asks the LLM for).
+    tags: list[str] = Field(default_factory=list, max_length=10)
 
 
 def read_jsonl(lines: Iterable[str]) -> Iterator[IngestItem]:
@@ -59,7 +61,8 @@ def ingest(store: Store, embedder, user_id: str, items: Iterable[IngestItem]) ->
             memory = Memory(
                 content=item.text if not item.speaker else f"{item.speaker}: {item.text}",
                 memory_type=MemoryType.event,
-                keywords=keywords(item.text),
+                tags=item.tags,
+                keywords=keywords(item.text, tags=item.tags),
                 source_ids=[item.id],
                 created_at=timestamp,
                 updated_at=timestamp,

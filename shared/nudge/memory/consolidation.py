@@ -146,7 +146,8 @@ def _apply(deps, user_id, fact: CandidateFact, now, today, report, source_ids) -
     memory = Memory(
         content=content,
         memory_type=MemoryType(fact.memory_type),
-        keywords=keywords(content),
+        tags=fact.tags,
+        keywords=keywords(content, tags=fact.tags),
         importance=fact.importance,
         dynamic_importance=fact.importance,
         source_ids=source_ids[-20:],

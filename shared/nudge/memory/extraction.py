@@ -11,15 +11,27 @@ from __future__ import annotations
 import logging
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 log = logging.getLogger("nudge.memory")
+MAX_TAGS = 8
 
 
 class CandidateFact(BaseModel):
     content: str = Field(description="one durable fact about the user, in one sentence")
     memory_type: Literal["fact", "preference", "event", "person", "routine", "insight"] = "fact"
     importance: float = Field(0.5, ge=0, le=1)
+    tags: list[str] = Field(
+        default_factory=list,
+        description="up to 8 words they might search with later that the sentence lacks: "
+        "broader topics and synonyms (e.g. food, restaurant for a favourite takeaway)",
+    )
+
+    @field_validator("tags")
+    @classmethod
+    def _few_short_tags(cls, tags: list[str]) -> list[str]:
+        # A long answer is trimmed, not refused: refusing would drop the fact itself.
+        return [tag.strip()[:40] for tag in tags if tag.strip()][:MAX_TAGS]
 
 
 class Extraction(BaseModel):
@@ -67,7 +79,8 @@ class OfflineJudge:
 
 EXTRACT_PROMPT = """From these text messages of one person, list durable facts about them worth
 remembering for months (people, places, preferences, routines, decisions, commitments). Skip
-small talk, one-off moods and anything about the assistant. One sentence each.
+small talk, one-off moods and anything about the assistant. One sentence each, with tags: the
+words they might later search with that the sentence lacks (broader topics, synonyms).
 
 {conversation}"""
 

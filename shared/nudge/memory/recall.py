@@ -42,7 +42,7 @@ class RecallHit(BaseModel):
 
 
 def lexical_candidates(store: Store, user_id: str, query: str, limit: int) -> list[Memory]:
-    words = keywords(query)[:MAX_QUERY_KEYWORDS]
+    words = keywords(query, limit=MAX_QUERY_KEYWORDS)
     if not words:
         return []
     docs = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 _WORD = re.compile(r"[a-z0-9']+")
@@ -28,9 +29,20 @@ def _stem(word: str) -> str:
     return word
 
 
-def keywords(text: str, limit: int = 40) -> list[str]:
-    words = {_stem(w) for w in _WORD.findall(text.lower())}
-    return sorted(w for w in words if w and w not in _STOPWORDS and len(w) > 1)[:limit]
+def keywords(text: str, *, tags: Iterable[str] = (), limit: int = 60) -> list[str]:
+    """The normalized words a memory is found by (stored sorted).
+
+    Tags come first when the list is cut: they are the words the LLM chose for later searches,
+    broader topics and synonyms the sentence lacks ("food" for a favourite takeaway), which is
+    how the lexical path reaches paraphrases. Then the text's words in the order said.
+    """
+    chosen: dict[str, None] = {}
+    for source in (" ".join(tags), text):
+        for word in _WORD.findall(source.lower()):
+            stem = _stem(word)
+            if stem and stem not in _STOPWORDS and len(stem) > 1:
+                chosen.setdefault(stem)
+    return sorted(list(chosen)[:limit])
 
 
 def dated(content: str, day: date) -> str:

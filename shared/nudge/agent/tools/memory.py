@@ -14,7 +14,12 @@ from nudge.timezones import local_now
 class RememberArgs(BaseModel):
     content: str = Field(min_length=2, max_length=1000, description="the fact, in one sentence")
     memory_type: MemoryType = Field(MemoryType.fact, description="what kind of memory this is")
-    tags: list[str] = Field(default_factory=list, max_length=10)
+    tags: list[str] = Field(
+        default_factory=list,
+        max_length=10,
+        description="words they might search with later that the sentence lacks: broader "
+        "topics and synonyms (e.g. food, restaurant for a favourite takeaway)",
+    )
 
 
 @tool("remember", RememberArgs)
@@ -38,7 +43,7 @@ def remember(ctx: ToolContext, args: RememberArgs) -> dict:
             content=args.content,
             memory_type=args.memory_type,
             tags=args.tags,
-            keywords=keywords(args.content),
+            keywords=keywords(args.content, tags=args.tags),
             source_ids=ctx.source_message_ids,
             valid_from=ctx.now,
             importance=0.7,
