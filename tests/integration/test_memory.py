@@ -65,6 +65,24 @@ def test_fused_recall_finds_paraphrases_and_rare_names(store, embedder, alice):
     assert "m5" in top_ids(store, embedder, alice, "Brzezinski", mode="lexical")
 
 
+def test_the_lexical_path_weighs_a_rare_word_over_a_common_one(store, embedder, alice):
+    said = [
+        "dentist on Monday",
+        "dentist was fine",
+        "hate the dentist",
+        "dentist again, ugh",
+        "Okafor's office moved to a new building on King Street",
+    ]
+    lines = [
+        json.dumps({"id": f"d{n}", "text": text, "timestamp": "2026-10-01T09:00:00+00:00"})
+        for n, text in enumerate(said)
+    ]
+    admin.ingest(store, embedder, alice.id, admin.read_jsonl(io.StringIO("\n".join(lines))))
+    # One word each: the name is in one memory, "dentist" in four (BM25's idf), so the longer
+    # memory holding the name comes first.
+    assert top_ids(store, embedder, alice, "dentist Okafor", mode="lexical", k=5)[0] == "d4"
+
+
 def test_dates_are_embedded_and_shown(store, embedder, alice):
     ingest(store, embedder, alice)
     [hit] = recall(store, embedder, alice.id, "dentist", now=NOW, k=1, touch=False)

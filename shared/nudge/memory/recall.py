@@ -1,8 +1,9 @@
 """Recall: vector and lexical candidates, fused and re-ranked, cut to a token budget.
 
 Vector search (`find_nearest`, pre-filtered to active memories of one user) finds paraphrases;
-the lexical path (normalized keywords in an array field, `array_contains_any`, since Firestore
-has no full-text search) finds names and rare words embeddings blur. The two rankings are fused
+the lexical path (normalized keywords and LLM-written tags in an array field, one
+`array_contains` query a word, ranked by BM25, since Firestore has no full-text search) finds
+names and rare words embeddings blur. The two rankings are fused
 with reciprocal rank fusion, then re-ranked with recency and importance (after Generative
 Agents), deduplicated and cut to a token budget. Access statistics are written in the
 background so the turn does not wait for them.
@@ -13,11 +14,12 @@ from __future__ import annotations
 import logging
 import math
 import threading
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Literal
 
 from google.cloud import firestore
-from google.cloud.firestore_v1.base_query import FieldFilter
 from pydantic import BaseModel
 
 from nudge.memory.text import MAX_QUERY_KEYWORDS, keywords
@@ -30,6 +32,11 @@ Mode = Literal["fused", "vector", "lexical"]
 RRF_K = 60
 WEIGHTS = {"relevance": 1.0, "recency": 0.15, "importance": 0.15}
 RECENCY_HALF_LIFE_DAYS = 30.0
+BM25_K1 = 1.2
+BM25_B = 0.75
+# A word in more of a user's memories than this is common; its postings are cut here.
+POSTINGS_LIMIT = 200
+_POOL: ThreadPoolExecutor | None = None
 
 
 class RecallHit(BaseModel):
@@ -42,25 +49,49 @@ class RecallHit(BaseModel):
 
 
 def lexical_candidates(store: Store, user_id: str, query: str, limit: int) -> list[Memory]:
+    """Memories sharing the query's keywords, ranked by BM25 (Robertson's defaults).
+
+    One `array_contains` query a word, in parallel: a rare word's memories all come back, so
+    its document frequency is exact; a common word's are cut at POSTINGS_LIMIT, which only
+    tells it is common (it then weighs little anyway). Keywords are sets, so a word occurs
+    once in a memory; the average length comes from the memories found.
+    """
     words = keywords(query, limit=MAX_QUERY_KEYWORDS)
     if not words:
         return []
-    docs = (
-        store.memories._collection(user_id)
-        .where(filter=FieldFilter("active", "==", True))
-        .where(filter=FieldFilter("keywords", "array_contains_any", words))
-        .limit(limit * 4)
-        .stream()
+    pool = _pool()
+    counted = pool.submit(store.memories.count_active, user_id)
+    postings = dict(
+        zip(
+            words,
+            pool.map(
+                lambda word: store.memories.with_keyword(user_id, word, limit=POSTINGS_LIMIT),
+                words,
+            ),
+            strict=True,
+        )
     )
-    wanted = set(words)
-    scored = []
-    for doc in docs:
-        memory = store.memories._decode(doc)
-        overlap = len(wanted & set(memory.keywords))
-        # More shared words first; among equals, the more specific (shorter) memory.
-        scored.append((overlap / math.sqrt(max(len(memory.keywords), 1)), memory))
-    scored.sort(key=lambda pair: -pair[0])
-    return [memory for _, memory in scored[:limit]]
+    found = {memory.id: memory for memories in postings.values() for memory in memories}
+    if not found:
+        return []
+    total = max(counted.result(), len(found))
+    average_length = sum(len(m.keywords) for m in found.values()) / len(found) or 1.0
+    scores: dict[str | None, float] = defaultdict(float)
+    for memories in postings.values():
+        frequency = len(memories)
+        idf = math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
+        for memory in memories:
+            length = 1 - BM25_B + BM25_B * len(memory.keywords) / average_length
+            scores[memory.id] += idf * (BM25_K1 + 1) / (1 + BM25_K1 * length)
+    ranked = sorted(found.values(), key=lambda m: (-scores[m.id], m.id or ""))
+    return ranked[:limit]
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="nudge-recall")
+    return _POOL
 
 
 def recall(

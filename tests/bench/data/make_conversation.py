@@ -1,8 +1,16 @@
-"""Writes conversation.jsonl and questions.jsonl: one person's texts over three months.
+"""Writes the memory benchmark's sets: one person's texts over three months, and questions.
 
 Facts are stated once, in passing, among everyday turns; each question names the turn that
 answers it. Some questions reuse a rare word from the fact (lexical search shines), some only
-paraphrase it (vector search shines). Deterministic: run it again, get the same files.
+paraphrase it (vector search shines). Two haystacks around the same facts:
+
+- `conversation.jsonl` / `questions.jsonl` (480 turns): besides small talk, near-miss texts on
+  the same topics that do not answer the questions ("the dentist appointment got moved", "mum
+  called about Christmas"), as real months of texting have. This is the set quoted.
+- `conversation_filler.jsonl` / `questions_filler.jsonl` (360 turns): small talk only, the
+  first set written; kept because it shows what an easy haystack hides.
+
+Deterministic: run it again, get the same files.
 """
 
 from __future__ import annotations
@@ -71,7 +79,7 @@ FACTS = [
     ("the car needs an MOT before the end of May", "when is the car's inspection due?"),
     ("I'm saving for a trip to Japan next spring", "what am I saving money for?"),
     ("coffee after 2pm wrecks my sleep", "why shouldn't I drink coffee in the afternoon?"),
-    # Identifiers people text once and later ask about by the code itself.
+    # Identifiers people text once and later ask about by the code itself (FIRST_CODE_FACT on).
     ("the Ikea order is 4471-2290, delivery window is Saturday", "any news on order 4471-2290?"),
     ("mum is on flight BA117, it's on time so far", "is BA117 the flight I'm tracking?"),
     ("my NHS number is in the green notebook, page 12", "which page had the NHS number?"),
@@ -79,6 +87,7 @@ FACTS = [
     ("the locker at the gym is 214, combination on my phone", "what's in locker 214?"),
     ("repair ticket #55902 for the laptop screen", "status of ticket 55902?"),
 ]
+FIRST_CODE_FACT = 40
 
 # People also search by a name or a rare word they remember (fact index, question).
 BY_NAME = [
@@ -92,6 +101,41 @@ BY_NAME = [
     (35, "Duolingo stuff"),
     (23, "what's at Paws Clinic?"),
     (9, "Grove garage?"),
+]
+
+# And by a name or code together with other words than the fact's (fact index, question): one
+# for every fact that holds a name or a code, the way people ask about someone or something.
+NAME_IN_OTHER_WORDS = [
+    (0, "is there a date I need to keep in mind for Anna?"),
+    (1, "when does the Vyvanse stop working?"),
+    (2, "where is Okafor's practice?"),
+    (3, "when does Brzezinski expect the money?"),
+    (4, "when did I get to Elm Road?"),
+    (6, "what trick did Jo give me?"),
+    (7, "can I be given penicillin?"),
+    (8, "which day do I meet Priya?"),
+    (9, "which floor at Grove?"),
+    (10, "what is Tomasz holding onto for me?"),
+    (12, "what day am I helping Leo?"),
+    (15, "what's on Queen Street that I like?"),
+    (17, "is Hydroflow the plumbing company?"),
+    (21, "what's the debt with Sam about?"),
+    (23, "where does Ramirez work?"),
+    (24, "how old is Miso?"),
+    (25, "why did I go for oat milk?"),
+    (28, "when is Aviva renewing?"),
+    (29, "what does Maya need from me?"),
+    (33, "when is Felix's big day?"),
+    (35, "how long do I practise on Duolingo?"),
+    (36, "why do I need bloodwork?"),
+    (37, "when's the MOT deadline?"),
+    (38, "when is the Japan trip?"),
+    (40, "when is the Ikea stuff arriving?"),
+    (41, "what's the status of BA117?"),
+    (42, "where's my NHS number written down?"),
+    (43, "when is CT-88213 due?"),
+    (44, "where's the code for locker 214?"),
+    (45, "what's #55902 about?"),
 ]
 
 FILLER = [
@@ -134,31 +178,139 @@ FILLER = [
 ]
 
 
-def main() -> None:
+# Near-miss turns: the same topics as the facts, answering none of the questions (and naming
+# none of the names or codes people search by).
+TOPICAL = [
+    "Anna called, she's stressed about work",
+    "need to buy a birthday card for someone at work",
+    "forgot my meds this morning, feel scattered",
+    "pharmacy says the prescription is ready",
+    "the dentist appointment got moved to next week ugh",
+    "my tooth has been aching since Sunday",
+    "rent went up again, great",
+    "the boiler is broken and nobody has come to fix it",
+    "still unpacking boxes, the kitchen is chaos",
+    "the new neighbours are loud tonight",
+    "the wifi keeps dropping, so annoying",
+    "a friend asked for the wifi and I blanked",
+    "therapy was hard today but good",
+    "I can't start boring tasks, they just sit there",
+    "got a rash after dinner, probably nothing",
+    "the doctor gave me something for the sinus infection",
+    "work meeting ran over again",
+    "my boss liked the report apparently",
+    "can't find my car keys anywhere",
+    "parking in town is a nightmare",
+    "locked myself out for five minutes lol",
+    "the neighbour's dog barked all night",
+    "need to book flights for the summer",
+    "where did I put my driving licence",
+    "Leo wants to get drinks on Friday",
+    "helping people move is the worst, my back hurts",
+    "skipped the gym again",
+    "went to the gym, my legs are dead",
+    "missed a call from an unknown number",
+    "I'll answer the group chat later",
+    "ordered pizza again, no energy to cook",
+    "trying to eat more vegetables this week",
+    "finished my book!",
+    "stayed up too late scrolling",
+    "the kitchen tap is dripping again",
+    "my inbox is a disaster",
+    "mum called about Christmas plans",
+    "need to clean the flat before the visit",
+    "the tax deadline is coming up, panicking a bit",
+    "the hallway is full of shoes and bags",
+    "couldn't focus at all this afternoon",
+    "the morning was a total write-off",
+    "the concert was amazing",
+    "Sam says hi",
+    "my bike has a flat tyre",
+    "rode to work today!",
+    "the vet clinic called but I missed it",
+    "the cat knocked my coffee over",
+    "cat food is so expensive now",
+    "stomach ache again today",
+    "finally bought groceries",
+    "book club was fun tonight",
+    "haven't started the reading for next week",
+    "went to bed at 2am oops",
+    "slept badly, so tired",
+    "the insurance letter came, haven't opened it",
+    "the car is making a weird noise",
+    "Maya asked how the project is going",
+    "working on the presentation, it's slow",
+    "locked out of my banking app",
+    "I need to change all my passwords",
+    "went to the library to get some work done",
+    "lost a book somewhere in the flat",
+    "the supermarket was packed, I left without half the list",
+    "I feel so overwhelmed in crowds",
+    "need to find something to wear for the wedding",
+    "Felix sent the save the date",
+    "forgot to put the bins out again",
+    "my Spanish is still terrible",
+    "practised on a language app for 5 minutes on the bus",
+    "blood tests make me so nervous",
+    "booked a doctor's appointment finally",
+    "the car wouldn't start this morning",
+    "the garage says the car needs new tyres",
+    "looked at flights to Tokyo just for fun",
+    "trying to spend less on takeaways",
+    "third coffee today, probably a mistake",
+    "the delivery didn't come today",
+    "the furniture is still in boxes",
+    "mum's trip is stressing me out",
+    "the airport is so far away",
+    "need to register with a new GP",
+    "found an old notebook full of lists",
+    "a letter from the council arrived",
+    "paid the electricity bill",
+    "someone took my usual locker at the gym",
+    "the gym changing room was packed",
+    "the laptop screen is flickering again",
+    "the repair shop hasn't called back",
+]
+
+
+def write(turn_count: int, near_misses: list[str], suffix: str) -> None:
     rng = random.Random(20261123)
     start = datetime(2026, 8, 1, 9, 0, tzinfo=UTC)
-    turns = [("filler", rng.choice(FILLER)) for _ in range(360)]
+    turns = [("filler", rng.choice(FILLER)) for _ in range(turn_count)]
     slots = sorted(rng.sample(range(len(turns)), len(FACTS)))
     for slot, (index, (fact, _)) in zip(slots, enumerate(FACTS), strict=True):
         turns[slot] = (f"fact{index}", fact)
+    if near_misses:
+        free = [n for n in range(len(turns)) if n not in set(slots)]
+        for slot, text in zip(rng.sample(free, len(near_misses)), near_misses, strict=True):
+            turns[slot] = ("near-miss", text)
     lines, answers = [], {}
     moment = start
     for number, (kind, text) in enumerate(turns):
-        moment += timedelta(minutes=rng.randint(20, 600))
+        moment += timedelta(minutes=rng.randint(20, 600 * 360 // turn_count))
         turn_id = f"t{number:04d}"
         if kind.startswith("fact"):
             answers[int(kind[4:])] = turn_id
         lines.append(
             {"id": turn_id, "text": text, "timestamp": moment.isoformat(), "speaker": None}
         )
-    with open(HERE / "conversation.jsonl", "w") as out:
+    with open(HERE / f"conversation{suffix}.jsonl", "w") as out:
         for line in lines:
             out.write(json.dumps({k: v for k, v in line.items() if v is not None}) + "\n")
-    with open(HERE / "questions.jsonl", "w") as out:
+    with open(HERE / f"questions{suffix}.jsonl", "w") as out:
         for index, (_, question) in enumerate(FACTS):
-            out.write(json.dumps({"question": question, "evidence": [answers[index]]}) + "\n")
-        for index, question in BY_NAME:
-            out.write(json.dumps({"question": question, "evidence": [answers[index]]}) + "\n")
+            kind = "by_code" if index >= FIRST_CODE_FACT else "as_people_ask"
+            line = {"question": question, "evidence": [answers[index]], "kind": kind}
+            out.write(json.dumps(line) + "\n")
+        for kind, asked in (("by_name", BY_NAME), ("name_in_other_words", NAME_IN_OTHER_WORDS)):
+            for index, question in asked:
+                line = {"question": question, "evidence": [answers[index]], "kind": kind}
+                out.write(json.dumps(line) + "\n")
+
+
+def main() -> None:
+    write(480, TOPICAL, "")
+    write(360, [], "_filler")
 
 
 if __name__ == "__main__":
