@@ -105,6 +105,17 @@ def test_user_a_never_recalls_user_b(store, embedder, alice, bob):
     assert top_ids(store, embedder, bob, "Anna birthday")[0] == "m1"
 
 
+def test_remember_with_tags_is_found_by_a_tag_the_sentence_lacks(store, settings, embedder, alice):
+    content = "I hate phone calls, texting is easier for me"
+    tags = ["communication", "messages", "preference"]
+    tool(store, settings, alice, embedder, "remember", content=content, tags=tags)
+    [memory] = store.memories.list(alice.id)
+    assert memory.tags == tags
+    question = "which communication style do I like?"  # "communication" is only a tag
+    hits = recall(store, embedder, alice.id, question, now=NOW, mode="lexical", touch=False)
+    assert [h.memory.content for h in hits] == [content]
+
+
 def test_the_same_fact_said_three_times_is_one_memory(store, settings, embedder, alice):
     for _ in range(3):
         tool(store, settings, alice, embedder, "remember", content="My cat is called Miso")
