@@ -27,6 +27,25 @@ resource "google_firestore_index" "memories_vector" {
   }
 }
 
+# Recall including history (no longer true, archived): for questions about the past and for
+# "forget", which must reach every stored memory.
+resource "google_firestore_index" "memories_vector_history" {
+  database   = google_firestore_database.default.name
+  collection = "memories"
+
+  fields {
+    field_path = "embedding"
+    vector_config {
+      dimension = var.embedding_dimension
+      flat {}
+    }
+  }
+  fields {
+    field_path = "__name__"
+    order      = "ASCENDING"
+  }
+}
+
 # Unanswered inbound messages of a user, oldest first.
 resource "google_firestore_index" "messages_unanswered" {
   database   = google_firestore_database.default.name

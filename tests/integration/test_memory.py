@@ -136,6 +136,38 @@ def test_forget_removes_the_memory_and_its_embedding(store, settings, embedder, 
     ]
 
 
+def no_longer_true(store, settings, user, embedder, content, replaced_by):
+    """A remembered fact that consolidation then found contradicted (kept, inactive)."""
+    old = tool(store, settings, user, embedder, "remember", content=content)["id"]
+    tool(store, settings, user, embedder, "remember", content=replaced_by)
+    store.memories.patch(
+        user.id,
+        old,
+        active=False,
+        invalidated_at=NOW,
+        archived_reason=f"contradicted: {replaced_by}",
+    )
+    return old
+
+
+def test_history_is_recalled_only_when_asked_and_marked_as_past(store, settings, embedder, alice):
+    no_longer_true(store, settings, alice, embedder, "I live in Boston", "I live in Toronto")
+    now = tool(store, settings, alice, embedder, "recall", query="where do I live")
+    assert [m["content"] for m in now["memories"]] == ["I live in Toronto"]
+    past = tool(store, settings, alice, embedder, "recall", query="Boston", include_past=True)
+    [boston] = [m for m in past["memories"] if m["content"] == "I live in Boston"]
+    assert boston["no_longer_true_since"] == NOW.date().isoformat()
+    assert boston["why"] == "contradicted: I live in Toronto"
+
+
+def test_forget_reaches_a_fact_that_is_no_longer_true(store, settings, embedder, alice):
+    old = no_longer_true(store, settings, alice, embedder, "I live in Boston", "I live in Toronto")
+    result = tool(store, settings, alice, embedder, "forget", query="that I lived in Boston")
+    assert result == {"ok": True, "forgot": "I live in Boston"}
+    assert store.memories.get(alice.id, old) is None
+    assert [m.content for m in store.memories.list(alice.id)] == ["I live in Toronto"]
+
+
 def test_recall_updates_access_statistics_in_the_background(store, embedder, alice):
     ingest(store, embedder, alice)
     recall(store, embedder, alice.id, "dentist", now=NOW, k=1)

@@ -110,10 +110,12 @@ def test_cron_jobs_are_declared_from_the_same_list_the_local_runner_reads(terraf
 
 
 def test_vector_index_dimension_equals_the_embedding_dimension_default(terraform):
-    index = terraform["resource"]["google_firestore_index"]["memories_vector"]
-    fields = {f["field_path"]: f for f in index["fields"]}
-    assert fields["embedding"]["vector_config"][0]["dimension"] == "${var.embedding_dimension}"
-    assert "__name__" in fields and "active" in fields
+    indexes = terraform["resource"]["google_firestore_index"]
+    for name in ("memories_vector", "memories_vector_history"):
+        fields = {f["field_path"]: f for f in indexes[name]["fields"]}
+        assert fields["embedding"]["vector_config"][0]["dimension"] == "${var.embedding_dimension}"
+    active_only = {f["field_path"] for f in indexes["memories_vector"]["fields"]}
+    assert {"__name__", "active"} <= active_only
     dimension = terraform["variable"]["embedding_dimension"]["default"]
     assert dimension == Settings().embedding_dimension
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nudge.llm.offline import OfflineModel
-from nudge.llm.types import ChatMessage, FunctionResult, ModelRequest, TurnFacts
+from nudge.llm.types import ChatMessage, FunctionCall, FunctionResult, ModelRequest, TurnFacts
 from nudge.timezones import resolve_timezone
 
 KNOWN = TurnFacts(user_name="Sam", timezone="America/Toronto", timezone_known=True)
@@ -37,6 +37,11 @@ def plan(text: str, facts: TurnFacts = KNOWN):
         ),
         ("what do you know about Anna", "recall", {"query": "Anna"}),
         ("when is Anna's birthday?", "recall", {"query": "when is Anna's birthday"}),
+        (
+            "where did I use to live?",
+            "recall",
+            {"query": "where did I use to live", "include_past": True},
+        ),
         ("my timezone is Europe/Berlin", "set_timezone", {"timezone": "Europe/Berlin"}),
         ("I moved to Toronto", "set_timezone", {"timezone": "Toronto"}),
         ("call me Sammy", "set_name", {"name": "Sammy"}),
@@ -164,3 +169,33 @@ def test_timezones_resolve_from_what_people_type(text, zone):
 )
 def test_planning_and_reminder_commands(text, name, args):
     assert [(c.name, c.args) for c in plan(text).function_calls] == [(name, args)]
+
+
+def test_a_question_about_the_past_is_answered_with_the_past_and_says_so():
+    call = FunctionCall(
+        name="recall", args={"query": "where did I use to live", "include_past": True}
+    )
+    found = {
+        "memories": [
+            {"content": "I live in Toronto", "date": "2026-11-20", "distance": 0.2},
+            {
+                "content": "I live in Boston",
+                "date": "2026-03-02",
+                "distance": 0.25,
+                "no_longer_true_since": "2026-11-20",
+            },
+        ]
+    }
+    request = ModelRequest(
+        system_instruction="",
+        messages=[
+            ChatMessage(role="user", text="where did I use to live?"),
+            ChatMessage(role="model", function_calls=[call]),
+            ChatMessage(
+                role="tool", function_results=[FunctionResult(name="recall", response=found)]
+            ),
+        ],
+        facts=KNOWN,
+    )
+    reply = OfflineModel().generate(request).text
+    assert reply == "You told me (2026-03-02, no longer true since 2026-11-20): I live in Boston"

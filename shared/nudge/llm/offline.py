@@ -38,6 +38,8 @@ _RECALL = re.compile(
     r"^(?:what do you know about|what do you remember about|do you remember|recall)\s+(?P<q>.+)$",
     re.I,
 )
+# A question about the past also searches what is no longer true ("where did I use to live?").
+_PAST = re.compile(r"\b(?:used? to|previous(?:ly)?|former(?:ly)?|any ?more)\b", re.I)
 _TIMEZONE = re.compile(
     r"^(?:my )?(?:time ?zone is|tz is|i(?:'m| am) in|i live in|i moved to"
     r"|set (?:my )?time ?zone to)\s+(?P<tz>.+)$",
@@ -98,6 +100,13 @@ RECALL_MAX_DISTANCE = 0.75
 
 def _clean(text: str) -> str:
     return text.strip().strip(" .!").strip()
+
+
+def _recall_args(question: str) -> dict:
+    args: dict = {"query": _clean(question)}
+    if _PAST.search(question):
+        args["include_past"] = True
+    return args
 
 
 class OfflineModel:
@@ -169,14 +178,14 @@ class OfflineModel:
         if m := _TIMEZONE.match(line):
             return FunctionCall(name="set_timezone", args={"timezone": _clean(m["tz"])})
         if m := _RECALL.match(line):
-            return FunctionCall(name="recall", args={"query": _clean(m["q"])})
+            return FunctionCall(name="recall", args=_recall_args(m["q"]))
         if m := _NEED_TO.match(line):
             return FunctionCall(name="add_task", args={"title": _clean(m["title"])})
         explicit_name = line.lower().startswith(("my name is", "call me"))
         if (m := _NAME.match(line)) and (not facts.user_name or explicit_name):
             return FunctionCall(name="set_name", args={"name": _clean(m["name"]).title()})
         if line.endswith("?") or _QUESTION_WORDS.match(line):
-            return FunctionCall(name="recall", args={"query": _clean(line.rstrip("?"))})
+            return FunctionCall(name="recall", args=_recall_args(line.rstrip("?")))
         if facts.awaiting == "timezone" and resolve_timezone(line):
             return FunctionCall(name="set_timezone", args={"timezone": _clean(line)})
         if facts.awaiting == "name" and resolve_timezone(line):
@@ -305,7 +314,14 @@ class OfflineModel:
                 ]
                 if not memories:
                     return 'I don\'t have anything on that yet. Tell me with "remember ...".'
-                best = memories[0]
+                past = [m for m in memories if "no_longer_true_since" in m]
+                best = past[0] if past and call.args.get("include_past") else memories[0]
+                if "no_longer_true_since" in best:
+                    since = best["no_longer_true_since"]
+                    return (
+                        f"You told me ({best['date']}, no longer true since {since}): "
+                        + (best["content"])
+                    )
                 return f"From what you told me ({best['date']}): {best['content']}"
             case "set_timezone":
                 return (

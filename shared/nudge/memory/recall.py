@@ -48,7 +48,9 @@ class RecallHit(BaseModel):
     distance: float | None = None
 
 
-def lexical_candidates(store: Store, user_id: str, query: str, limit: int) -> list[Memory]:
+def lexical_candidates(
+    store: Store, user_id: str, query: str, limit: int, *, include_past: bool = False
+) -> list[Memory]:
     """Memories sharing the query's keywords, ranked by BM25 (Robertson's defaults).
 
     One `array_contains` query a word, in parallel: a rare word's memories all come back, so
@@ -60,12 +62,15 @@ def lexical_candidates(store: Store, user_id: str, query: str, limit: int) -> li
     if not words:
         return []
     pool = _pool()
-    counted = pool.submit(store.memories.count_active, user_id)
+    active_only = not include_past
+    counted = pool.submit(store.memories.count, user_id, active_only=active_only)
     postings = dict(
         zip(
             words,
             pool.map(
-                lambda word: store.memories.with_keyword(user_id, word, limit=POSTINGS_LIMIT),
+                lambda word: store.memories.with_keyword(
+                    user_id, word, limit=POSTINGS_LIMIT, active_only=active_only
+                ),
                 words,
             ),
             strict=True,
@@ -105,15 +110,20 @@ def recall(
     mode: Mode = "fused",
     token_budget: int | None = None,
     touch: bool = True,
+    include_past: bool = False,
 ) -> list[RecallHit]:
+    """The memories that best answer `query`, best first. With `include_past`, also what is
+    no longer true (invalidated or archived), for questions about the past and for forgetting."""
     pool = max(k * 3, 20)
     vector_ranked: list[tuple[Memory, float]] = []
     lexical_ranked: list[Memory] = []
     if mode in ("fused", "vector"):
         vector = embedder.embed_query(query)
-        vector_ranked = store.memories.nearest(user_id, vector, limit=pool)
+        vector_ranked = store.memories.nearest(
+            user_id, vector, limit=pool, active_only=not include_past
+        )
     if mode in ("fused", "lexical"):
-        lexical_ranked = lexical_candidates(store, user_id, query, pool)
+        lexical_ranked = lexical_candidates(store, user_id, query, pool, include_past=include_past)
 
     by_id: dict[str, RecallHit] = {}
     for rank, (memory, distance) in enumerate(vector_ranked, 1):

@@ -146,19 +146,22 @@ class MemoryRepository(UserScopedRepository[Memory]):
     # What the lexical path reads: everything but the embedding (1 KiB+ a memory it never uses).
     _WITHOUT_EMBEDDING = [name for name in Memory.model_fields if name not in ("id", "embedding")]
 
-    def with_keyword(self, user_id: str, keyword: str, *, limit: int) -> list[Memory]:
-        """Active memories whose keywords hold `keyword`, at most `limit`, embeddings left out."""
-        query = (
-            self._collection(user_id)
-            .where(filter=FieldFilter("active", "==", True))
-            .where(filter=FieldFilter("keywords", "array_contains", keyword))
-            .select(self._WITHOUT_EMBEDDING)
-            .limit(limit)
+    def with_keyword(
+        self, user_id: str, keyword: str, *, limit: int, active_only: bool = True
+    ) -> list[Memory]:
+        """Memories whose keywords hold `keyword`, at most `limit`, embeddings left out."""
+        query = self._collection(user_id).where(
+            filter=FieldFilter("keywords", "array_contains", keyword)
         )
+        if active_only:
+            query = query.where(filter=FieldFilter("active", "==", True))
+        query = query.select(self._WITHOUT_EMBEDDING).limit(limit)
         return [self._decode(doc) for doc in query.stream()]
 
-    def count_active(self, user_id: str) -> int:
-        query = self._collection(user_id).where(filter=FieldFilter("active", "==", True))
+    def count(self, user_id: str, *, active_only: bool = True) -> int:
+        query = self._collection(user_id)
+        if active_only:
+            query = query.where(filter=FieldFilter("active", "==", True))
         [[result]] = query.count().get()
         return int(result.value)
 

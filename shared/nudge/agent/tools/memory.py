@@ -57,27 +57,42 @@ def remember(ctx: ToolContext, args: RememberArgs) -> dict:
 class RecallArgs(BaseModel):
     query: str = Field(min_length=1, max_length=500, description="what to look for")
     limit: int = Field(5, ge=1, le=10)
+    include_past: bool = Field(
+        False,
+        description="also search what is no longer true (where they used to live, old plans)",
+    )
 
 
 @tool("recall", RecallArgs)
 def recall(ctx: ToolContext, args: RecallArgs) -> dict:
     """Search what the user told you before. Use it before saying you don't know."""
     hits = recall_memories(
-        ctx.store, ctx.embedder, ctx.user.id, args.query, now=ctx.now, k=args.limit
+        ctx.store,
+        ctx.embedder,
+        ctx.user.id,
+        args.query,
+        now=ctx.now,
+        k=args.limit,
+        include_past=args.include_past,
     )
-    return {
-        "memories": [
-            {
-                "id": hit.memory.id,
-                "content": hit.memory.content,
-                "date": local_now(ctx.timezone, hit.memory.created_at).date().isoformat(),
-                "score": round(hit.score, 3),
-                # Cosine distance when the vector path found it; lexical-only hits count as close.
-                "distance": round(hit.distance if hit.distance is not None else 0.5, 3),
-            }
-            for hit in hits
-        ]
+    return {"memories": [_shown(ctx, hit) for hit in hits]}
+
+
+def _shown(ctx: ToolContext, hit) -> dict:
+    memory = hit.memory
+    shown = {
+        "id": memory.id,
+        "content": memory.content,
+        "date": local_now(ctx.timezone, memory.created_at).date().isoformat(),
+        "score": round(hit.score, 3),
+        # Cosine distance when the vector path found it; lexical-only hits count as close.
+        "distance": round(hit.distance if hit.distance is not None else 0.5, 3),
     }
+    if not memory.active:  # history: say so, so it is not told as current
+        ended = memory.invalidated_at or memory.updated_at
+        shown["no_longer_true_since"] = local_now(ctx.timezone, ended).date().isoformat()
+        shown["why"] = memory.archived_reason
+    return shown
 
 
 class ForgetArgs(BaseModel):
@@ -92,8 +107,16 @@ def forget(ctx: ToolContext, args: ForgetArgs) -> dict:
     if memory_id is None:
         if not args.query:
             return {"question": "What should I forget?"}
+        # History too: "forget" must reach a fact that is no longer true but still stored.
         hits = recall_memories(
-            ctx.store, ctx.embedder, ctx.user.id, args.query, now=ctx.now, k=1, touch=False
+            ctx.store,
+            ctx.embedder,
+            ctx.user.id,
+            args.query,
+            now=ctx.now,
+            k=1,
+            touch=False,
+            include_past=True,
         )
         if not hits:
             return {"ok": False, "message": "I don't have anything like that."}
