@@ -139,7 +139,8 @@ def test_forget_removes_the_memory_and_its_embedding(store, settings, embedder, 
 def no_longer_true(store, settings, user, embedder, content, replaced_by):
     """A remembered fact that consolidation then found contradicted (kept, inactive)."""
     old = tool(store, settings, user, embedder, "remember", content=content)["id"]
-    tool(store, settings, user, embedder, "remember", content=replaced_by)
+    new = tool(store, settings, user, embedder, "remember", content=replaced_by)["id"]
+    store.memories.patch(user.id, new, related_ids=[old])  # as consolidation links them
     store.memories.patch(
         user.id,
         old,
@@ -166,6 +167,24 @@ def test_forget_reaches_a_fact_that_is_no_longer_true(store, settings, embedder,
     assert result == {"ok": True, "forgot": "I live in Boston"}
     assert store.memories.get(alice.id, old) is None
     assert [m.content for m in store.memories.list(alice.id)] == ["I live in Toronto"]
+
+
+def test_forgetting_a_fact_in_force_takes_its_older_versions_with_it(
+    store, settings, embedder, alice
+):
+    no_longer_true(store, settings, alice, embedder, "I live in Boston", "I live in Toronto")
+    tool(store, settings, alice, embedder, "remember", content="I like green tea")
+    result = tool(store, settings, alice, embedder, "forget", query="I live in Toronto")
+    assert result == {"ok": True, "forgot": "I live in Toronto"}
+    assert [m.content for m in store.memories.list(alice.id)] == ["I like green tea"]
+
+
+def test_a_faded_memory_is_shown_as_archived_not_as_untrue(store, settings, embedder, alice):
+    kept = tool(store, settings, alice, embedder, "remember", content="I like green tea")["id"]
+    store.memories.patch(alice.id, kept, active=False, archived_reason="faded: never recalled")
+    past = tool(store, settings, alice, embedder, "recall", query="green tea", include_past=True)
+    [tea] = past["memories"]
+    assert tea["archived"] == "faded: never recalled" and "no_longer_true_since" not in tea
 
 
 def test_recall_updates_access_statistics_in_the_background(store, embedder, alice):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from nudge.memory.extraction import MAX_TAGS, CandidateFact
-from nudge.memory.text import keywords
+from nudge.memory.extraction import CandidateFact
+from nudge.memory.text import MAX_TAGS, keywords
 
 
 def test_keywords_are_stemmed_without_stopwords_and_sorted():

@@ -38,6 +38,11 @@ def plan(text: str, facts: TurnFacts = KNOWN):
         ("what do you know about Anna", "recall", {"query": "Anna"}),
         ("when is Anna's birthday?", "recall", {"query": "when is Anna's birthday"}),
         (
+            "what app do I use to track runs?",
+            "recall",
+            {"query": "what app do I use to track runs"},
+        ),
+        (
             "where did I use to live?",
             "recall",
             {"query": "where did I use to live", "include_past": True},

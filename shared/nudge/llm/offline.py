@@ -39,7 +39,10 @@ _RECALL = re.compile(
     re.I,
 )
 # A question about the past also searches what is no longer true ("where did I use to live?").
-_PAST = re.compile(r"\b(?:used? to|previous(?:ly)?|former(?:ly)?|any ?more)\b", re.I)
+_PAST = re.compile(
+    r"\b(?:used to|did (?:i|we) (?:ever )?use to|previous(?:ly)?|former(?:ly)?|any ?more)\b",
+    re.I,
+)
 _TIMEZONE = re.compile(
     r"^(?:my )?(?:time ?zone is|tz is|i(?:'m| am) in|i live in|i moved to"
     r"|set (?:my )?time ?zone to)\s+(?P<tz>.+)$",

@@ -7,10 +7,10 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 from google.cloud.firestore_v1.vector import Vector
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from nudge.memory.recall import Mode, RecallHit, recall
-from nudge.memory.text import dated, keywords
+from nudge.memory.text import clean_tags, dated, keywords
 from nudge.models import Memory, MemoryType, User
 from nudge.store import Store
 from nudge.store.codec import to_document
@@ -24,7 +24,9 @@ class IngestItem(BaseModel):
     timestamp: datetime
     speaker: str | None = None
     # Optional search words the text lacks (what consolidation asks the LLM for).
-    tags: list[str] = Field(default_factory=list, max_length=10)
+    tags: list[str] = Field(default_factory=list)
+
+    _clean_tags = field_validator("tags")(lambda tags: clean_tags(tags))
 
 
 def read_jsonl(lines: Iterable[str]) -> Iterator[IngestItem]:

@@ -13,8 +13,9 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from nudge.memory.text import clean_tags
+
 log = logging.getLogger("nudge.memory")
-MAX_TAGS = 8
 
 
 class CandidateFact(BaseModel):
@@ -27,11 +28,7 @@ class CandidateFact(BaseModel):
         "broader topics and synonyms (e.g. food, restaurant for a favourite takeaway)",
     )
 
-    @field_validator("tags")
-    @classmethod
-    def _few_short_tags(cls, tags: list[str]) -> list[str]:
-        # A long answer is trimmed, not refused: refusing would drop the fact itself.
-        return [tag.strip()[:40] for tag in tags if tag.strip()][:MAX_TAGS]
+    _clean_tags = field_validator("tags")(lambda tags: clean_tags(tags))
 
 
 class Extraction(BaseModel):

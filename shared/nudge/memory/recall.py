@@ -14,11 +14,11 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Literal
 
+from google.api_core.exceptions import GoogleAPIError
 from google.cloud import firestore
 from pydantic import BaseModel
 
@@ -34,9 +34,11 @@ WEIGHTS = {"relevance": 1.0, "recency": 0.15, "importance": 0.15}
 RECENCY_HALF_LIFE_DAYS = 30.0
 BM25_K1 = 1.2
 BM25_B = 0.75
-# A word in more of a user's memories than this is common; its postings are cut here.
-POSTINGS_LIMIT = 200
-_POOL: ThreadPoolExecutor | None = None
+# Memories are fetched for the rarest few words of a query, at most this many a word.
+FETCHED_WORDS = 8
+POSTINGS_LIMIT = 60
+# Shared by every recall in the process (threads start on first use).
+_POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="nudge-recall")
 
 
 class RecallHit(BaseModel):
@@ -53,50 +55,51 @@ def lexical_candidates(
 ) -> list[Memory]:
     """Memories sharing the query's keywords, ranked by BM25 (Robertson's defaults).
 
-    One `array_contains` query a word, in parallel: a rare word's memories all come back, so
-    its document frequency is exact; a common word's are cut at POSTINGS_LIMIT, which only
-    tells it is common (it then weighs little anyway). Keywords are sets, so a word occurs
-    once in a memory; the average length comes from the memories found.
+    Each word's document frequency is a count (an aggregation: no documents read); memories
+    are fetched only for the rarest FETCHED_WORDS words, at most POSTINGS_LIMIT each, so a
+    turn reads a few hundred documents at most. Every word still scores: a memory's keywords
+    say which words it holds. Keywords are sets (a word occurs once in a memory); the average
+    length comes from the memories found.
     """
     words = keywords(query, limit=MAX_QUERY_KEYWORDS)
     if not words:
         return []
-    pool = _pool()
     active_only = not include_past
-    counted = pool.submit(store.memories.count, user_id, active_only=active_only)
-    postings = dict(
+    total = _POOL.submit(store.memories.count, user_id, active_only=active_only)
+    frequency = dict(
         zip(
             words,
-            pool.map(
-                lambda word: store.memories.with_keyword(
-                    user_id, word, limit=POSTINGS_LIMIT, active_only=active_only
-                ),
+            _POOL.map(
+                lambda word: store.memories.count(user_id, keyword=word, active_only=active_only),
                 words,
             ),
             strict=True,
         )
     )
-    found = {memory.id: memory for memories in postings.values() for memory in memories}
+    rarest = sorted((w for w in words if frequency[w]), key=lambda w: (frequency[w], w))
+    fetched = _POOL.map(
+        lambda word: store.memories.with_keyword(
+            user_id, word, limit=POSTINGS_LIMIT, active_only=active_only
+        ),
+        rarest[:FETCHED_WORDS],
+    )
+    found = {memory.id: memory for memories in fetched for memory in memories}
     if not found:
         return []
-    total = max(counted.result(), len(found))
+    documents = max(total.result(), len(found))
+    idf = {
+        word: math.log(1 + (documents - n + 0.5) / (n + 0.5)) for word, n in frequency.items() if n
+    }
     average_length = sum(len(m.keywords) for m in found.values()) / len(found) or 1.0
-    scores: dict[str | None, float] = defaultdict(float)
-    for memories in postings.values():
-        frequency = len(memories)
-        idf = math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
-        for memory in memories:
-            length = 1 - BM25_B + BM25_B * len(memory.keywords) / average_length
-            scores[memory.id] += idf * (BM25_K1 + 1) / (1 + BM25_K1 * length)
-    ranked = sorted(found.values(), key=lambda m: (-scores[m.id], m.id or ""))
+
+    def score(memory: Memory) -> float:
+        length = 1 - BM25_B + BM25_B * len(memory.keywords) / average_length
+        held = set(memory.keywords)
+        saturation = (BM25_K1 + 1) / (1 + BM25_K1 * length)
+        return sum(weight * saturation for word, weight in idf.items() if word in held)
+
+    ranked = sorted(found.values(), key=lambda m: (-score(m), m.id or ""))
     return ranked[:limit]
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _POOL
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="nudge-recall")
-    return _POOL
 
 
 def recall(
@@ -123,7 +126,15 @@ def recall(
             user_id, vector, limit=pool, active_only=not include_past
         )
     if mode in ("fused", "lexical"):
-        lexical_ranked = lexical_candidates(store, user_id, query, pool, include_past=include_past)
+        try:
+            lexical_ranked = lexical_candidates(
+                store, user_id, query, pool, include_past=include_past
+            )
+        except GoogleAPIError:
+            if mode == "lexical":
+                raise
+            # The vector path alone still answers; a turn is worth more than one ranking.
+            log.warning("lexical recall failed; vector candidates only", exc_info=True)
 
     by_id: dict[str, RecallHit] = {}
     for rank, (memory, distance) in enumerate(vector_ranked, 1):

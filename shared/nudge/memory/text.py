@@ -16,8 +16,10 @@ _STOPWORD_TEXT = (
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # Two memories this close (cosine distance) say the same thing.
 SAME_FACT_DISTANCE = 0.04
-# Firestore's array-contains-any takes at most 30 values.
-MAX_QUERY_KEYWORDS = 30
+# The words of a query looked up (one count each): a whole incoming text can be the query.
+MAX_QUERY_KEYWORDS = 16
+MAX_TAGS = 8
+MAX_TAG_CHARS = 40
 
 
 def _stem(word: str) -> str:
@@ -27,6 +29,17 @@ def _stem(word: str) -> str:
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
     return word
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    """Tags as every writer stores them (LLM, tool call, ingest file): a long list is trimmed,
+    not refused (refusing would lose the fact), and a tag cannot crowd out the words."""
+    cleaned: dict[str, None] = {}
+    for tag in tags:
+        tag = " ".join(str(tag).split())[:MAX_TAG_CHARS]
+        if tag:
+            cleaned.setdefault(tag)
+    return list(cleaned)[:MAX_TAGS]
 
 
 def keywords(text: str, *, tags: Iterable[str] = (), limit: int = 60) -> list[str]:

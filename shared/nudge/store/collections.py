@@ -158,12 +158,32 @@ class MemoryRepository(UserScopedRepository[Memory]):
         query = query.select(self._WITHOUT_EMBEDDING).limit(limit)
         return [self._decode(doc) for doc in query.stream()]
 
-    def count(self, user_id: str, *, active_only: bool = True) -> int:
+    def count(self, user_id: str, *, keyword: str | None = None, active_only: bool = True) -> int:
+        """How many memories (holding `keyword`, if given): an aggregation, no documents read."""
         query = self._collection(user_id)
+        if keyword is not None:
+            query = query.where(filter=FieldFilter("keywords", "array_contains", keyword))
         if active_only:
             query = query.where(filter=FieldFilter("active", "==", True))
         [[result]] = query.count().get()
         return int(result.value)
+
+    def delete_with_history(self, user_id: str, memory_id: str) -> list[str]:
+        """Delete a memory and the older versions it replaced (inactive, reached through
+        `related_ids`): forgetting a fact must not leave its history behind."""
+        deleted: list[str] = []
+        pending = [memory_id]
+        while pending:
+            current = pending.pop()
+            memory = self.get(user_id, current)
+            if memory is None or current in deleted:
+                continue
+            if current != memory_id and memory.active:
+                continue  # a related memory still in force is not history
+            self.delete(user_id, current)
+            deleted.append(current)
+            pending.extend(memory.related_ids)
+        return deleted
 
     def nearest(
         self,

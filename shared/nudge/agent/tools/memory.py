@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from nudge.agent.tools.registry import ToolContext, tool
 from nudge.memory.recall import recall as recall_memories
-from nudge.memory.text import SAME_FACT_DISTANCE, dated, keywords
+from nudge.memory.text import SAME_FACT_DISTANCE, clean_tags, dated, keywords
 from nudge.models import Memory, MemoryType
 from nudge.timezones import local_now
 
@@ -16,10 +16,11 @@ class RememberArgs(BaseModel):
     memory_type: MemoryType = Field(MemoryType.fact, description="what kind of memory this is")
     tags: list[str] = Field(
         default_factory=list,
-        max_length=10,
-        description="words they might search with later that the sentence lacks: broader "
-        "topics and synonyms (e.g. food, restaurant for a favourite takeaway)",
+        description="up to 8 words they might search with later that the sentence lacks: "
+        "broader topics and synonyms (e.g. food, restaurant for a favourite takeaway)",
     )
+
+    _clean_tags = field_validator("tags")(lambda tags: clean_tags(tags))
 
 
 @tool("remember", RememberArgs)
@@ -88,10 +89,13 @@ def _shown(ctx: ToolContext, hit) -> dict:
         # Cosine distance when the vector path found it; lexical-only hits count as close.
         "distance": round(hit.distance if hit.distance is not None else 0.5, 3),
     }
-    if not memory.active:  # history: say so, so it is not told as current
-        ended = memory.invalidated_at or memory.updated_at
-        shown["no_longer_true_since"] = local_now(ctx.timezone, ended).date().isoformat()
+    # History is marked so it is not told as current; a faded memory is archived, not untrue.
+    if memory.invalidated_at is not None:
+        ended = local_now(ctx.timezone, memory.invalidated_at).date().isoformat()
+        shown["no_longer_true_since"] = ended
         shown["why"] = memory.archived_reason
+    elif not memory.active:
+        shown["archived"] = memory.archived_reason
     return shown
 
 
@@ -107,7 +111,9 @@ def forget(ctx: ToolContext, args: ForgetArgs) -> dict:
     if memory_id is None:
         if not args.query:
             return {"question": "What should I forget?"}
-        # History too: "forget" must reach a fact that is no longer true but still stored.
+        # The best match among everything stored, history included: a fact no longer true
+        # is still kept until forgotten. The reply names what was forgotten, so a wrong pick
+        # is seen, and forgetting a fact in force takes its older versions with it.
         hits = recall_memories(
             ctx.store,
             ctx.embedder,
@@ -124,5 +130,5 @@ def forget(ctx: ToolContext, args: ForgetArgs) -> dict:
     memory = ctx.store.memories.get(ctx.user.id, memory_id or "")
     if memory is None:
         return {"ok": False, "message": "I don't have that memory."}
-    ctx.store.memories.delete(ctx.user.id, memory_id or "")
+    ctx.store.memories.delete_with_history(ctx.user.id, memory_id or "")
     return {"ok": True, "forgot": memory.content}
