@@ -158,8 +158,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """As the README writes it: `nudge memory search --user PHONE "query"`. argparse fills an
+    optional positional only before the first option, so a query after `--user` comes back
+    as an extra; it is the query."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    late_query = getattr(args, "file_or_query", "") is None and len(extra) == 1
+    if late_query and not extra[0].startswith("-"):
+        args.file_or_query = extra.pop()
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     return args.handler(args)
 
 
