@@ -74,16 +74,12 @@ def _memory(args: argparse.Namespace) -> int:
         print(f"nudge memory {args.memory_command}: --user PHONE is required")
         return 2
     user = admin.user_for(store, args.user)
-    args.file = args.query = args.file_or_query
-    if args.memory_command in ("ingest", "search") and not args.file_or_query:
-        print(f"nudge memory {args.memory_command}: give a file or a query")
-        return 2
     if args.memory_command == "ingest":
         import time
 
         started = time.perf_counter()
         try:
-            with open(args.file) as handle:
+            with open(args.file_or_query) as handle:
                 count = admin.ingest(store, embedder, user.id, admin.read_jsonl(handle))
         except (OSError, ValueError) as exc:
             print(f"nudge memory ingest: {exc}")
@@ -91,7 +87,7 @@ def _memory(args: argparse.Namespace) -> int:
         print(f"ingested {count} memories in {time.perf_counter() - started:.1f}s")
         return 0
     if args.memory_command == "search":
-        hits = admin.search(store, embedder, user.id, args.query, k=args.k, mode=args.mode)
+        hits = admin.search(store, embedder, user.id, args.file_or_query, k=args.k, mode=args.mode)
         for rank, hit in enumerate(hits, 1):
             if args.json:
                 print(json.dumps({"id": admin.source_id(hit), "score": round(hit.score, 5),
@@ -141,15 +137,20 @@ def build_parser() -> argparse.ArgumentParser:
     inbox.set_defaults(handler=_inbox)
 
     memory = sub.add_parser("memory", help="ingest, search, export or re-embed memories")
-    memory.add_argument("memory_command", choices=["ingest", "search", "export", "reembed"])
-    memory.add_argument(
-        "file_or_query", nargs="?", help="FILE.jsonl for ingest, the query for search"
-    )
-    memory.add_argument("--user", help="the user's phone number, E.164")
-    memory.add_argument("--k", type=int, default=10)
-    memory.add_argument("--mode", choices=["fused", "vector", "lexical"], default="fused")
-    memory.add_argument("--json", action="store_true", help="search: one JSON line per result")
     memory.set_defaults(handler=_memory)
+    # One subcommand each, so a file or query may come before or after the options.
+    memory_sub = memory.add_subparsers(dest="memory_command", required=True)
+    user = argparse.ArgumentParser(add_help=False)
+    user.add_argument("--user", help="the user's phone number, E.164")
+    ingest = memory_sub.add_parser("ingest", parents=[user], help="store a JSONL file")
+    ingest.add_argument("file_or_query", metavar="FILE.jsonl")
+    search = memory_sub.add_parser("search", parents=[user], help="rank memories for a query")
+    search.add_argument("file_or_query", metavar="QUERY")
+    search.add_argument("--k", type=int, default=10)
+    search.add_argument("--mode", choices=["fused", "vector", "lexical"], default="fused")
+    search.add_argument("--json", action="store_true", help="one JSON line per result")
+    memory_sub.add_parser("export", parents=[user], help="print every memory as JSON")
+    memory_sub.add_parser("reembed", parents=[user], help="recompute every embedding")
 
     cron = sub.add_parser("cron", help="list the cron jobs, or fire one now on the local stack")
     cron.add_argument("cron_command", choices=["list", "run"])
@@ -159,17 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """As the README writes it: `nudge memory search --user PHONE "query"`. argparse fills an
-    optional positional only before the first option, so a query after `--user` comes back
-    as an extra; it is the query."""
-    parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
-    late_query = getattr(args, "file_or_query", "") is None and len(extra) == 1
-    if late_query and not extra[0].startswith("-"):
-        args.file_or_query = extra.pop()
-    if extra:
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    return args
+    return build_parser().parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,10 +7,10 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 from google.cloud.firestore_v1.vector import Vector
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from nudge.memory.recall import Mode, RecallHit, recall
-from nudge.memory.text import clean_tags, dated, keywords
+from nudge.memory.text import Tags, dated, keywords
 from nudge.models import Memory, MemoryType, User
 from nudge.store import Store
 from nudge.store.codec import to_document
@@ -24,9 +24,7 @@ class IngestItem(BaseModel):
     timestamp: datetime
     speaker: str | None = None
     # Optional search words the text lacks (what consolidation asks the LLM for).
-    tags: list[str] = Field(default_factory=list)
-
-    _clean_tags = field_validator("tags")(lambda tags: clean_tags(tags))
+    tags: Tags = Field(default_factory=list)
 
 
 def read_jsonl(lines: Iterable[str]) -> Iterator[IngestItem]:

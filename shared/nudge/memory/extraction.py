@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError
 
-from nudge.memory.text import clean_tags
+from nudge.memory.text import Tags
 
 log = logging.getLogger("nudge.memory")
 
@@ -22,13 +22,11 @@ class CandidateFact(BaseModel):
     content: str = Field(description="one durable fact about the user, in one sentence")
     memory_type: Literal["fact", "preference", "event", "person", "routine", "insight"] = "fact"
     importance: float = Field(0.5, ge=0, le=1)
-    tags: list[str] = Field(
+    tags: Tags = Field(
         default_factory=list,
         description="up to 8 words they might search with later that the sentence lacks: "
         "broader topics and synonyms (e.g. food, restaurant for a favourite takeaway)",
     )
-
-    _clean_tags = field_validator("tags")(lambda tags: clean_tags(tags))
 
 
 class Extraction(BaseModel):

@@ -1,10 +1,10 @@
 """Recall: vector and lexical candidates, fused and re-ranked, cut to a token budget.
 
 Vector search (`find_nearest`, pre-filtered to active memories of one user) finds paraphrases;
-the lexical path (normalized keywords and LLM-written tags in an array field, one
-`array_contains` query a word, ranked by BM25, since Firestore has no full-text search) finds
-names and rare words embeddings blur. The two rankings are fused
-with reciprocal rank fusion, then re-ranked with recency and importance (after Generative
+the lexical path (normalized keywords and LLM-written tags in an array field, counted and
+fetched with `array_contains`, ranked by BM25, since Firestore has no full-text search) finds
+names and rare words embeddings blur. The two rankings are fused with reciprocal rank fusion,
+then re-ranked with recency and importance (after Generative
 Agents), deduplicated and cut to a token budget. Access statistics are written in the
 background so the turn does not wait for them.
 """

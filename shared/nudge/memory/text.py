@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator
 
 _WORD = re.compile(r"[a-z0-9']+")
 _STOPWORD_TEXT = (
@@ -40,6 +43,10 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
         if tag:
             cleaned.setdefault(tag)
     return list(cleaned)[:MAX_TAGS]
+
+
+# Tags as a pydantic field type: every model that carries tags cleans them the same way.
+Tags = Annotated[list[str], AfterValidator(clean_tags)]
 
 
 def keywords(text: str, *, tags: Iterable[str] = (), limit: int = 60) -> list[str]:

@@ -24,6 +24,7 @@ from nudge.models import (
     Task,
     TaskStatus,
 )
+from nudge.store.codec import VECTOR_FIELDS
 from nudge.store.repository import UserScopedRepository
 
 
@@ -144,7 +145,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
     collection = "memories"
     model = Memory
     # What the lexical path reads: everything but the embedding (1 KiB+ a memory it never uses).
-    _WITHOUT_EMBEDDING = [name for name in Memory.model_fields if name not in ("id", "embedding")]
+    _WITHOUT_EMBEDDING = [n for n in Memory.model_fields if n != "id" and n not in VECTOR_FIELDS]
 
     def with_keyword(
         self, user_id: str, keyword: str, *, limit: int, active_only: bool = True

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from nudge.agent.tools.registry import ToolContext, tool
+from nudge.memory.recall import RecallHit
 from nudge.memory.recall import recall as recall_memories
-from nudge.memory.text import SAME_FACT_DISTANCE, clean_tags, dated, keywords
+from nudge.memory.text import SAME_FACT_DISTANCE, Tags, dated, keywords
 from nudge.models import Memory, MemoryType
 from nudge.timezones import local_now
 
@@ -14,13 +15,11 @@ from nudge.timezones import local_now
 class RememberArgs(BaseModel):
     content: str = Field(min_length=2, max_length=1000, description="the fact, in one sentence")
     memory_type: MemoryType = Field(MemoryType.fact, description="what kind of memory this is")
-    tags: list[str] = Field(
+    tags: Tags = Field(
         default_factory=list,
         description="up to 8 words they might search with later that the sentence lacks: "
         "broader topics and synonyms (e.g. food, restaurant for a favourite takeaway)",
     )
-
-    _clean_tags = field_validator("tags")(lambda tags: clean_tags(tags))
 
 
 @tool("remember", RememberArgs)
@@ -79,7 +78,7 @@ def recall(ctx: ToolContext, args: RecallArgs) -> dict:
     return {"memories": [_shown(ctx, hit) for hit in hits]}
 
 
-def _shown(ctx: ToolContext, hit) -> dict:
+def _shown(ctx: ToolContext, hit: RecallHit) -> dict:
     memory = hit.memory
     shown = {
         "id": memory.id,
