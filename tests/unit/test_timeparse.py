@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from nudge.reminders.timeparse import next_occurrence, parse_when
+from nudge.reminders.timeparse import describe, next_occurrence, parse_when
 
 ZONES = ["America/Toronto", "Europe/Berlin"]
 
@@ -35,11 +35,99 @@ def test_at_5_late_at_night_is_tomorrow_afternoon_not_5_am(zone):
 
 
 @pytest.mark.parametrize("zone", ZONES)
-def test_a_bare_hour_with_two_awake_readings_is_a_question(zone):
-    now = at(zone, 2026, 11, 23, 6, 30)  # 8 AM and 8 PM are both ahead and awake
-    result = parse_when("at 8", timezone=zone, now=now)
-    assert not result.ok
-    assert result.question == "Do you mean 8 AM or 8 PM?"
+def test_a_bare_hour_takes_the_nearest_upcoming_reading(zone):
+    now = at(zone, 2026, 11, 23, 6, 30)  # 8 AM is nearer than 8 PM
+    assert local(parse_when("at 8", timezone=zone, now=now), zone) == at(zone, 2026, 11, 23, 8)
+    now = at(zone, 2026, 11, 23, 10, 0)  # 7 AM has passed: 7 PM
+    assert local(parse_when("at 7", timezone=zone, now=now), zone) == at(zone, 2026, 11, 23, 19)
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_at_2_47_am_at_7_to_wake_up_is_7_am(zone):
+    now = at(zone, 2026, 11, 24, 2, 47)
+    due = parse_when("at 7", timezone=zone, now=now, hint="wake up")
+    assert local(due, zone) == at(zone, 2026, 11, 24, 7, 0)
+    # Without the hint the nearest reading is 7 AM too; "dinner" says evening.
+    due = parse_when("at 7", timezone=zone, now=now, hint="start dinner")
+    assert local(due, zone) == at(zone, 2026, 11, 24, 19, 0)
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_issue_table_phrases(zone):
+    now = at(zone, 2026, 11, 24, 5, 0)
+    cases = {
+        "on march 3": at(zone, 2027, 3, 3, 9),
+        "february 15": at(zone, 2027, 2, 15, 9),
+        "at 3 in the morning": at(zone, 2026, 11, 25, 3),
+        "on the 25th": at(zone, 2026, 11, 25, 9),
+        "at 7p": at(zone, 2026, 11, 24, 19),
+        "on december 5": at(zone, 2026, 12, 5, 9),
+        "dec 5": at(zone, 2026, 12, 5, 9),
+        "a week from friday": at(zone, 2026, 12, 4, 9),
+        "in an hour and a half": at(zone, 2026, 11, 24, 6, 30),
+        "end of the month": at(zone, 2026, 11, 30, 9),
+        "the 5th": at(zone, 2026, 12, 5, 9),
+        "next month": at(zone, 2026, 12, 1, 9),
+        "a quarter past 3": at(zone, 2026, 11, 24, 15, 15),
+        "tonight at 11": at(zone, 2026, 11, 24, 23),
+        "at 9 on march 3": at(zone, 2027, 3, 3, 9),
+        "in 90 min": at(zone, 2026, 11, 24, 6, 30),
+    }
+    for phrase, expected in cases.items():
+        assert local(parse_when(phrase, timezone=zone, now=now), zone) == expected, phrase
+
+
+def test_numeric_dates_follow_the_persons_locale():
+    ny, london = "America/New_York", "Europe/London"
+    assert local(parse_when("12/5", timezone=ny, now=at(ny, 2026, 11, 24, 10)), ny).date() == (
+        at(ny, 2026, 12, 5).date()
+    )
+    assert (
+        local(parse_when("12/5", timezone=london, now=at(london, 2026, 11, 24, 10)), london).date()
+        == at(london, 2027, 5, 12).date()
+    )
+    # Only one reading is a date: it is used anywhere.
+    assert local(parse_when("25/12", timezone=ny, now=at(ny, 2026, 11, 24, 10)), ny).date() == (
+        at(ny, 2026, 12, 25).date()
+    )
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_words_left_over_make_a_question_not_a_guess(zone):
+    now = at(zone, 2026, 11, 24, 10)
+    for phrase in ["at 5 after the gym", "between 3 and 5", "yesterday", "last tuesday",
+                   "march 3 2020", "soon", "in 15", "3-4pm", "by friday"]:  # fmt: skip
+        result = parse_when(phrase, timezone=zone, now=now)
+        assert not result.ok and result.question, phrase
+
+
+def test_a_zone_in_the_text_is_converted():
+    zone = "America/New_York"
+    now = at(zone, 2026, 11, 24, 5, 0)
+    assert local(parse_when("9am PST", timezone=zone, now=now), zone) == at(zone, 2026, 11, 24, 12)
+    assert local(parse_when("4pm CET", timezone=zone, now=now), zone) == at(zone, 2026, 11, 24, 10)
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_intervals_repeat_from_now(zone):
+    now = at(zone, 2026, 11, 24, 10, 7)
+    every = parse_when("every 2 hours", timezone=zone, now=now)
+    assert local(every, zone) == at(zone, 2026, 11, 24, 12, 7)
+    assert next_occurrence(every.rrule, every.due, zone).astimezone(ZoneInfo(zone)) == at(
+        zone, 2026, 11, 24, 14, 7
+    )
+    until = parse_when("every 30 minutes until 11am", timezone=zone, now=now)
+    first = local(until, zone)
+    assert first == at(zone, 2026, 11, 24, 10, 37)
+    assert next_occurrence(until.rrule, until.due, zone) is None  # 11:07 is past 11:00
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_after_midnight_tomorrow_is_a_question(zone):
+    result = parse_when("tomorrow at 9", timezone=zone, now=at(zone, 2026, 11, 24, 1, 30))
+    assert not result.ok and "later today" in result.question
+    due = parse_when("this morning at 3", timezone=zone, now=at(zone, 2026, 11, 24, 1, 30))
+    assert local(due, zone) == at(zone, 2026, 11, 24, 3)
 
 
 @pytest.mark.parametrize("zone", ZONES)
@@ -75,11 +163,13 @@ def test_first_monday_of_the_month(zone):
 
 
 @pytest.mark.parametrize("zone", ZONES)
-def test_a_past_time_gets_a_question_not_a_guess(zone):
-    now = at(zone, 2026, 11, 23, 10, 0)
+def test_a_time_that_just_passed_is_a_question_an_older_one_is_tomorrow(zone):
+    now = at(zone, 2026, 11, 23, 9, 40)
     result = parse_when("at 9am", timezone=zone, now=now)
     assert not result.ok
     assert "already passed" in result.question
+    now = at(zone, 2026, 11, 23, 11, 0)
+    assert local(parse_when("at 9am", timezone=zone, now=now), zone) == at(zone, 2026, 11, 24, 9)
 
 
 @pytest.mark.parametrize("zone", ZONES)
@@ -131,11 +221,19 @@ def test_a_time_in_the_spring_forward_gap_moves_forward():
 
 def test_quiet_hours_of_the_user_shape_the_reading():
     zone = "Europe/Berlin"
-    now = at(zone, 2026, 11, 23, 7, 0)
-    assert not parse_when("at 9", timezone=zone, now=now).ok  # 9 AM and 9 PM both awake
-    early_sleeper = (time(21), time(8))  # quiet 21:00-08:00: 9 PM is out
-    due = local(parse_when("at 9", timezone=zone, now=now, quiet_hours=early_sleeper), zone)
-    assert due == at(zone, 2026, 11, 23, 9, 0)
+    now = at(zone, 2026, 11, 23, 0, 30)
+    # Asleep 22:00-08:00: "at 3" is 3 PM. A night-shift worker asleep 09:00-17:00: 3 AM.
+    assert local(parse_when("at 3", timezone=zone, now=now), zone) == at(zone, 2026, 11, 23, 15)
+    night_shift = (time(9), time(17))
+    due = parse_when("at 3", timezone=zone, now=now, quiet_hours=night_shift)
+    assert local(due, zone) == at(zone, 2026, 11, 23, 3)
+
+
+def test_a_date_next_year_names_the_year():
+    zone = "America/New_York"
+    now = at(zone, 2026, 11, 24, 10)
+    result = parse_when("march 3", timezone=zone, now=now)
+    assert describe(result.due, zone, now) == "Wed Mar 3, 2027 at 9:00 AM"
 
 
 def test_the_same_phrase_means_the_same_local_time_in_each_zone():
