@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -9,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from nudge.models import OccurrenceStatus, User, UserSettings, UserStatus
+from nudge.models import OccurrenceStatus, User, UserStatus
 from nudge.reminders import engine
 from nudge.reminders.engine import FireResult, ReminderDeps
 from nudge.reminders.replies import apply_quick_reply
@@ -220,20 +222,17 @@ def test_the_sweep_records_a_long_lost_occurrence_as_missed_and_it_is_mentioned(
     assert engine.catch_up(deps, much_later) == engine.SweepReport()
 
 
-def test_quiet_hours_defer_and_the_old_task_becomes_a_no_op(deps, store, user, clock):
-    night = toronto(0, 23)
+def test_a_reminder_due_in_quiet_hours_fires_at_its_stated_minute(deps, store, user, clock):
+    night = toronto(1, 3, 38)
     occ = engine.create_reminder(
-        deps, user, text="journal", due_at=night, rrule=None, now=NOW
+        deps, user, text="take your meds", due_at=night, rrule=None, now=NOW
     ).occurrence
     clock.move_to(night)
-    assert fire(deps, occ, night) == FireResult.deferred
-    moved = store.occurrences.require(user.id, occ.id)
-    assert moved.due_at == toronto(1, 8)
-    assert moved.version == 2 and moved.status == OccurrenceStatus.scheduled
-    assert fire(deps, occ, night + timedelta(seconds=1), version=1) == FireResult.stale
-    clock.move_to(moved.due_at)
-    assert fire(deps, moved, moved.due_at) == FireResult.sent
-    assert "this was due" not in sent_sms(store)[0]  # deferred on purpose, not late
+    assert fire(deps, occ, night) == FireResult.sent
+    sent = store.occurrences.require(user.id, occ.id)
+    assert (sent.due_at, sent.version, sent.deferred_for_quiet_hours) == (night, 1, False)
+    assert sent.late_seconds is not None and sent.late_seconds < 60
+    assert sent_sms(store) == ["Reminder: take your meds\nReply done, snooze 15, or skip."]
 
 
 def test_urgent_reminders_ignore_quiet_hours(deps, store, user, clock):
@@ -245,21 +244,78 @@ def test_urgent_reminders_ignore_quiet_hours(deps, store, user, clock):
     assert fire(deps, occ, night) == FireResult.sent
 
 
-def test_user_quiet_hours_are_respected(deps, store, user, clock):
-    store.users.save_settings(
-        user.id,
-        UserSettings(
-            quiet_hours_start=datetime.min.time().replace(hour=9),
-            quiet_hours_end=datetime.min.time().replace(hour=11),
-        ),
-    )
-    morning = toronto(0, 10, 30)
+def test_a_follow_up_due_in_quiet_hours_waits_for_the_morning(deps, store, user, clock):
+    evening = toronto(0, 21, 50)
     occ = engine.create_reminder(
-        deps, user, text="focus", due_at=morning, rrule=None, now=NOW
+        deps, user, text="lay out clothes", due_at=evening, rrule=None, now=NOW
     ).occurrence
+    clock.move_to(evening)
+    assert fire(deps, occ, evening) == FireResult.sent
+    night = evening + timedelta(minutes=20)  # 22:10, inside the default 22:00-08:00
+    clock.move_to(night)
+    enqueued = []
+    real_enqueue = deps.queue.enqueue
+
+    def recording_enqueue(*args, **kwargs):  # the real queue, watched
+        enqueued.append(kwargs)
+        return real_enqueue(*args, **kwargs)
+
+    deps = dataclasses.replace(deps, queue=copy.copy(deps.queue))
+    deps.queue.enqueue = recording_enqueue
+    assert (
+        engine.follow_up(deps, user_id=user.id, occurrence_id=occ.id, number=1, now=night)
+        == "quiet_hours"
+    )
+    assert [b for b in sent_sms(store) if b.startswith("Just checking in")] == []
+    assert [(e["task_name"], e["schedule_time"]) for e in enqueued] == [
+        (f"followup-{occ.id}-1-after-quiet", toronto(1, 8))
+    ]
+    morning = toronto(1, 8)
     clock.move_to(morning)
-    assert fire(deps, occ, morning) == FireResult.deferred
-    assert store.occurrences.require(user.id, occ.id).due_at == toronto(0, 11)
+    assert (
+        engine.follow_up(deps, user_id=user.id, occurrence_id=occ.id, number=1, now=morning)
+        == "sent"
+    )
+
+
+def test_a_snoozed_reminder_is_on_time_at_its_new_time(deps, store, user, clock):
+    due = NOW + timedelta(minutes=1)
+    occ = engine.create_reminder(
+        deps, user, text="stretch", due_at=due, rrule=None, now=NOW
+    ).occurrence
+    clock.move_to(due)
+    assert fire(deps, occ, due) == FireResult.sent
+    snoozed_at = due + timedelta(minutes=1)
+    clock.move_to(snoozed_at)
+    assert apply_quick_reply(deps, user, "snooze 10", snoozed_at).startswith("Snoozed.")
+    again = next(o for o in occurrences(store, user) if o.status == OccurrenceStatus.scheduled)
+    assert again.due_at == snoozed_at + timedelta(minutes=10)
+    clock.move_to(again.due_at)
+    assert fire(deps, again, again.due_at) == FireResult.sent
+    assert "sorry it's late" not in sent_sms(store)[-1]
+    assert store.occurrences.require(user.id, again.id).late_seconds < 60
+
+
+def test_done_with_no_reminder_waiting_says_what_it_could_mean(deps, store, user, clock):
+    from nudge.models import Task
+
+    five_hours_ago = NOW - timedelta(hours=5)
+    task = store.tasks.add(
+        user.id, Task(title="renew passport", created_at=five_hours_ago, updated_at=five_hours_ago)
+    )
+    engine.create_reminder(deps, user, text="pay rent", due_at=toronto(1, 9), rrule=None, now=NOW)
+    reply = apply_quick_reply(deps, user, "done", NOW)
+    assert reply == (
+        'Nice! No reminder of mine was waiting on a "done". Did you finish "renew passport"? '
+        'Reply "done renew passport" and I\'ll tick it off. '
+        'Next reminder: "pay rent" tomorrow at 9:00 AM.'
+    )
+    assert apply_quick_reply(deps, user, "ok", NOW) == (
+        'Okay! Next reminder: "pay rent" tomorrow at 9:00 AM.'
+    )
+    # A task touched just now is what "done" means: the agent completes it.
+    store.tasks.update(user.id, task.id, priority=2)
+    assert apply_quick_reply(deps, user, "done", NOW) is None
 
 
 def test_follow_up_once_by_default_and_three_times_in_nag_mode(deps, store, user, clock):
@@ -349,7 +405,10 @@ def test_quick_replies_apply_to_the_latest_reminder(deps, store, user, clock):
     assert apply_quick_reply(deps, user, "snooze 10", NOW) == (
         "Snoozed. I'll remind you to drink water today at 10:11 AM."
     )
-    assert apply_quick_reply(deps, user, "done", NOW) is None  # nothing sent yet: not ours
+    assert apply_quick_reply(deps, user, "done", NOW) == (  # nothing sent yet: not a miss
+        'Nice! No reminder of mine was waiting on a "done". '
+        'Next reminder: "drink water" today at 10:11 AM.'
+    )
     moved = [o for o in occurrences(store, user) if o.status == OccurrenceStatus.scheduled]
     assert moved[0].due_at == due + timedelta(minutes=10)
     assert store.occurrences.require(user.id, occ.id).status == OccurrenceStatus.snoozed

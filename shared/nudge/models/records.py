@@ -158,7 +158,7 @@ class ReminderOccurrence(Document):
     late_seconds: int | None = None
     follow_ups_sent: int = 0
     reason: str | None = None
-    deferred_for_quiet_hours: bool = False
+    deferred_for_quiet_hours: bool = False  # written by earlier versions only: stated times fire
     mentioned: bool = False
 
 

@@ -56,7 +56,6 @@ class FireResult(StrEnum):
     sent = "sent"
     stale = "stale"  # not scheduled any more, or another version: nothing to do
     early = "early"
-    deferred = "deferred"  # quiet hours
     missed = "missed"
     suppressed = "suppressed"  # opted out
 
@@ -276,16 +275,8 @@ def fire(
             roll_over(deps, ended, now)
         return FireResult.suppressed
 
-    if not reminder.urgent and in_quiet_hours(now, timezone, prefs):
-        moved = _transition(
-            store, user_id, occurrence_id, allowed=(OccurrenceStatus.scheduled,),
-            at_version=version, due_at=quiet_hours_end(now, timezone, prefs),
-            version=version + 1, deferred_for_quiet_hours=True, enqueued=False,
-        )  # fmt: skip
-        if moved:
-            enqueue_firing(deps, moved)
-        return FireResult.deferred
-
+    # No quiet-hours check here: the person stated this time and was told it. Quiet hours
+    # govern only what Nudge starts on its own (follow-ups, briefings, nudges).
     # Exactly one delivery of this task gets past here (scheduled -> sending).
     claimed = _transition(
         store, user_id, occurrence_id, allowed=(OccurrenceStatus.scheduled,),
@@ -370,10 +361,12 @@ def _send(
     now: datetime,
 ) -> FireResult:
     store = deps.store
-    late = now - occurrence.slot_at
+    # Lateness counts from the time the person was promised: a snoozed occurrence's own time,
+    # not the slot of the reminder it came from.
+    late = now - occurrence.due_at
     body = f"Reminder: {occurrence.text}"
-    if late > timedelta(minutes=2) and not occurrence.deferred_for_quiet_hours:
-        body += f" (this was due at {_local_clock(occurrence.slot_at, timezone)}, sorry it's late)"
+    if late > timedelta(minutes=2):
+        body += f" (this was due at {_local_clock(occurrence.due_at, timezone)}, sorry it's late)"
     body += "\nReply done, snooze 15, or skip."
     body = missed_notice(store, user, timezone) + body
     deliver(
@@ -387,7 +380,7 @@ def _send(
         user_is_fresh=True,
     )
     sent_at = max(now, datetime.now(UTC))  # when it really left, not when the task began
-    late_seconds = int((sent_at - occurrence.slot_at).total_seconds())
+    late_seconds = int((sent_at - occurrence.due_at).total_seconds())
     # Only the holder of the claim writes a `sending` occurrence (cancel and snooze wait or act
     # on other states; the sweep waits STUCK_SENDING), so no read-before-write is needed here.
     store.occurrences.patch(
@@ -451,7 +444,17 @@ def follow_up(
     if replied:  # they are here and talking: no nudging
         return "answered"
     timezone = user.timezone or reminder.timezone
-    if not reminder.urgent and in_quiet_hours(now, timezone, store.users.get_settings(user_id)):
+    prefs = store.users.get_settings(user_id)
+    if not reminder.urgent and in_quiet_hours(now, timezone, prefs):
+        # Nudge's own initiative waits for the morning (the task there re-checks all of this).
+        deps.queue.enqueue(
+            deps.settings.queues.reminders,
+            "reminders",
+            {"action": "follow_up", "user_id": user_id, "occurrence_id": occurrence_id,
+             "number": number},
+            schedule_time=quiet_hours_end(now, timezone, prefs),
+            task_name=f"followup-{occurrence_id}-{number}-after-quiet",
+        )  # fmt: skip
         return "quiet_hours"
     deliver(
         store,
@@ -680,6 +683,6 @@ def missed_notice(store: Store, user: User, timezone: str) -> str:
     store.users.update(user.id, missed_reminders_pending=False)
     if not missed:
         return ""
-    items = "; ".join(f'"{o.text}" at {_local_clock(o.slot_at, timezone)}' for o in missed[:3])
+    items = "; ".join(f'"{o.text}" at {_local_clock(o.due_at, timezone)}' for o in missed[:3])
     more = f" and {len(missed) - 3} more" if len(missed) > 3 else ""
     return f"Heads up, I couldn't deliver a reminder in time: {items}{more}.\n"

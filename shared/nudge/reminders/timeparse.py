@@ -99,6 +99,8 @@ class When:
     due: datetime | None = None
     rrule: str | None = None
     question: str | None = None
+    # False when words were left over: the phrase was not (all) a time.
+    understood: bool = True
 
     @property
     def ok(self) -> bool:
@@ -112,6 +114,7 @@ class Ask(Exception):
 
 
 WHEN_QUESTION = 'When should I remind you? For example "at 5pm", "friday at 9" or "in 20 minutes".'
+HOW_OFTEN = 'How often? For example "every weekday at 8" or "every Monday".'
 
 
 def in_quiet_window(t: time, quiet: tuple[time, time]) -> bool:
@@ -895,7 +898,7 @@ def _recurring(
 
     def once(key: str, value) -> None:
         if "freq" in found:
-            raise Ask('How often? For example "every weekday at 8" or "every Monday".')
+            raise Ask(HOW_OFTEN)
         found["freq"] = key
         found.update(value)
 
@@ -1009,7 +1012,7 @@ def _recurring(
         lambda m: period(_merge_word(m)),
     )
     if "freq" not in found:
-        raise Ask('How often? For example "every weekday at 8" or "every Monday".')
+        raise Ask(HOW_OFTEN)
 
     pieces = Pieces()
     if found.get("part"):
@@ -1021,7 +1024,7 @@ def _recurring(
         if pieces.clock is None and len(left) == 1 and left[0].isdigit() and "part" in found:
             pieces.set_clock(Clock(int(left[0])))
         else:
-            raise Ask('How often? For example "every weekday at 8" or "every Monday".')
+            raise Ask(HOW_OFTEN)
 
     freq = found["freq"]
     start = now_local.replace(tzinfo=None, second=0, microsecond=0)
@@ -1084,7 +1087,7 @@ def _plural_or_every(m: re.Match) -> bool:
 
 
 def _not_repeating() -> None:
-    raise Ask('How often? For example "every weekday at 8" or "every Monday".')
+    raise Ask(HOW_OFTEN)
 
 
 def _until(text: str, now_local: datetime, zone: ZoneInfo, quiet: tuple[time, time]) -> datetime:
@@ -1114,20 +1117,26 @@ def parse_when(
     now_local = now.astimezone(zone)
     cleaned = normalize(text)
     if not cleaned:
-        return When(question=WHEN_QUESTION)
+        return When(question=WHEN_QUESTION, understood=False)
     try:
         if _REPEAT.search(cleaned):
             return _recurring(cleaned, now_local, zone, quiet_hours, hint)
         pieces, left = _read_with(cleaned, month_first=timezone in MONTH_FIRST_ZONES)
         if left:
-            return When(question=WHEN_QUESTION)
+            return When(question=WHEN_QUESTION, understood=False)
         read_zone = ZoneInfo(pieces.zone) if pieces.zone else zone
         due = _resolve(pieces, now, read_zone, quiet_hours, hint)
         if due <= now - timedelta(seconds=1):
             return When(question="That time has already passed. When should it be instead?")
         return When(due=due.astimezone(UTC))
     except Ask as exc:
-        return When(question=exc.question)
+        return When(question=exc.question, understood=exc.question != HOW_OFTEN)
+
+
+def is_time_phrase(text: str) -> bool:
+    """Whether every word of `text` belongs to a time (it may still need a question)."""
+    probe = datetime(2026, 6, 15, 12, tzinfo=UTC)
+    return parse_when(text, timezone="UTC", now=probe).understood
 
 
 def describe(due: datetime, timezone: str, now: datetime, rrule: str | None = None) -> str:

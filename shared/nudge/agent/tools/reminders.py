@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from nudge.agent.tools.registry import ToolContext, tool
 from nudge.models import ReminderStatus
+from nudge.pronouns import second_person
 from nudge.reminders import engine
 from nudge.reminders.phrases import read_when
 from nudge.reminders.timeparse import describe
@@ -34,7 +35,9 @@ class SetReminderArgs(BaseModel):
     due_at: datetime | None = Field(
         None, description="optional exact time, ISO 8601 with offset; checked against `when`"
     )
-    urgent: bool = Field(False, description="ignores quiet hours; only if they say it's urgent")
+    urgent: bool = Field(
+        False, description="follow-ups ignore quiet hours too; only if they say it's urgent"
+    )
     nag: bool = Field(False, description="repeat follow-ups until answered, if they ask")
 
 
@@ -44,6 +47,7 @@ def set_reminder(ctx: ToolContext, args: SetReminderArgs) -> dict:
     ask it instead of guessing."""
     prefs = ctx.store.users.get_settings(ctx.user.id)
     quiet = (prefs.quiet_hours_start, prefs.quiet_hours_end)
+    text = second_person(args.text)  # what Nudge will say back: "take your meds"
     if args.due_at is not None and not args.when:
         if args.due_at.tzinfo is None:
             return {"question": "What time zone is that in?"}
@@ -51,18 +55,20 @@ def set_reminder(ctx: ToolContext, args: SetReminderArgs) -> dict:
             return {"question": "That time has already passed. When should it be instead?"}
         due, rrule = args.due_at, None
     else:
-        when = read_when(args.when, timezone=ctx.timezone, now=ctx.now, quiet_hours=quiet)
+        when = read_when(
+            args.when, timezone=ctx.timezone, now=ctx.now, quiet_hours=quiet, hint=args.text
+        )
         if not when.ok:
             return {"question": when.question}
         due, rrule = when.due, when.rrule
     scheduled = engine.create_reminder(
-        reminder_deps(ctx), ctx.user, text=args.text, due_at=due, rrule=rrule, now=ctx.now,
+        reminder_deps(ctx), ctx.user, text=text, due_at=due, rrule=rrule, now=ctx.now,
         urgent=args.urgent, nag=args.nag,
     )  # fmt: skip
     return {
         "ok": True,
         "id": scheduled.reminder.id,
-        "text": args.text,
+        "text": text,
         "when": describe(due, ctx.timezone, ctx.now, rrule),
     }
 
