@@ -191,7 +191,7 @@ class Scanner:
 # -- amounts of time ------------------------------------------------------------------------------
 
 _AMOUNT = (
-    r"(?:\d+(?:\.\d+)?(?:\s+and\s+an?\s+half)?|\d+/\d+|an?\s+couple\s+of|an?\s+couple|"
+    r"(?:\d+(?:\.\d+)?(?:\s+and\s+an?\s+half)?|\d+/\d+|an?\s+couple\s+of|an?\s+couple|an?\s+pair\s+of|"
     r"couple\s+of|couple|an?\s+few|few|half\s+an?|an?\s+half|an?\s+quarter\s+of\s+an?|"
     r"quarter\s+of\s+an?|\d+\s+quarters\s+of\s+an?|an?)"
 )
@@ -213,7 +213,7 @@ def _amount(text: str) -> float:
         if int(m[2]) == 0:
             raise Ask('How long from now? For example "in 20 minutes".')
         return int(m[1]) / int(m[2])
-    if "couple" in text:
+    if "couple" in text or "pair" in text:
         return 2
     if "few" in text:
         return 3
@@ -404,13 +404,13 @@ def _scan_dates(scan: Scanner, pieces: Pieces, month_first: bool) -> None:
         add(lambda today: _upcoming(month, day, y, today), m)
 
     scan.take(
-        rf"\b{wd}(?P<m>{MONTH_RE})\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?![:.]\d)"
-        rf"(?:\s+(?P<y>\d{{4}}|'\d{{2}})\b)?",
+        rf"\b{wd}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{MONTH_RE})\b"
+        rf"(?:\s+(?P<y>\d{{4}}|\d{{2}})\b(?!\s*(?:am|pm|:)))?",
         month_day,
     )
     scan.take(
-        rf"\b{wd}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{MONTH_RE})\b"
-        rf"(?:\s+(?P<y>\d{{4}}|\d{{2}})\b(?!\s*(?:am|pm|:)))?",
+        rf"\b{wd}(?P<m>{MONTH_RE})\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?![:.]\d)"
+        rf"(?:\s+(?P<y>\d{{4}}|'\d{{2}})\b)?",
         month_day,
     )
 

@@ -115,6 +115,7 @@ def _digits(text: str) -> str:
     """Spacing around digits: "7 p.m." -> "7pm", "3ish" -> "3", "20min" -> "20 min"."""
     text = re.sub(r"\b(\d{1,4})\s*([ap])\s*\.?\s*m\b\.?", r"\1\2m", text)  # 7 p.m. -> 7pm
     text = re.sub(r"\b(\d{1,4})\s*-?\s*ish\b", r"\1", text)  # 3ish, 3-ish
+    text = re.sub(r"\b(morning|afternoon|evening|noon|lunch|tonight|night)-?ish\b", r"\1", text)
     text = re.sub(rf"\b(\d{{1,2}})(?=(?:{MONTH_RE})\b)", r"\1 ", text)  # 14april
     text = re.sub(r"\b(\d{1,2})h(\d{2})\b", r"\1 hours \2 minutes", text)  # 1h30
     return re.sub(r"\b(\d+(?:\.\d+)?)(h|hr|hrs|m|min|mins|d|w|s|sec|secs|wk|wks)\b", r"\1 \2", text)
