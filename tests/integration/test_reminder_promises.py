@@ -112,3 +112,35 @@ def test_the_issue_table_over_the_phone(store, task_queue):
         user = store.users.find_by_phone("+15555550100")
         due = sorted(o.due_at.astimezone(zone) for o in store.occurrences.list(user.id))
         assert due == sorted(e for _, e in cases if e is not None)
+
+
+def test_a_short_answer_completes_the_reminder_nudge_asked_about(store, task_queue):
+    with conversation_stack(task_queue) as phone:
+        started = datetime.now(UTC)
+        phone.text("remind me to call the dentist")
+        [question] = phone.wait_for_replies(since=started)
+        assert question.startswith("When should I remind you?")
+
+        started = datetime.now(UTC)
+        phone.text("in 2 hours")
+        [reply] = phone.wait_for_replies(since=started)
+        assert "I'll remind you to call the dentist" in reply
+        user = store.users.find_by_phone("+15555550100")
+        [occ] = store.occurrences.list(user.id)
+        assert started + timedelta(hours=2) <= occ.due_at <= datetime.now(UTC) + timedelta(hours=2)
+        assert describe(occ.due_at, "America/New_York", started) in reply
+
+        started = datetime.now(UTC)
+        phone.text("remind me today to water the plants")
+        [question] = phone.wait_for_replies(since=started)
+        assert question.startswith("What time today?")
+        started = datetime.now(UTC)
+        phone.text("11:59pm")
+        [reply] = phone.wait_for_replies(since=started)
+        assert "I'll remind you to water the plants today at 11:59 PM." in reply
+        user = store.users.find_by_phone("+15555550100")
+        assert user.pending_reminder is None
+        assert sorted(o.text for o in store.occurrences.list(user.id)) == [
+            "call the dentist",
+            "water the plants",
+        ]

@@ -6,7 +6,7 @@ first, then the least relevant memories, then the lowest-priority tasks.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from nudge.agent.prompt import SYSTEM_INSTRUCTION, profile_block
 from nudge.llm.types import ChatMessage, ModelRequest, ToolSpec, TurnFacts
@@ -36,6 +36,10 @@ def _history(messages: list[Message]) -> list[ChatMessage]:
         else:
             turns.append(ChatMessage(role=role, text=message.body))
     return turns
+
+
+# How long a reminder question stays open for a bare answer ("5pm").
+PENDING_REMINDER_TTL = timedelta(minutes=30)
 
 
 def _awaiting(user: User, recent: list[Message]):
@@ -134,12 +138,17 @@ def build_request(
         history[-1] = ChatMessage(role="user", text=f"{history[-1].text}\n{user_text}")
     else:
         history.append(ChatMessage(role="user", text=user_text))
+    pending = user.pending_reminder
+    if pending is not None and now - pending.asked_at > PENDING_REMINDER_TTL:
+        pending = None
     return ModelRequest(
         system_instruction=render(task_list, memory_list),
         messages=history,
         tools=tools,
         facts=TurnFacts(
             awaiting=_awaiting(user, recent),
+            pending_reminder=pending.text if pending else None,
+            pending_when=pending.when if pending else "",
             user_name=user.name,
             timezone=timezone,
             timezone_known=user.timezone is not None,

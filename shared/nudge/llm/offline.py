@@ -18,6 +18,7 @@ from nudge.llm.types import (
     TurnFacts,
 )
 from nudge.reminders.phrases import quick_reply, split_reminder
+from nudge.reminders.timeparse import is_time_phrase
 from nudge.sms.keywords import HELP_TEXT
 from nudge.timezones import resolve_timezone
 
@@ -136,6 +137,10 @@ class OfflineModel:
         return calls
 
     def _understand(self, line: str, facts: TurnFacts) -> FunctionCall | None:
+        if facts.pending_reminder and self._answers_pending(line, facts):
+            return FunctionCall(
+                name="set_reminder", args={"text": facts.pending_reminder, "when": line}
+            )
         if (reminder := split_reminder(line)) is not None:
             text, when = reminder
             return FunctionCall(
@@ -197,6 +202,14 @@ class OfflineModel:
         if facts.awaiting == "name" and self._looks_like_a_name(line):
             return FunctionCall(name="set_name", args={"name": _clean(line).title()})
         return None
+
+    @staticmethod
+    def _answers_pending(line: str, facts: TurnFacts) -> bool:
+        """ "5pm" after "What time today?": the time for the reminder just asked about."""
+        if split_reminder(line) is not None:
+            return False
+        answer = _clean(line)
+        return is_time_phrase(answer) or is_time_phrase(f"{facts.pending_when} {answer}")
 
     @staticmethod
     def _looks_like_a_name(line: str) -> bool:

@@ -46,6 +46,9 @@ class TurnFacts(BaseModel):
     # The onboarding answer our last message asked for, so a bare "Sam" or "Berlin" is read
     # as that answer (and never otherwise).
     awaiting: Literal["name", "timezone"] | None = None
+    # A reminder our last message asked a time for: a bare "5pm" answers it.
+    pending_reminder: str | None = None
+    pending_when: str = ""
 
 
 class ModelRequest(BaseModel):

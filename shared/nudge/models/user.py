@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, datetime, time
 from enum import StrEnum
 
 from pydantic import BaseModel, Field, field_validator
@@ -31,6 +31,15 @@ class OnboardingStep(StrEnum):
     done = "done"
 
 
+class PendingReminder(BaseModel):
+    """A reminder Nudge asked a question about ("What time today?"), kept so the answer
+    ("5pm") completes it."""
+
+    text: str
+    when: str = ""
+    asked_at: datetime
+
+
 class User(Document):
     phone: str
     # The Twilio number they text; with one shared number it is the same for everyone.
@@ -41,6 +50,7 @@ class User(Document):
     onboarding: OnboardingStep = OnboardingStep.ask_name
     # Set when a reminder was recorded as missed; the next message mentions it, then clears it.
     missed_reminders_pending: bool = False
+    pending_reminder: PendingReminder | None = None
 
     @field_validator("phone")
     @classmethod

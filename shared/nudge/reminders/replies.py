@@ -61,7 +61,9 @@ def _nothing_waiting(
          if m.direction == Direction.outbound),
         None,
     )  # fmt: skip
-    if last_out is not None and last_out.body.rstrip().endswith("?"):
+    # Nudge just asked something: "ok" answers it. (Only the reply's own first line counts: the
+    # onboarding question that rides along at the end is not what "ok" answers.)
+    if last_out is not None and last_out.body.strip().splitlines()[0].rstrip().endswith("?"):
         return None
     upcoming = store.occurrences.upcoming(user.id, now, limit=1)
     next_line = (

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from functools import partial
 
 from pydantic import BaseModel, Field
 
@@ -55,12 +57,13 @@ def set_reminder(ctx: ToolContext, args: SetReminderArgs) -> dict:
             return {"question": "That time has already passed. When should it be instead?"}
         due, rrule = args.due_at, None
     else:
-        when = read_when(
-            args.when, timezone=ctx.timezone, now=ctx.now, quiet_hours=quiet, hint=args.text
-        )
+        when = _read_answer(ctx, args, quiet)
         if not when.ok:
+            _keep_pending(ctx, text, args.when)
             return {"question": when.question}
         due, rrule = when.due, when.rrule
+    if ctx.user.pending_reminder is not None:
+        ctx.store.users.update(ctx.user.id, pending_reminder=None)
     scheduled = engine.create_reminder(
         reminder_deps(ctx), ctx.user, text=text, due_at=due, rrule=rrule, now=ctx.now,
         urgent=args.urgent, nag=args.nag,
@@ -71,6 +74,28 @@ def set_reminder(ctx: ToolContext, args: SetReminderArgs) -> dict:
         "text": text,
         "when": describe(due, ctx.timezone, ctx.now, rrule),
     }
+
+
+def _read_answer(ctx: ToolContext, args: SetReminderArgs, quiet):
+    """The time, reading a short answer ("5pm", "am", "today") to the question Nudge asked
+    about this reminder together with what was said before ("on the 24th")."""
+    read = partial(read_when, timezone=ctx.timezone, now=ctx.now, quiet_hours=quiet, hint=args.text)
+    when = read(args.when)
+    pending = ctx.user.pending_reminder
+    if when.ok or pending is None or second_person(args.text) != pending.text or not pending.when:
+        return when
+    answer = args.when.strip()
+    for combined in (f"{pending.when} {answer}", re.sub(r"\btomorrow\b", answer, pending.when)):
+        if combined != pending.when and (again := read(combined)).ok:
+            return again
+    return when
+
+
+def _keep_pending(ctx: ToolContext, text: str, when: str) -> None:
+    from nudge.models.user import PendingReminder
+
+    pending = PendingReminder(text=text, when=when, asked_at=ctx.now)
+    ctx.store.users.update(ctx.user.id, pending_reminder=pending.model_dump())
 
 
 class ListRemindersArgs(BaseModel):
