@@ -162,12 +162,12 @@ def test_evening_checkin_is_optional(planner, store, user):
 
 
 def test_a_stalled_task_gets_one_gentle_offer(planner, store, user):
-    week_ago = datetime.now(UTC) - timedelta(days=7)
+    noon = local_slot("America/Toronto", 12)
+    week_ago = noon - timedelta(days=7)  # relative to the slot, not the wall clock
     store.tasks.add(
         user.id, Task(title="sort the garage", created_at=week_ago, updated_at=week_ago)
     )
-    store.tasks.add(user.id, Task(title="fresh task"))
-    noon = local_slot("America/Toronto", 12)
+    store.tasks.add(user.id, Task(title="fresh task", created_at=noon, updated_at=noon))
     assert plan_user(planner, user.id, noon).stalled_nudge is True
     assert plan_user(planner, user.id, noon + timedelta(days=1)).stalled_nudge is False
     [nudge] = outbox(store)
@@ -204,10 +204,11 @@ def test_the_cron_tick_fans_out_and_the_user_gets_a_briefing(store, settings, ta
 def test_drop_it_and_done_refer_to_the_task_just_nudged_about(planner, store, user, settings):
     from nudge.models import utcnow
 
-    week_ago = datetime.now(UTC) - timedelta(days=7)
+    noon = local_slot("America/Toronto", 12)
+    week_ago = noon - timedelta(days=7)  # relative to the slot, not the wall clock
     for title in ("sort the garage", "file old papers"):
         store.tasks.add(user.id, Task(title=title, created_at=week_ago, updated_at=week_ago))
-    assert plan_user(planner, user.id, local_slot("America/Toronto", 12)).stalled_nudge
+    assert plan_user(planner, user.id, noon).stalled_nudge
     nudged = [t for t in store.tasks.open_tasks(user.id) if t.stalled_nudged_at]
     ctx_now = ToolContext(store=store, user=user, settings=settings, now=utcnow(), turn_id="t2")
     assert call(ctx_now, "drop_task")["dropped"] == nudged[0].title
