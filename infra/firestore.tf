@@ -69,6 +69,26 @@ resource "google_firestore_index" "messages_unanswered" {
   }
 }
 
+# The unanswered-text sweep: inbound texts of any user still unsettled, oldest first.
+resource "google_firestore_index" "messages_unsettled" {
+  database    = google_firestore_database.default.name
+  collection  = "messages"
+  query_scope = "COLLECTION_GROUP"
+
+  fields {
+    field_path = "settled"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "created_at"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "__name__"
+    order      = "ASCENDING"
+  }
+}
+
 # TTL: dedup markers, idempotency records and expired raw messages delete themselves.
 resource "google_firestore_field" "ttl" {
   for_each = {

@@ -68,9 +68,20 @@ class Settings(BaseSettings):
     # Texts from numbers we do not know: refuse politely, or welcome and onboard.
     unknown_sender_policy: Literal["invite-only", "open"] = "invite-only"
 
-    # The conversation loop. A turn waits `turn_delay_seconds` after a text so a burst of
-    # texts is answered once; the prompt is kept within `context_token_budget`.
-    turn_delay_seconds: float = 2.0
+    # The conversation loop. A text's turn starts at once; its reply waits until
+    # `burst_settle_seconds` after the text arrived (longer once a burst is under way), so
+    # quick follow-up texts join one reply. The prompt is kept within `context_token_budget`.
+    burst_settle_seconds: float = 0.4
+    burst_follow_on_settle_seconds: float = 1.5
+    # One live turn per user: its lease outlives the agent_turn function's timeout (120 s in
+    # infra/functions.json), so a live turn is never taken over.
+    turn_lease_seconds: float = 150.0
+    # The unanswered-text sweep: a text still unanswered this long (and no live turn) is
+    # re-driven, at most `max_redrives` times; one older than `late_reply_after_seconds` is
+    # answered with an apology for the wait.
+    unanswered_sweep_after_seconds: float = 60.0
+    late_reply_after_seconds: float = 600.0
+    max_redrives: int = 5
     recent_message_count: int = 20
     context_token_budget: int = 6000
     max_tool_iterations: int = 5

@@ -143,18 +143,56 @@ def test_a_turn_that_crashed_after_claiming_answers_on_retry(store, settings, us
     assert len(outbox(store)) == 1
 
 
-def test_only_the_newest_text_of_a_burst_answers(store, settings, user):
-    inbound(store, user, "todo: a", "SM1", at=NOW)
-    inbound(store, user, "todo: b", "SM2", at=NOW + timedelta(seconds=1))
-    older = run_agent_turn(
-        deps(store, settings, OfflineModel()), user_id=user.id, message_id="SM1", now=NOW
+def test_texts_that_arrive_while_a_turn_runs_are_answered_in_its_reply(store, settings, user):
+    class TextsMeanwhile(OfflineModel):
+        """The person sends two more texts while the model is thinking about the first."""
+
+        sent = False
+
+        def generate(self, request):
+            if not self.sent:
+                self.sent = True
+                for sid, body in (("SM2", "todo: b"), ("SM3", "todo: laundry")):
+                    inbound(store, user, body, sid, at=NOW + timedelta(seconds=1))
+                    # Their own turns start at once and find this one holding the user.
+                    meanwhile = run_agent_turn(
+                        deps(store, settings, OfflineModel()), user_id=user.id,
+                        message_id=sid, now=NOW,
+                    )  # fmt: skip
+                    assert meanwhile.status == TurnStatus.handed_over
+            return super().generate(request)
+
+    inbound(store, user, "todo: a", "SM1")
+    outcome = run_agent_turn(
+        deps(store, settings, TextsMeanwhile()), user_id=user.id, message_id="SM1", now=NOW
     )
-    assert older.status == TurnStatus.superseded
-    newest = run_agent_turn(
-        deps(store, settings, OfflineModel()), user_id=user.id, message_id="SM2", now=NOW
+    assert outcome.answered_message_ids == ["SM1", "SM2", "SM3"]
+    [reply] = outbox(store)
+    assert '"a"' in reply and '"b"' in reply and '"laundry"' in reply
+    assert sorted(t.title for t in store.tasks.open_tasks(user.id)) == ["a", "b", "laundry"]
+    assert all(m.settled for m in store.messages.list(user.id) if m.direction == "inbound")
+    # Each later task, redelivered, does nothing more.
+    again = run_agent_turn(
+        deps(store, settings, OfflineModel()), user_id=user.id, message_id="SM3", now=NOW
     )
-    assert newest.answered_message_ids == ["SM1", "SM2"]
-    assert len(outbox(store)) == 1
+    assert again.status == TurnStatus.already_done and len(outbox(store)) == 1
+
+
+def test_a_turn_whose_lease_was_taken_over_sends_nothing(store, settings, user):
+    class Slow(OfflineModel):
+        def generate(self, request):
+            # Meanwhile the lease expired and the sweep took the user over.
+            store.leases._ref(user.id).set(
+                {"holder": "sweep-SM1-1", "expires_at": NOW + timedelta(days=1), "knocks": 0}
+            )
+            return super().generate(request)
+
+    inbound(store, user, "todo: a", "SM1")
+    outcome = run_agent_turn(
+        deps(store, settings, Slow()), user_id=user.id, message_id="SM1", now=NOW
+    )
+    assert outcome.status == TurnStatus.abandoned
+    assert outbox(store) == []
 
 
 def test_context_stays_within_the_token_budget(store, settings, user):

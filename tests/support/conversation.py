@@ -52,7 +52,6 @@ def conversation_stack(task_queue) -> Iterator[Phone]:
             url = stack_.enter_context(serve_function(name, stack.FUNCTIONS_DIR / name / "main.py"))
             if name == "sms_webhook":
                 os.environ["NUDGE_PUBLIC_BASE_URL"] = url
-        os.environ["NUDGE_TURN_DELAY_SECONDS"] = "1"
         clear_caches()
         default_task_queue()  # rebuilt with the served URLs
         yield Phone()

@@ -136,6 +136,7 @@ def test_every_cron_action_is_one_its_function_handles():
         "reminders": {"catch_up", "horizon"},
         "planner": {"tick"},
         "memory_consolidation": {"fan_out"},
+        "agent_turn": {"sweep"},
     }
     declared: dict[str, set[str]] = {}
     for job in load_jobs():
@@ -147,6 +148,7 @@ def test_every_cron_action_is_one_its_function_handles():
         "memory_consolidation": (
             stack.FUNCTIONS_DIR / "memory_consolidation" / "main.py"
         ).read_text(),
+        "agent_turn": (stack.FUNCTIONS_DIR / "agent_turn" / "main.py").read_text(),
     }
     for function, actions in handled.items():
         for action in actions:
@@ -155,3 +157,22 @@ def test_every_cron_action_is_one_its_function_handles():
 
 def test_outputs_include_the_webhook_url_for_twilio(terraform):
     assert {"webhook_url", "api_url", "oauth_redirect_url"} <= set(terraform["output"])
+
+
+def _seconds(duration: str) -> float:
+    assert duration.endswith("s")
+    return float(duration[:-1])
+
+
+def test_a_crashed_turn_is_retried_after_its_lease_and_a_live_one_never_taken_over():
+    """The turn lease (and the idempotency record's in-progress expiry) outlives the
+    agent_turn function's timeout, and the agent-turns queue keeps retrying past it."""
+    settings = Settings()
+    timeout = infra_json("functions.json")["agent_turn"]["timeout_seconds"]
+    assert settings.turn_lease_seconds > timeout
+    queue = infra_json("queues.json")["agent-turns"]
+    backoff, elapsed = _seconds(queue["min_backoff"]), 0.0
+    for _ in range(queue["max_attempts"] - 1):
+        elapsed += backoff
+        backoff = min(backoff * 2, _seconds(queue["max_backoff"]))
+    assert elapsed > settings.turn_lease_seconds + 60  # at least one retry after the takeover

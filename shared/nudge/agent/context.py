@@ -63,7 +63,10 @@ def build_request(
     tools: list[ToolSpec],
     now: datetime,
     embedder=None,
+    draft_reply: str | None = None,
 ) -> ModelRequest:
+    """The model's request for `new_messages`. `draft_reply` is what this turn already wrote
+    to the person's earlier texts (not sent yet): it joins the history as the model's words."""
     timezone = user.timezone or settings.default_timezone
     new_ids = {m.id for m in new_messages}
     recent = [
@@ -133,6 +136,8 @@ def build_request(
     while history and history[0].role != "user":
         history.pop(0)
 
+    if draft_reply:
+        history.append(ChatMessage(role="model", text=draft_reply))
     user_text = "\n".join([incoming, *media_note])
     if history and history[-1].role == "user":
         history[-1] = ChatMessage(role="user", text=f"{history[-1].text}\n{user_text}")

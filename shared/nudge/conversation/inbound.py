@@ -1,13 +1,13 @@
 """An inbound text, after its signature was checked: dedup, route, keywords, persist, enqueue.
 
 Nothing slow happens here: a few Firestore reads and writes and one task enqueue. The reply
-itself comes from the agent turn, which waits a moment so a burst of texts is answered once.
+itself comes from the agent turn, which starts at once (see `conversation.turn` for bursts).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel
@@ -89,7 +89,6 @@ def handle_inbound_sms(
             settings.queues.agent_turns,
             "agent_turn",
             {"user_id": user.id, "message_id": sms.message_sid},
-            schedule_time=now + timedelta(seconds=settings.turn_delay_seconds),
             task_name=f"turn-{sms.message_sid}",
         )
     except Exception:
@@ -114,6 +113,8 @@ def _persist(
         media_urls=sms.media_urls,
         media_types=sms.media_types,
         answered_by_turn=handled_by,
+        # A text a keyword handled, or kept for an opted-out person, needs no turn.
+        settled=handled_by is not None,
         created_at=now,
         updated_at=now,
     )

@@ -1,17 +1,19 @@
 """One agent turn: answer every unanswered text of a user with one reply.
 
-Delivered at least once by Cloud Tasks, so: an idempotency record per triggering message (a
-redelivery after success does nothing), a debounce (only the task of the newest text in a burst
-answers), an atomic claim of the texts it answers, and an outbound record created before the
-provider call (no second SMS).
+A text's turn starts at once. Delivered at least once by Cloud Tasks, so: an idempotency record
+per turn (a redelivery after success does nothing), one live turn per user (a lease; a text that
+arrives while another turn runs knocks and is answered by that turn, in the same reply), an
+atomic claim of the texts it answers, and an outbound record created before the provider call
+(no second SMS). Before sending, the reply waits out a short settle window after the newest
+text, so a quick second text joins it instead of getting a reply of its own.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel
@@ -20,7 +22,7 @@ from nudge.agent.context import build_request
 from nudge.agent.loop import run_tool_loop
 from nudge.agent.tools import ToolContext, registry
 from nudge.llm.types import LanguageModel
-from nudge.models import AgentLog
+from nudge.models import AgentLog, Message, User, utcnow
 from nudge.queue.client import TaskQueue
 from nudge.reminders.engine import ReminderDeps, missed_notice
 from nudge.reminders.replies import apply_quick_reply
@@ -28,18 +30,23 @@ from nudge.settings import Settings
 from nudge.sms.outbound import deliver
 from nudge.sms.senders import SmsSender
 from nudge.store import Store
+from nudge.store.leases import LeaseLost, LeaseOutcome
 
 log = logging.getLogger("nudge.turn")
 
 IDEMPOTENCY_NAMESPACE = "agent-turn"
+LATE_APOLOGY = "Sorry, I missed this earlier. "
 
 
 class TurnStatus(StrEnum):
     answered = "answered"
     already_done = "already_done"
-    superseded = "superseded"
+    # Another turn of the same user was running; it answers this text in its reply.
+    handed_over = "handed_over"
     nothing_to_answer = "nothing_to_answer"
     unknown_user = "unknown_user"
+    # The lease expired under a very slow turn and the sweep took over: nothing was sent.
+    abandoned = "abandoned"
 
 
 class TurnOutcome(BaseModel):
@@ -61,54 +68,121 @@ class TurnDeps:
     queue: TaskQueue | None = None
 
 
-def run_agent_turn(deps: TurnDeps, *, user_id: str, message_id: str, now: datetime) -> TurnOutcome:
+@dataclass
+class _Draft:
+    """What a turn has done so far: the texts it answered and the reply parts it wrote."""
+
+    texts: list[Message] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    models: list[str] = field(default_factory=list)
+    tools_called: list[str] = field(default_factory=list)
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    @property
+    def ids(self) -> list[str]:
+        return [m.id for m in self.texts if m.id]
+
+
+def run_agent_turn(
+    deps: TurnDeps,
+    *,
+    user_id: str,
+    message_id: str,
+    now: datetime,
+    turn_id: str | None = None,
+    late: bool = False,
+) -> TurnOutcome:
+    """Answer `message_id` and whatever else the user sent. `turn_id` defaults to the text's
+    id; the unanswered-text sweep passes its own, with `late` when the text waited long."""
     store = deps.store
-    previous = store.idempotency.begin(IDEMPOTENCY_NAMESPACE, message_id)
+    turn_id = turn_id or message_id
+    # A live attempt is never taken over (the lease outlives the function's timeout), and a
+    # crashed one is taken over well inside the queue's retry window (infra/queues.json).
+    previous = store.idempotency.begin(
+        IDEMPOTENCY_NAMESPACE, turn_id, in_progress_timeout=lease_ttl(deps.settings)
+    )
     if previous is not None:
         return TurnOutcome.model_validate({**(previous.result or {}), "status": "already_done"})
     try:
-        outcome = _run(deps, user_id=user_id, message_id=message_id, now=now)
+        outcome = _run(deps, user_id=user_id, message_id=message_id, turn_id=turn_id,
+                       now=now, late=late)  # fmt: skip
     except BaseException:
-        store.idempotency.release(IDEMPOTENCY_NAMESPACE, message_id)
+        store.idempotency.release(IDEMPOTENCY_NAMESPACE, turn_id)
         raise
-    store.idempotency.complete(IDEMPOTENCY_NAMESPACE, message_id, outcome.model_dump(mode="json"))
+    store.idempotency.complete(IDEMPOTENCY_NAMESPACE, turn_id, outcome.model_dump(mode="json"))
     return outcome
 
 
-def _run(deps: TurnDeps, *, user_id: str, message_id: str, now: datetime) -> TurnOutcome:
+def lease_ttl(settings: Settings) -> timedelta:
+    return timedelta(seconds=settings.turn_lease_seconds)
+
+
+def _run(
+    deps: TurnDeps, *, user_id: str, message_id: str, turn_id: str, now: datetime, late: bool
+) -> TurnOutcome:
     store, settings = deps.store, deps.settings
     user = store.users.get(user_id)
     if user is None:
         return TurnOutcome(status=TurnStatus.unknown_user)
     trigger = store.messages.get(user_id, message_id)
-    if trigger is None or trigger.answered_by_turn not in (None, message_id):
+    if trigger is None or trigger.settled or trigger.answered_by_turn not in (None, turn_id):
         return TurnOutcome(status=TurnStatus.nothing_to_answer)  # another turn answered it
-    if trigger.answered_by_turn is None:
-        pending = store.messages.unanswered_inbound(user_id)
-        if pending and pending[-1].id != message_id:
-            # A newer text arrived during the wait; its own task answers the whole burst.
-            return TurnOutcome(status=TurnStatus.superseded)
-    messages = store.messages.claim_for_turn(user_id, turn_id=message_id)
-    if not messages:
-        return TurnOutcome(status=TurnStatus.nothing_to_answer)
+    outcome, seen = store.leases.acquire_or_knock(user_id, turn_id, lease_ttl(settings))
+    if outcome == LeaseOutcome.knocked:
+        return TurnOutcome(status=TurnStatus.handed_over)
 
+    draft = _Draft()
     started = time.perf_counter()
+    try:
+        while True:
+            claimed = store.messages.claim_for_turn(user_id, turn_id=turn_id)
+            answered = set(draft.ids)
+            new = [m for m in claimed if m.id not in answered and not m.settled]
+            if new:
+                user = _answer(deps, user, new, draft, turn_id=turn_id, now=now)
+            if not late:
+                _settle_window(deps, user_id, draft)
+            knocks = store.leases.release_if_quiet(user_id, turn_id, seen, lease_ttl(settings))
+            if knocks == seen:
+                break  # nobody texted meanwhile: the lease is free again
+            seen = knocks
+    except LeaseLost:
+        log.warning("turn %s for user %s outlived its lease; not sending", turn_id, user_id)
+        return TurnOutcome(status=TurnStatus.abandoned)
+    except BaseException:
+        # Give the texts back so the retry (or the sweep) answers them.
+        store.messages.release_claims(user_id, draft.ids)
+        store.leases.drop(user_id, turn_id)
+        raise
+    if not draft.texts:
+        return TurnOutcome(status=TurnStatus.nothing_to_answer)
+    return _reply_and_log(deps, user, turn_id, draft, started, late=late)
+
+
+def _answer(
+    deps: TurnDeps, user: User, texts: list[Message], draft: _Draft, *, turn_id: str, now: datetime
+) -> User:
+    """Run the model (or a quick reply) over `texts`; add the result to the draft."""
+    store, settings = deps.store, deps.settings
     reminder_deps = _reminder_deps(deps)
-    incoming = "\n".join(m.body for m in messages).strip()
+    incoming = "\n".join(m.body for m in texts).strip()
+    draft_reply = "\n".join(draft.parts) or None
+    draft.texts += texts
     if reminder_deps is not None and (
         shortcut := apply_quick_reply(reminder_deps, user, incoming, now)
     ):
-        return _reply_and_log(
-            deps, user, message_id, shortcut, messages, started,
-            model="shortcut", tools_called=["quick_reply"], now=now,
-        )  # fmt: skip
+        draft.parts.append(shortcut)
+        draft.models.append("shortcut")
+        draft.tools_called.append("quick_reply")
+        return user
     ctx = ToolContext(
         store=store,
         user=user,
         settings=settings,
         now=now,
-        turn_id=message_id,
-        source_message_ids=[m.id for m in messages if m.id],
+        turn_id=turn_id,
+        source_message_ids=[m.id for m in texts if m.id],
         embedder_factory=deps.embedder_factory,  # type: ignore[arg-type]
         reminder_deps=reminder_deps,
     )
@@ -116,74 +190,100 @@ def _run(deps: TurnDeps, *, user_id: str, message_id: str, now: datetime) -> Tur
         store=store,
         settings=settings,
         user=user,
-        new_messages=messages,
+        new_messages=texts,
         tools=registry.specs(),
         now=now,
         embedder=ctx.embedder,
+        draft_reply=draft_reply,
     )
     result = run_tool_loop(
         deps.model, request, registry, ctx, max_iterations=settings.max_tool_iterations
     )
-    answered_by = result.models[-1] if result.models else deps.model.name
-    return _reply_and_log(
-        deps, ctx.refresh_user(), message_id, result.text, messages, started,
-        model=answered_by, tools_called=result.tools_called, now=now,
-        input_tokens=result.usage.input_tokens, output_tokens=result.usage.output_tokens,
-    )  # fmt: skip
+    draft.parts.append(result.text)
+    draft.models.append(result.models[-1] if result.models else deps.model.name)
+    draft.tools_called += result.tools_called
+    draft.input_tokens += result.usage.input_tokens
+    draft.output_tokens += result.usage.output_tokens
+    return ctx.refresh_user()
+
+
+def _settle_window(deps: TurnDeps, user_id: str, draft: _Draft) -> None:
+    """Hold the reply until the settle window after the newest text has passed.
+
+    A lone text waits `burst_settle_seconds` from its arrival (the model's work counts toward
+    it). Once the person is visibly texting in a burst (this turn answers several texts, or
+    their previous text came moments before), the window is longer, so the rest joins.
+    """
+    if not draft.texts:
+        return
+    settings = deps.settings
+    newest = max(m.created_at for m in draft.texts)
+    window = settings.burst_settle_seconds
+    if len(draft.texts) > 1 or _texted_just_before(deps.store, user_id, draft):
+        window = settings.burst_follow_on_settle_seconds
+    wait = (newest - utcnow()).total_seconds() + window
+    if wait > 0:
+        time.sleep(min(wait, window))
+
+
+def _texted_just_before(store: Store, user_id: str, draft: _Draft) -> bool:
+    first = min(m.created_at for m in draft.texts)
+    answered = set(draft.ids)
+    for message in reversed(store.messages.recent(user_id, limit=6)):
+        if message.direction == "inbound" and message.id not in answered:
+            return timedelta(0) <= first - message.created_at <= BURST_GAP
+    return False
+
+
+# Texts closer together than this are one burst.
+BURST_GAP = timedelta(seconds=10)
 
 
 def _reply_and_log(
-    deps: TurnDeps,
-    user,
-    message_id: str,
-    text: str,
-    messages,
-    started: float,
-    *,
-    model: str,
-    tools_called: list[str],
-    now: datetime,
-    input_tokens: int = 0,
-    output_tokens: int = 0,
+    deps: TurnDeps, user: User, turn_id: str, draft: _Draft, started: float, *, late: bool
 ) -> TurnOutcome:
     store, settings = deps.store, deps.settings
     timezone = user.timezone or settings.default_timezone
-    text = missed_notice(store, user, timezone) + text
+    text = "\n".join(part for part in draft.parts if part)
+    text = (LATE_APOLOGY if late else "") + missed_notice(store, user, timezone) + text
     deliver(
         store,
         deps.sender,
         user,
         text,
         from_number=user.assistant_number or settings.twilio_from_number or "",
-        message_id=f"reply-{message_id}",
+        message_id=f"reply-{turn_id}",
     )
+    store.messages.settle(user.id, draft.ids)
     latency_ms = int((time.perf_counter() - started) * 1000)
     _consolidate_every_nth_turn(deps, user.id)
+    model = "+".join(dict.fromkeys(draft.models))
     store.agent_logs.add(
         user.id,
         AgentLog(
-            turn_id=message_id,
+            turn_id=turn_id,
             model=model,
-            tools_called=tools_called,
-            input_tokens=input_tokens,
-            output_tokens=output_tokens,
+            tools_called=draft.tools_called,
+            input_tokens=draft.input_tokens,
+            output_tokens=draft.output_tokens,
             latency_ms=latency_ms,
         ),
     )
     log.info(
-        "turn %s for user %s answered by %s (tools: %s, %d ms)",
-        message_id,
+        "turn %s for user %s answered %d text(s) by %s (tools: %s, %d ms)",
+        turn_id,
         user.id,
+        len(draft.texts),
         model,
-        ",".join(tools_called) or "-",
+        ",".join(draft.tools_called) or "-",
         latency_ms,
     )
     return TurnOutcome(
         status=TurnStatus.answered,
         reply=text,
         model=model,
-        tools_called=tools_called,
-        answered_message_ids=[m.id for m in messages if m.id],
+        tools_called=draft.tools_called,
+        answered_message_ids=draft.ids,
     )
 
 

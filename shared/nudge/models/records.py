@@ -29,8 +29,13 @@ class Message(Document):
     provider_sid: str | None = None
     media_urls: list[str] = Field(default_factory=list)
     media_types: list[str] = Field(default_factory=list)
-    # Set on inbound messages once an agent turn has answered them.
+    # Inbound: the turn that claimed the text (or "keyword:stop", "opted-out"...).
     answered_by_turn: str | None = None
+    # Inbound: False until the text is answered, handled by a keyword or kept silently; the
+    # unanswered-text sweep looks for False (outbound messages leave it None).
+    settled: bool | None = None
+    # Inbound: how often the sweep re-drove a turn for this text.
+    redrives: int = 0
     # Firestore TTL field: raw messages expire once consolidated into memory.
     expire_at: datetime | None = None
 

@@ -17,6 +17,7 @@ from nudge.store.collections import (
     TaskRepository,
 )
 from nudge.store.idempotency import AlreadyInProgress, IdempotencyStore
+from nudge.store.leases import TurnLeases
 from nudge.store.markers import DedupMarkers
 from nudge.store.repository import NotFound
 from nudge.store.users import UserRepository
@@ -79,3 +80,7 @@ class Store:
     @cached_property
     def idempotency(self) -> IdempotencyStore:
         return IdempotencyStore(self.db)
+
+    @cached_property
+    def leases(self) -> TurnLeases:
+        return TurnLeases(self.db)

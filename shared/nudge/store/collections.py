@@ -68,6 +68,54 @@ class MessageRepository(UserScopedRepository[Message]):
 
         return claim(transaction)
 
+    def settle(self, user_id: str, message_ids: Sequence[str]) -> None:
+        """Mark texts answered (one batched write): the sweep stops looking at them."""
+        if not message_ids:
+            return
+        batch = self.db.batch()
+        collection = self._collection(user_id)
+        for message_id in message_ids:
+            batch.update(collection.document(message_id), {"settled": True})
+        batch.commit()
+
+    def release_claims(self, user_id: str, message_ids: Sequence[str]) -> None:
+        """Hand texts of a turn that failed or died back to whoever answers next."""
+        if not message_ids:
+            return
+        batch = self.db.batch()
+        collection = self._collection(user_id)
+        for message_id in message_ids:
+            batch.update(collection.document(message_id), {"answered_by_turn": None})
+        batch.commit()
+
+    def count_redrive(self, user_id: str, message_id: str, seen: int) -> bool:
+        """Record one more re-drive of a text; False if another sweep already did."""
+        ref = self._collection(user_id).document(message_id)
+
+        @firestore.transactional
+        def bump(tx: firestore.Transaction) -> bool:
+            snapshot = ref.get(transaction=tx)
+            if not snapshot.exists or (snapshot.to_dict() or {}).get("redrives", 0) != seen:
+                return False
+            tx.update(ref, {"redrives": seen + 1})
+            return True
+
+        return bump(self.db.transaction())
+
+    # -- the unanswered-text sweep (the only cross-user query on messages) --
+
+    def unsettled_before(self, before: datetime, limit: int = 500) -> list[tuple[str, Message]]:
+        """(user id, text) for inbound texts of any user received before `before` and still
+        unanswered, oldest first."""
+        query = (
+            self.db.collection_group(self.collection)
+            .where(filter=FieldFilter("settled", "==", False))
+            .where(filter=FieldFilter("created_at", "<", before))
+            .order_by("created_at")
+            .limit(limit)
+        )
+        return [(doc.reference.parent.parent.id, self._decode(doc)) for doc in query.stream()]
+
 
 class TaskRepository(UserScopedRepository[Task]):
     collection = "tasks"

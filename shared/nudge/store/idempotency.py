@@ -57,16 +57,21 @@ class IdempotencyStore:
     def _ref(self, namespace: str, key: str) -> firestore.DocumentReference:
         return self.db.collection(IDEMPOTENCY_RECORDS).document(marker_id(namespace, key))
 
-    def begin(self, namespace: str, key: str) -> IdempotencyRecord | None:
+    def begin(
+        self, namespace: str, key: str, *, in_progress_timeout: timedelta | None = None
+    ) -> IdempotencyRecord | None:
         """Claim the key. None: you own it, do the work. A record: it was already completed.
 
         Raises AlreadyInProgress when a live attempt holds it. The common path is a single
         `create()`, which has exactly one winner without transaction contention; only an
-        expired or abandoned record is taken over in a transaction.
+        expired or abandoned record is taken over in a transaction. `in_progress_timeout`
+        (default: the store's) must exceed the longest a live attempt can run and fall well
+        inside the queue's retry window, so a crashed attempt's retries can take over.
         """
+        timeout = in_progress_timeout or self.in_progress_timeout
         ref = self._ref(namespace, key)
         try:
-            ref.create(self._fresh(utcnow()).model_dump(mode="python"))
+            ref.create(self._fresh(utcnow(), timeout).model_dump(mode="python"))
             return None
         except Conflict:
             pass
@@ -83,16 +88,16 @@ class IdempotencyStore:
                         return record
                     if record.in_progress_expire_at > now:
                         raise AlreadyInProgress(f"{namespace}:{key}")
-            tx.set(ref, self._fresh(now).model_dump(mode="python"))
+            tx.set(ref, self._fresh(now, timeout).model_dump(mode="python"))
             return None
 
         return take_over(transaction)
 
-    def _fresh(self, now: datetime) -> IdempotencyRecord:
+    def _fresh(self, now: datetime, in_progress_timeout: timedelta) -> IdempotencyRecord:
         return IdempotencyRecord(
             status=IdempotencyStatus.in_progress,
             started_at=now,
-            in_progress_expire_at=now + self.in_progress_timeout,
+            in_progress_expire_at=now + in_progress_timeout,
             expire_at=now + self.expiry,
         )
 
