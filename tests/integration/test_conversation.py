@@ -120,7 +120,10 @@ def test_stop_then_nothing_is_sent_and_start_opts_back_in(phone, store, settings
     phone.text("todo: stretch")
     replies = phone.wait_for_replies(since=started)
     assert len(replies) == 1 and "stretch" in replies[0]
-    assert "still there" not in replies[0]  # what was sent while opted out is not answered later
+    # What was sent while opted out is not answered later, and the keywords are not read as
+    # words of the next text ("Nice to meet you, Stop!").
+    assert replies[0].startswith('Got it, added "stretch"'), replies[0]
+    assert "Stop" not in replies[0] and "Start" not in replies[0]
 
 
 def test_help_is_answered_immediately(phone, store):

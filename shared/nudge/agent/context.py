@@ -72,7 +72,9 @@ def build_request(
     recent = [
         m
         for m in store.messages.recent(user.id, settings.recent_message_count)
-        if m.id not in new_ids
+        # Texts no turn answers (keywords, kept while opted out) would otherwise be read
+        # again as part of the next text.
+        if m.id not in new_ids and not m.handled_without_turn
     ]
     tasks = store.tasks.open_tasks(user.id)
     tasks.sort(key=lambda t: (t.priority, t.due_at is None, t.due_at or now, t.created_at))

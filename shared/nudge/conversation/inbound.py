@@ -12,7 +12,14 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from nudge.models import Direction, Message, User, UserStatus
+from nudge.models import (
+    KEPT_WHILE_OPTED_OUT,
+    KEYWORD_HANDLED,
+    Direction,
+    Message,
+    User,
+    UserStatus,
+)
 from nudge.queue.client import TaskQueue
 from nudge.settings import Settings
 from nudge.sms.keywords import HELP_TEXT, Keyword, classify
@@ -63,9 +70,9 @@ def handle_inbound_sms(
     keyword = classify(sms.body)
     # Keywords are answered here (or by Twilio); a text while opted out is kept but never
     # answered later, not even after START.
-    handled_by = f"keyword:{keyword.value}" if keyword else None
+    handled_by = f"{KEYWORD_HANDLED}{keyword.value}" if keyword else None
     if keyword is None and user.status == UserStatus.opted_out:
-        handled_by = "opted-out"
+        handled_by = KEPT_WHILE_OPTED_OUT
     kind = keyword.value if keyword else "text"
     if not _persist(store, user, sms, now, kind=kind, handled_by=handled_by):
         log.info("duplicate delivery of %s acknowledged", sms.message_sid)

@@ -2,6 +2,8 @@
 
 from nudge.models.base import Document, utcnow
 from nudge.models.records import (
+    KEPT_WHILE_OPTED_OUT,
+    KEYWORD_HANDLED,
     OPEN_OCCURRENCE,
     AgentLog,
     Direction,
@@ -21,6 +23,8 @@ from nudge.models.records import (
 from nudge.models.user import OnboardingStep, User, UserSettings, UserStatus, validate_e164
 
 __all__ = [
+    "KEPT_WHILE_OPTED_OUT",
+    "KEYWORD_HANDLED",
     "OPEN_OCCURRENCE",
     "AgentLog",
     "Direction",

@@ -19,6 +19,11 @@ class Direction(StrEnum):
     outbound = "outbound"
 
 
+# `answered_by_turn` of inbound texts that no turn answers.
+KEYWORD_HANDLED = "keyword:"  # + the keyword: "keyword:stop"
+KEPT_WHILE_OPTED_OUT = "opted-out"
+
+
 class Message(Document):
     direction: Direction
     body: str
@@ -36,6 +41,13 @@ class Message(Document):
     settled: bool | None = None
     # Inbound: how often the sweep re-drove a turn for this text.
     redrives: int = 0
+
+    @property
+    def handled_without_turn(self) -> bool:
+        """STOP/START/HELP, and texts kept while opted out: never answered by a turn."""
+        handled_by = self.answered_by_turn or ""
+        return handled_by.startswith(KEYWORD_HANDLED) or handled_by == KEPT_WHILE_OPTED_OUT
+
     # Firestore TTL field: raw messages expire once consolidated into memory.
     expire_at: datetime | None = None
 
