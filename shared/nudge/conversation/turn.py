@@ -135,7 +135,7 @@ def _run(
     draft = _Draft()
     started = time.perf_counter()
     try:
-        while True:
+        for _ in range(MAX_ROUNDS):
             claimed = store.messages.claim_for_turn(user_id, turn_id=turn_id)
             answered = set(draft.ids)
             new = [m for m in claimed if m.id not in answered and not m.settled]
@@ -143,10 +143,16 @@ def _run(
                 user = _answer(deps, user, new, draft, turn_id=turn_id, now=now)
             if not late:
                 _settle_window(deps, user_id, draft)
+            if store.messages.unanswered_inbound(user_id):
+                continue  # kept by the webhook, its task not here yet: answer it now
             knocks = store.leases.release_if_quiet(user_id, turn_id, seen, lease_ttl(settings))
             if knocks == seen:
                 break  # nobody texted meanwhile: the lease is free again
             seen = knocks
+        else:
+            # Someone who never stops texting: send what we have; the rest gets its own turn
+            # (or the sweep, if its task already knocked).
+            store.leases.drop(user_id, turn_id)
     except LeaseLost:
         log.warning("turn %s for user %s outlived its lease; not sending", turn_id, user_id)
         return TurnOutcome(status=TurnStatus.abandoned)
@@ -235,6 +241,8 @@ def _texted_just_before(store: Store, user_id: str, draft: _Draft) -> bool:
     return False
 
 
+# Rounds of "answer the texts that came in meanwhile" before one reply goes out regardless.
+MAX_ROUNDS = 8
 # Texts closer together than this are one burst.
 BURST_GAP = timedelta(seconds=10)
 
