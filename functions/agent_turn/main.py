@@ -16,12 +16,11 @@ configure_logging()
 
 
 @functions_framework.http
-@queue_triggered("agent_turn")
-def agent_turn(payload, caller):
+@queue_triggered("agent_turn", AgentTurnTask)
+def agent_turn(task: AgentTurnTask, caller):
     from nudge.conversation.turn import default_turn_deps, run_agent_turn
     from nudge.models import utcnow
 
-    task = AgentTurnTask.model_validate(payload)
     outcome = run_agent_turn(
         default_turn_deps(), user_id=task.user_id, message_id=task.message_id, now=utcnow()
     )
