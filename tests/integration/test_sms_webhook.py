@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import functions_framework
 import pytest
 from twilio.request_validator import RequestValidator
@@ -236,3 +239,34 @@ def test_a_missing_signature_is_logged_with_its_reason(webhook, caplog):
     [record] = [r for r in caplog.records if r.name == "nudge.sms.webhook"]
     assert "no X-Twilio-Signature" in record.getMessage()
     assert PUBLIC_URL in record.getMessage()
+
+
+def test_racing_first_deliveries_welcome_the_new_user_once(webhook, settings, store, caplog):
+    """Twilio may deliver a new number's first text several times at once: one user is created
+    (the phone index is claimed with create()), and only that delivery logs the welcome."""
+    data = form(From="+15555550177")
+    signature = sign(settings, PUBLIC_URL, data)
+    deliveries = 5
+    barrier = threading.Barrier(deliveries)
+
+    def deliver(_):
+        client = webhook.application.test_client()
+        barrier.wait()
+        return post(client, data, signature).status_code
+
+    with caplog.at_level("INFO", logger="nudge"), ThreadPoolExecutor(deliveries) as pool:
+        statuses = list(pool.map(deliver, range(deliveries)))
+    assert statuses == [200] * deliveries
+    assert len(store.users.list_ids()) == 1
+    assert len(stored_inbound(store, "+15555550177")) == 1
+    welcomes = [r for r in caplog.records if r.getMessage().startswith("welcomed new user")]
+    assert len(welcomes) == 1
+
+
+def test_create_or_get_tells_the_creator_from_the_racer(store):
+    from nudge.models import User
+
+    first, created = store.users.create_or_get(User(phone="+15555550188"))
+    again, created_again = store.users.create_or_get(User(phone="+15555550188"))
+    assert (created, created_again) == (True, False)
+    assert again.id == first.id
