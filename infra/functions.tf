@@ -6,7 +6,9 @@ resource "google_storage_bucket" "bundles" {
   force_destroy               = true
 }
 
-# Each bundle: functions/<name>/* at the root, plus the nudge package beside main.py.
+# Each bundle: functions/<name>/* at the root, plus the nudge package beside main.py. The build
+# installs the bundle's requirements.txt, which is the function's lock (`make lock`): every
+# package pinned with its hashes, so pip installs exactly what was locked or fails.
 data "archive_file" "bundle" {
   for_each    = local.functions
   type        = "zip"
@@ -15,7 +17,8 @@ data "archive_file" "bundle" {
   dynamic "source" {
     for_each = merge(
       { for f in fileset("${local.repo_root}/functions/${each.key}", "*") :
-      f => "${local.repo_root}/functions/${each.key}/${f}" },
+      f => "${local.repo_root}/functions/${each.key}/${f}" if !startswith(f, "requirements") },
+      { "requirements.txt" = "${local.repo_root}/functions/${each.key}/requirements.lock" },
       { for f in local.nudge_files : f => "${local.repo_root}/shared/${f}" },
     )
     content {
