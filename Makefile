@@ -4,7 +4,7 @@ VENV := .venv
 TASKS_VENV := .venv-tasks
 PY := $(VENV)/bin/python
 
-.PHONY: install run test bench lint format clean
+.PHONY: install run test bench lint format lock clean
 
 install: $(VENV)/.installed $(TASKS_VENV)/.installed
 
@@ -39,6 +39,20 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Each function's bundle installs its lock (every package pinned, with hashes), resolved for
+# the Cloud Functions runtime (infra/variables.tf python_runtime) on Linux, from PyPI.
+LOCK_PYTHON := 3.12
+FUNCTIONS := $(notdir $(wildcard functions/*))
+
+lock: install
+	@for f in $(FUNCTIONS); do \
+		$(VENV)/bin/uv pip compile functions/$$f/requirements.txt --quiet --generate-hashes \
+			--python-version $(LOCK_PYTHON) --python-platform x86_64-manylinux_2_28 \
+			--custom-compile-command "make lock" -o functions/$$f/requirements.lock \
+			|| exit 1; \
+		echo "functions/$$f/requirements.lock"; \
+	done
 
 clean:
 	rm -rf $(VENV) $(TASKS_VENV) .nudge

@@ -2,10 +2,13 @@ resource "google_storage_bucket" "bundles" {
   name                        = "${var.project_id}-nudge-function-bundles"
   location                    = var.region
   uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
   force_destroy               = true
 }
 
-# Each bundle: functions/<name>/* at the root, plus the nudge package beside main.py.
+# Each bundle: functions/<name>/* at the root, plus the nudge package beside main.py. The build
+# installs the bundle's requirements.txt, which is the function's lock (`make lock`): every
+# package pinned with its hashes, so pip installs exactly what was locked or fails.
 data "archive_file" "bundle" {
   for_each    = local.functions
   type        = "zip"
@@ -14,7 +17,8 @@ data "archive_file" "bundle" {
   dynamic "source" {
     for_each = merge(
       { for f in fileset("${local.repo_root}/functions/${each.key}", "*") :
-      f => "${local.repo_root}/functions/${each.key}/${f}" },
+      f => "${local.repo_root}/functions/${each.key}/${f}" if !startswith(f, "requirements") },
+      { "requirements.txt" = "${local.repo_root}/functions/${each.key}/requirements.lock" },
       { for f in local.nudge_files : f => "${local.repo_root}/shared/${f}" },
     )
     content {
@@ -61,8 +65,16 @@ resource "google_cloudfunctions2_function" "function" {
     timeout_seconds       = each.value.timeout_seconds
     max_instance_count    = each.value.max_instances
     service_account_email = google_service_account.function[each.key].email
-    ingress_settings      = "ALLOW_ALL"
-    environment_variables = local.common_env
+    # Public functions take the internet's calls (they check Twilio signatures or user
+    # tokens). Private ones are internal-only: Cloud Tasks and Cloud Scheduler of this project
+    # still reach them; the internet does not, whatever a token says. health is the operator's
+    # check from outside (IAM: project members with run.invoker, and the invoker identity).
+    ingress_settings = each.value.public || contains(local.operator_functions, each.key) ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
+    # Only where Cloud Run's invoker IAM check stands in front may a token whose signature
+    # Google stripped be trusted on its claims (nudge.queue.auth).
+    environment_variables = merge(local.common_env, {
+      NUDGE_CALLERS_VERIFIED_BY_PLATFORM = each.value.public ? "false" : "true"
+    })
 
     dynamic "secret_environment_variables" {
       for_each = toset(each.value.secrets)

@@ -6,6 +6,10 @@ locals {
   queues    = jsondecode(file("${path.module}/queues.json"))
   cron_jobs = jsondecode(file("${path.module}/cron_jobs.json"))
 
+  # Private functions an operator calls from outside Google Cloud (not queue or cron targets):
+  # they keep ingress ALLOW_ALL, behind the invoker IAM check like every private function.
+  operator_functions = toset(["health"])
+
   secrets = toset([
     "twilio-auth-token",
     "gemini-api-key",

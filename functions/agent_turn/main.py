@@ -4,7 +4,7 @@ sweep that re-drives texts whose turn was lost (cron `unanswered-sweep`)."""
 from typing import Literal
 
 import functions_framework
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, RootModel
 
 from nudge.logs import configure_logging
 from nudge.web import queue_triggered
@@ -26,27 +26,30 @@ class SweepTask(BaseModel):
     action: Literal["sweep"]
 
 
+class AgentTurnPayload(RootModel[AgentTurnTask | SweepTask]):
+    pass
+
+
 configure_logging()
 
 
 @functions_framework.http
-@queue_triggered("agent_turn")
-def agent_turn(payload, caller):
+@queue_triggered("agent_turn", AgentTurnPayload)
+def agent_turn(payload: AgentTurnPayload, caller):
     from nudge.models import utcnow
 
-    if payload.get("action") is not None:
+    task = payload.root
+    if isinstance(task, SweepTask):
         from nudge.conversation.sweep import sweep_unanswered
         from nudge.queue.client import default_task_queue
         from nudge.settings import get_settings
         from nudge.store import Store
 
-        SweepTask.model_validate(payload)
         report = sweep_unanswered(Store.default(), default_task_queue(), get_settings(), utcnow())
         return report.model_dump(mode="json")
 
     from nudge.conversation.turn import default_turn_deps, run_agent_turn
 
-    task = AgentTurnTask.model_validate(payload)
     outcome = run_agent_turn(
         default_turn_deps(),
         user_id=task.user_id,

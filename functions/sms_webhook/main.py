@@ -11,7 +11,7 @@ from nudge.logs import configure_logging
 from nudge.models import utcnow
 from nudge.queue.client import default_task_queue
 from nudge.settings import get_settings
-from nudge.sms.webhook import InboundSms, InvalidWebhook, public_url, signature_is_valid
+from nudge.sms.webhook import InboundSms, InvalidWebhook, verify_signature
 from nudge.store import Store
 from nudge.web import MAX_BODY_BYTES, error_response, twiml_response
 
@@ -33,9 +33,13 @@ def sms_webhook(request):
 
     settings = get_settings()
     token = settings.twilio_auth_token.get_secret_value() if settings.twilio_auth_token else ""
-    url = public_url(settings.public_base_url, request.full_path)
-    if not token or not signature_is_valid(
-        token, url, form, request.headers.get("X-Twilio-Signature")
+    if not verify_signature(
+        token,
+        settings.public_base_url,
+        request.full_path,
+        form,
+        request.headers.get("X-Twilio-Signature"),
+        received_url=request.url,
     ):
         return error_response(403, "invalid signature")
     try:

@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import logging
 
+# Third-party loggers that say too much at INFO: twilio's HTTP client logs about ten lines per
+# SMS (method, the URL with the account SID, every header). Their warnings still show.
+QUIET_LOGGERS = {"twilio.http_client": logging.WARNING}
+
 _configured = False
 
 
 def configure_logging(level: str | None = None) -> None:
     global _configured
+    for name, quiet_level in QUIET_LOGGERS.items():
+        logging.getLogger(name).setLevel(quiet_level)
     if _configured:
         return
     from nudge.settings import get_settings

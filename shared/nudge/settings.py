@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     task_auth: Literal["oidc", "secret"] = "oidc"
     task_secret: SecretStr | None = None
     task_invoker_service_account: str | None = None
+    # Terraform sets this only on private functions, where Cloud Run's invoker IAM check and
+    # internal-only ingress stand in front: there a token whose signature Google stripped was
+    # verified by the platform. Never on a public function (anyone can forge that form).
+    callers_verified_by_platform: bool = False
     queues: QueueNames = Field(default_factory=QueueNames)
 
     # Twilio.

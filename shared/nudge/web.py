@@ -8,6 +8,8 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
 if TYPE_CHECKING:
     import flask
 
@@ -39,14 +41,19 @@ def twiml_response(message: str | None = None) -> Response:
     return str(response), 200, {"Content-Type": "text/xml"}
 
 
-QueueHandler = Callable[[dict[str, Any], "CallerContext"], Any]
+QueueHandler = Callable[[Any, "CallerContext"], Any]
 
 
-def queue_triggered(function_name: str) -> Callable[[QueueHandler], Callable[..., Response]]:
-    """Wrap a Cloud Tasks / Scheduler target: authenticate, parse the JSON body, map errors.
+def queue_triggered(
+    function_name: str, payload_model: type[BaseModel] | None = None
+) -> Callable[[QueueHandler], Callable[..., Response]]:
+    """Wrap a Cloud Tasks / Scheduler target: authenticate, validate the body, map errors.
 
-    401/403 for callers we do not accept; 400 for a body that is not a JSON object; 409 while
-    another attempt holds the same idempotency key (Cloud Tasks retries it later).
+    401/403 for callers we do not accept; 400 for a body that is not a JSON object or does not
+    fit `payload_model` (the handler then gets the validated model; without a model, the dict);
+    409 while another attempt holds the same idempotency key (Cloud Tasks retries it later).
+    Anything the handler raises after that is a bug or an outage, not a bad payload: it is
+    logged with its traceback and answered 500, so it is seen and Cloud Tasks retries it.
     """
 
     def decorate(handler: QueueHandler) -> Callable[..., Response]:
@@ -73,16 +80,27 @@ def queue_triggered(function_name: str) -> Callable[[QueueHandler], Callable[...
             payload = request.get_json(silent=True) if request.data else {}
             if not isinstance(payload, dict):
                 return error_response(400, "body must be a JSON object")
+            task: Any = payload
+            if payload_model is not None:
+                try:
+                    task = payload_model.model_validate(payload)
+                except ValidationError as exc:
+                    # Field names only: values may be personal data.
+                    fields = sorted({".".join(map(str, e["loc"])) or "body" for e in exc.errors()})
+                    log.warning("malformed %s task: invalid %s", function_name, ", ".join(fields))
+                    return error_response(400, "invalid task payload")
             try:
-                result = handler(payload, caller)
-            except ValidationError as exc:
-                log.warning("malformed %s task: %d error(s)", function_name, exc.error_count())
-                return error_response(400, "invalid task payload")
-            except (KeyError, ValueError) as exc:  # a task we cannot act on, retrying won't help
-                log.warning("unusable %s task: %s", function_name, type(exc).__name__)
-                return error_response(400, "invalid task payload")
+                result = handler(task, caller)
             except AlreadyInProgress:
                 return error_response(409, "already in progress")
+            except Exception:
+                log.exception(
+                    "%s failed (task %s, attempt %d)",
+                    function_name,
+                    caller.task_name or caller.scheduler_job or "-",
+                    caller.retry_count + 1,
+                )
+                return error_response(500, "internal error")
             return json_response(result if result is not None else {"ok": True})
 
         return wrapper

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import functions_framework
 import pytest
 from twilio.request_validator import RequestValidator
@@ -176,3 +179,94 @@ def test_a_failed_enqueue_releases_the_sid_so_a_retry_is_processed(
     clear_caches()
     assert post(webhook, data, signature).status_code == 200
     assert len(stored_inbound(store)) == 1
+
+
+@pytest.mark.parametrize(
+    ("configured", "signed"),
+    [
+        (PUBLIC_URL, PUBLIC_URL + "/"),
+        (PUBLIC_URL + "/", PUBLIC_URL),
+        (PUBLIC_URL, PUBLIC_URL),
+        (PUBLIC_URL + "/", PUBLIC_URL + "/"),
+        ("http://127.0.0.1:8701", "http://127.0.0.1:8701/"),
+        ("http://127.0.0.1:8701/", "http://127.0.0.1:8701"),
+    ],
+    ids=["slash-signed", "slash-configured", "neither", "both", "local-slash-signed", "local-bare"],
+)
+def test_the_url_twilio_signed_may_differ_by_a_trailing_slash(
+    webhook, settings, store, monkeypatch, configured, signed
+):
+    """Twilio signs whatever was pasted into its console; README lists the local webhook as
+    http://127.0.0.1:8701/ while NUDGE_PUBLIC_BASE_URL has no slash."""
+    monkeypatch.setenv("NUDGE_PUBLIC_BASE_URL", configured)
+    clear_caches()
+    data = form()
+    assert post(webhook, data, sign(settings, signed, data)).status_code == 200
+    assert len(stored_inbound(store)) == 1
+
+
+def test_the_slash_variant_keeps_the_query_string(webhook, settings):
+    data = form()
+    signed = sign(settings, PUBLIC_URL + "/?tenant=a", data)
+    assert post(webhook, data, signed, query="?tenant=a").status_code == 200
+    other = form(MessageSid="SM" + "d" * 32)
+    assert post(webhook, other, sign(settings, PUBLIC_URL + "/", other), "?x=1").status_code == 403
+
+
+def test_a_failed_signature_logs_the_urls_checked_without_secrets(
+    webhook, settings, monkeypatch, caplog
+):
+    monkeypatch.setenv("NUDGE_PUBLIC_BASE_URL", "https://ops:hunter2@example.test/sms_webhook")
+    clear_caches()
+    data = form(Body="my bank pin is 4321")
+    signature = sign(settings, "https://elsewhere.test/sms_webhook", data)
+    with caplog.at_level("WARNING", logger="nudge"):
+        response = post(webhook, data, signature, query="?token=abc123")
+    assert response.status_code == 403
+    [record] = [r for r in caplog.records if r.name == "nudge.sms.webhook"]
+    assert record.levelname == "WARNING"
+    line = record.getMessage()
+    assert "https://example.test/sms_webhook?token=..." in line
+    assert "https://example.test/sms_webhook/?token=..." in line
+    token = settings.twilio_auth_token.get_secret_value()
+    for secret in (token, signature, "hunter2", "abc123", "4321", data["From"]):
+        assert secret not in line
+
+
+def test_a_missing_signature_is_logged_with_its_reason(webhook, caplog):
+    with caplog.at_level("WARNING", logger="nudge"):
+        assert post(webhook, form(), None).status_code == 403
+    [record] = [r for r in caplog.records if r.name == "nudge.sms.webhook"]
+    assert "no X-Twilio-Signature" in record.getMessage()
+    assert PUBLIC_URL in record.getMessage()
+
+
+def test_racing_first_deliveries_welcome_the_new_user_once(webhook, settings, store, caplog):
+    """Twilio may deliver a new number's first text several times at once: one user is created
+    (the phone index is claimed with create()), and only that delivery logs the welcome."""
+    data = form(From="+15555550177")
+    signature = sign(settings, PUBLIC_URL, data)
+    deliveries = 5
+    barrier = threading.Barrier(deliveries)
+
+    def deliver(_):
+        client = webhook.application.test_client()
+        barrier.wait()
+        return post(client, data, signature).status_code
+
+    with caplog.at_level("INFO", logger="nudge"), ThreadPoolExecutor(deliveries) as pool:
+        statuses = list(pool.map(deliver, range(deliveries)))
+    assert statuses == [200] * deliveries
+    assert len(store.users.list_ids()) == 1
+    assert len(stored_inbound(store, "+15555550177")) == 1
+    welcomes = [r for r in caplog.records if r.getMessage().startswith("welcomed new user")]
+    assert len(welcomes) == 1
+
+
+def test_create_or_get_tells_the_creator_from_the_racer(store):
+    from nudge.models import User
+
+    first, created = store.users.create_or_get(User(phone="+15555550188"))
+    again, created_again = store.users.create_or_get(User(phone="+15555550188"))
+    assert (created, created_again) == (True, False)
+    assert again.id == first.id

@@ -145,8 +145,13 @@ def test_a_token_signed_by_another_key_is_refused(signing_key):
         )
 
 
+def behind_invoker_iam(**overrides):
+    """A private function's settings: Terraform declares invoker IAM and internal ingress."""
+    return oidc_settings(callers_verified_by_platform=True, **overrides)
+
+
 def test_a_platform_verified_token_is_checked_on_its_claims():
-    ok = authenticate_caller(bearer(stripped(claims())), oidc_settings(), audience=AUDIENCE)
+    ok = authenticate_caller(bearer(stripped(claims())), behind_invoker_iam(), audience=AUDIENCE)
     assert ok.retry_count == 2
     for bad in (
         claims(aud="https://elsewhere"),
@@ -155,7 +160,60 @@ def test_a_platform_verified_token_is_checked_on_its_claims():
         claims(exp=int(time.time()) - 1),
     ):
         with pytest.raises(Forbidden):
-            authenticate_caller(bearer(stripped(bad)), oidc_settings(), audience=AUDIENCE)
+            authenticate_caller(bearer(stripped(bad)), behind_invoker_iam(), audience=AUDIENCE)
+
+
+def test_a_stripped_token_is_refused_where_the_platform_did_not_verify_it():
+    """Anyone can write `header.claims.SIGNATURE_REMOVED_BY_GOOGLE`; only Cloud Run's invoker
+    check in front of a private function makes that form mean something."""
+    forged = bearer(stripped(claims()))
+    with pytest.raises(Forbidden, match="not behind invoker IAM"):
+        authenticate_caller(forged, oidc_settings(), audience=AUDIENCE)
+
+
+def segment(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+HEADER = segment(b'{"alg": "RS256", "typ": "JWT"}')
+
+
+def unsigned(payload: bytes) -> str:
+    return f"{HEADER}.{segment(payload)}.SIGNATURE_REMOVED_BY_GOOGLE"
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        unsigned(b"[1, 2, 3]"),
+        unsigned(b'"just a string"'),
+        stripped(claims(exp="tomorrow")),
+        stripped(claims(exp=None)),
+        stripped(claims(exp=[1])),
+        unsigned(b'{"exp": NaN}'),
+        f"{HEADER}.!!!not-base64!!!.SIGNATURE_REMOVED_BY_GOOGLE",
+        unsigned(b"{not json"),
+        unsigned(bytes([0xFF, 0xFE])),
+        f"{segment(b'[]')}.{segment(json.dumps(claims()).encode())}.SIGNATURE_REMOVED_BY_GOOGLE",
+        f"{HEADER}.{segment(b'7')}.c2lnbmF0dXJl",
+    ],
+    ids=[
+        "array",
+        "string",
+        "exp-word",
+        "exp-null",
+        "exp-list",
+        "exp-nan",
+        "bad-base64",
+        "bad-json",
+        "bad-utf8",
+        "header-not-object",
+        "signed-not-object",
+    ],
+)
+def test_malformed_token_payloads_are_unauthenticated_not_a_crash(token):
+    with pytest.raises(Unauthenticated):
+        authenticate_caller(bearer(token), behind_invoker_iam(), audience=AUDIENCE)
 
 
 @pytest.mark.parametrize(
@@ -172,13 +230,13 @@ def test_without_a_configured_invoker_nobody_is_accepted():
     with pytest.raises(Forbidden):
         authenticate_caller(
             bearer(stripped(claims())),
-            oidc_settings(task_invoker_service_account=None),
+            behind_invoker_iam(task_invoker_service_account=None),
             audience=AUDIENCE,
         )
 
 
 def test_local_secret_mode():
-    settings = Settings(task_auth="secret", task_secret="s3cret")
+    settings = Settings(environment="local", task_auth="secret", task_secret="s3cret")
     caller = authenticate_caller(
         {"X-Nudge-Task-Secret": "s3cret", "X-CloudTasks-QueueName": "projects/p/queues/memory"},
         settings,
@@ -191,12 +249,20 @@ def test_local_secret_mode():
         authenticate_caller({"X-Nudge-Task-Secret": "nope"}, settings, audience="ignored")
     with pytest.raises(Forbidden):  # an unset secret never matches, not even an empty one
         authenticate_caller(
-            {"X-Nudge-Task-Secret": "x"}, Settings(task_auth="secret"), audience="ignored"
+            {"X-Nudge-Task-Secret": "x"},
+            Settings(environment="local", task_auth="secret"),
+            audience="ignored",
         )
 
 
+def test_secret_header_auth_is_refused_outside_the_local_environment():
+    settings = Settings(environment="cloud", task_auth="secret", task_secret="s3cret")
+    with pytest.raises(Forbidden, match="NUDGE_ENVIRONMENT=local"):
+        authenticate_caller({"X-Nudge-Task-Secret": "s3cret"}, settings, audience="ignored")
+
+
 def test_scheduler_headers_are_read():
-    settings = Settings(task_auth="secret", task_secret="s")
+    settings = Settings(environment="local", task_auth="secret", task_secret="s")
     caller = authenticate_caller(
         {"X-Nudge-Task-Secret": "s", "X-CloudScheduler-JobName": "reminder-sweep"},
         settings,

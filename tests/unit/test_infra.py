@@ -7,6 +7,7 @@ with python-hcl2 and checking it against the code is the gate (plus `terraform f
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 from typing import Any
@@ -64,9 +65,15 @@ def test_every_function_directory_is_declared_once_with_its_entry_point(terrafor
 
 def test_every_function_has_the_settings_terraform_reads():
     for name, spec in infra_json("functions.json").items():
-        assert {"description", "public", "memory", "timeout_seconds", "max_instances"} <= set(
-            spec
-        ), name
+        assert {
+            "description",
+            "public",
+            "memory",
+            "timeout_seconds",
+            "max_instances",
+            "enqueues",
+        } <= set(spec), name
+        assert isinstance(spec["enqueues"], list), name
         assert set(spec.get("secrets", [])) <= {
             "twilio-auth-token",
             "gemini-api-key",
@@ -176,3 +183,145 @@ def test_a_crashed_turn_is_retried_after_its_lease_and_a_live_one_never_taken_ov
         elapsed += backoff
         backoff = min(backoff * 2, _seconds(queue["max_backoff"]))
     assert elapsed > settings.turn_lease_seconds + 60  # at least one retry after the takeover
+
+
+# --- Security: ingress, the queue check, IAM scope, the bundle bucket ---
+
+QUEUE_CHECKS = {"queue_triggered", "authenticate_caller"}
+
+
+def names_used(source: Path) -> set[str]:
+    tree = ast.parse(source.read_text())
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    names |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom | ast.Import):
+            names |= {alias.asname or alias.name for alias in node.names}
+    return names
+
+
+def declared_functions() -> dict[str, Any]:
+    return {
+        name: spec
+        for name, spec in infra_json("functions.json").items()
+        if (stack.FUNCTIONS_DIR / name / "main.py").exists()
+    }
+
+
+def test_no_public_function_uses_the_queue_check():
+    """The queue check trusts a SIGNATURE_REMOVED_BY_GOOGLE token on its claims where the
+    platform verified it; a public function has no such check in front, so it must never
+    authenticate callers that way (sms_webhook checks Twilio's signature; oauth and api will
+    check user tokens)."""
+    for name, spec in declared_functions().items():
+        uses_queue_check = bool(names_used(stack.FUNCTIONS_DIR / name / "main.py") & QUEUE_CHECKS)
+        if spec["public"]:
+            assert not uses_queue_check, f"public function {name} uses the queue check"
+    assert declared_functions()["sms_webhook"]["public"] is True
+
+
+def private_function_expression(terraform) -> tuple[str, str]:
+    [function] = terraform["resource"]["google_cloudfunctions2_function"].values()
+    service = function["service_config"][0]
+    return service["ingress_settings"], service["environment_variables"]
+
+
+def test_only_private_functions_trust_platform_verified_tokens(terraform):
+    _, env = private_function_expression(terraform)
+    assert "local.common_env" in env
+    assert 'NUDGE_CALLERS_VERIFIED_BY_PLATFORM = each.value.public ? "false" : "true"' in env
+    assert "CALLERS_VERIFIED" not in (stack.INFRA_DIR / "main.tf").read_text()  # not common
+    # ...and the invoker IAM that makes that true covers exactly the private functions.
+    invoker = terraform["resource"]["google_cloud_run_service_iam_member"]["invoker"]
+    assert "!f.public" in invoker["for_each"]
+    assert invoker["member"] == "serviceAccount:${google_service_account.invoker.email}"
+
+
+def test_private_queue_and_cron_targets_are_internal_only(terraform):
+    ingress, _ = private_function_expression(terraform)
+    assert ingress == (
+        '${each.value.public || contains(local.operator_functions, each.key) ? "ALLOW_ALL"'
+        ' : "ALLOW_INTERNAL_ONLY"}'
+    )
+    main_tf = (stack.INFRA_DIR / "main.tf").read_text()
+    assert 'operator_functions = toset(["health"])' in main_tf
+    functions = declared_functions()
+    # The one exception takes no queue or cron calls: every task target stays internal-only.
+    targets = {job.function for job in load_jobs()}
+    targets |= {
+        name
+        for name in functions
+        if names_used(stack.FUNCTIONS_DIR / name / "main.py") & QUEUE_CHECKS
+    }
+    assert "health" not in targets
+    for name in targets:
+        assert not functions[name]["public"], name
+
+
+def enqueue_calls(function: str) -> set[str]:
+    """Queues the code can enqueue onto from `function`: every `enqueue(settings.queues.X, ...)`
+    in the nudge modules its main.py imports, directly or not (lazy imports included)."""
+    defaults = Settings().queues.model_dump()
+    seen: set[Path] = set()
+    todo = [stack.FUNCTIONS_DIR / function / "main.py"]
+    queues: set[str] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            modules: list[str] = []
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                modules = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            for module in modules:
+                if module.split(".")[0] != "nudge":
+                    continue
+                base = stack.REPO_ROOT / "shared" / Path(*module.split("."))
+                for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+                    if candidate.exists():
+                        todo.append(candidate)
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "enqueue"
+                and node.args
+            ):
+                first = node.args[0]
+                assert isinstance(first, ast.Attribute), f"{path}: name the queue by its setting"
+                assert isinstance(first.value, ast.Attribute) and first.value.attr == "queues"
+                queues.add(defaults[first.attr])
+    return queues
+
+
+def test_each_function_may_enqueue_onto_exactly_the_queues_its_code_uses():
+    for name, spec in declared_functions().items():
+        assert set(spec["enqueues"]) == enqueue_calls(name), name
+        assert set(spec["enqueues"]) <= set(infra_json("queues.json")), name
+    assert enqueue_calls("sms_webhook") == {"agent-turns"}
+
+
+def test_queue_and_firestore_roles_are_not_project_wide(terraform):
+    project_roles = terraform["resource"]["google_project_iam_member"]
+    assert all(r["role"] != "roles/cloudtasks.enqueuer" for r in project_roles.values())
+    enqueuer = terraform["resource"]["google_cloud_tasks_queue_iam_member"]["enqueuer"]
+    assert enqueuer["role"] == "roles/cloudtasks.enqueuer"
+    assert enqueuer["name"] == "${google_cloud_tasks_queue.queue[each.value.queue].name}"
+    assert "f.enqueues" in enqueuer["for_each"]
+    firestore_user = project_roles["firestore_user"]
+    assert firestore_user["role"] == "roles/datastore.user"
+    [condition] = firestore_user["condition"]
+    assert condition["expression"] == (
+        'resource.name == \\"${google_firestore_database.default.id}\\"'
+    )
+    act_as = terraform["resource"]["google_service_account_iam_member"]["act_as_invoker"]
+    assert "length(f.enqueues) > 0" in act_as["for_each"]
+
+
+def test_the_bundle_bucket_enforces_public_access_prevention(terraform):
+    bucket = terraform["resource"]["google_storage_bucket"]["bundles"]
+    assert bucket["public_access_prevention"] == "enforced"
+    assert bucket["uniform_bucket_level_access"] is True

@@ -6,7 +6,13 @@ import pytest
 
 from nudge.sms.keywords import Keyword, classify
 from nudge.sms.segments import fit_segments, is_gsm7, plain_sms, segment_count
-from nudge.sms.webhook import InboundSms, InvalidWebhook, public_url
+from nudge.sms.webhook import (
+    InboundSms,
+    InvalidWebhook,
+    loggable_url,
+    public_url,
+    signed_url_candidates,
+)
 
 
 @pytest.mark.parametrize(
@@ -105,3 +111,21 @@ def test_form_errors_name_the_fields():
 )
 def test_public_url_is_the_configured_base_plus_query(base, path, expected):
     assert public_url(base, path) == expected
+
+
+@pytest.mark.parametrize(
+    ("base", "path", "expected"),
+    [
+        ("https://x.net/fn", "/", ["https://x.net/fn", "https://x.net/fn/"]),
+        ("https://x.net/fn/", "/?", ["https://x.net/fn/", "https://x.net/fn"]),
+        ("https://x.net/fn", "/?a=1", ["https://x.net/fn?a=1", "https://x.net/fn/?a=1"]),
+        ("http://127.0.0.1:8701", "/", ["http://127.0.0.1:8701", "http://127.0.0.1:8701/"]),
+    ],
+)
+def test_signed_url_candidates_add_or_drop_the_trailing_slash(base, path, expected):
+    assert signed_url_candidates(base, path) == expected
+
+
+def test_loggable_url_drops_credentials_and_query_values():
+    url = "https://user:pw@x.net:8443/fn/?token=s3cret&tenant=a"
+    assert loggable_url(url) == "https://x.net:8443/fn/?token=...&tenant=..."

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+from urllib.parse import parse_qsl
 
+import requests
+from requests.adapters import HTTPAdapter
 from twilio.http import HttpClient
+from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 
+from nudge.logs import configure_logging
 from nudge.settings import Settings
 from nudge.sms.senders import TwilioSender
 
@@ -57,3 +62,43 @@ def test_send_posts_to_the_messages_resource():
     assert call["data"]["Body"] == "Time to stretch"
     assert call["data"]["StatusCallback"] == "https://example.test/status"
     assert call["auth"] == (ACCOUNT, "secret-token")
+
+
+class CannedTwilioAdapter(HTTPAdapter):
+    """Answers at the requests transport, below twilio's own HTTP client (which logs)."""
+
+    def send(self, request, **_kwargs):
+        fields = dict(parse_qsl(request.body))
+        response = requests.Response()
+        response.status_code = 201
+        response.headers["Content-Type"] = "application/json"
+        response._content = json.dumps(
+            {
+                "sid": "SM" + "e" * 32,
+                "account_sid": ACCOUNT,
+                "to": fields["To"],
+                "from": fields["From"],
+                "body": fields["Body"],
+                "status": "queued",
+                "num_segments": "1",
+            }
+        ).encode()
+        response.url = request.url
+        response.request = request
+        return response
+
+
+def test_twilios_http_client_does_not_log_each_request_at_info(caplog):
+    configure_logging()
+    http = TwilioHttpClient()
+    http.session.mount("https://", CannedTwilioAdapter())
+    sender = TwilioSender(
+        Settings(twilio_account_sid=ACCOUNT, twilio_auth_token="secret-token"), http_client=http
+    )
+    with caplog.at_level(logging.DEBUG):
+        sid = sender.send(to="+15555550100", from_="+15550001111", body="Time to stretch")
+    assert sid == "SM" + "e" * 32
+    assert [r for r in caplog.records if r.name.startswith("twilio")] == []
+    assert ACCOUNT not in caplog.text
+    # Its warnings and errors still get through.
+    assert logging.getLogger("twilio.http_client").isEnabledFor(logging.WARNING)

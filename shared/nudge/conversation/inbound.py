@@ -64,8 +64,10 @@ def handle_inbound_sms(
                 return InboundResult(action=InboundAction.duplicate)
             log.info("refused a text from an unknown number (invite-only)")
             return InboundResult(action=InboundAction.refused, twiml_reply=INVITE_ONLY_REPLY)
-        user = store.users.create(User(phone=sms.from_number, assistant_number=sms.to_number))
-        log.info("welcomed new user %s", user.id)
+        new_user = User(phone=sms.from_number, assistant_number=sms.to_number)
+        user, created = store.users.create_or_get(new_user)
+        if created:  # racing first deliveries share one user; only its creator says so
+            log.info("welcomed new user %s", user.id)
 
     keyword = classify(sms.body)
     # Keywords are answered here (or by Twilio); a text while opted out is kept but never

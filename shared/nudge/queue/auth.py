@@ -2,10 +2,13 @@
 
 Cloud: Cloud Tasks and Cloud Scheduler send an OIDC ID token for the invoker service account,
 audience = the function URL. Cloud Run's IAM check (run.invoker) verifies the signature first
-and then forwards the token with its signature replaced by SIGNATURE_REMOVED_BY_GOOGLE; such a
-token is accepted on its claims (audience, issuer, email, expiry) because only the platform
-could have produced it. A token with a signature is verified fully against Google's keys.
-Local: the shared secret header, compared in constant time.
+and then forwards the token with its signature replaced by SIGNATURE_REMOVED_BY_GOOGLE. Such a
+token proves nothing by itself (anyone can write one), so it is accepted on its claims
+(audience, issuer, email, expiry) only in a function Terraform declared private
+(`callers_verified_by_platform`: invoker IAM and internal-only ingress in front of it); anywhere
+else it is refused. A token with a signature is verified fully against Google's keys.
+Local: the shared secret header, compared in constant time, and only when the environment is
+local. A token that does not parse is 401, like no token.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from nudge.queue.client import TASK_SECRET_HEADER
 from nudge.settings import Settings
@@ -90,6 +93,9 @@ def authenticate_caller(
 ) -> CallerContext:
     """Raise Unauthenticated/Forbidden unless the caller is our queue or scheduler."""
     if settings.task_auth == "secret":
+        if not settings.is_local:
+            # A shared secret is the local stack's stand-in; in the cloud only OIDC counts.
+            raise Forbidden("secret-header auth is only accepted when NUDGE_ENVIRONMENT=local")
         _check_secret(headers, settings)
     else:
         _check_oidc(headers, settings, audience, verify_token)
@@ -114,33 +120,56 @@ def _check_oidc(
         raise Unauthenticated("missing bearer token")
     if token.count(".") != 2:
         raise Unauthenticated("malformed bearer token")
+    unverified = _unverified_claims(token)  # 401 for what is not a JWT at all, signed or not
     if token.rsplit(".", 1)[1] == PLATFORM_STRIPPED_SIGNATURE:
-        claims = _unverified_claims(token)
+        if not settings.callers_verified_by_platform:
+            raise Forbidden("unsigned token refused: this function is not behind invoker IAM")
+        claims = unverified
         _check_standard_claims(claims, audience)
     else:
         try:
-            claims = verify_token(token, audience)
+            claims = TokenClaims.model_validate(verify_token(token, audience))
+        except ValidationError as exc:
+            raise Unauthenticated("malformed bearer token") from exc
         except ValueError as exc:  # google-auth reports every verification failure this way
             raise Forbidden(f"invalid token: {exc}") from exc
     expected_email = settings.task_invoker_service_account
     if not expected_email:
         raise Forbidden("NUDGE_TASK_INVOKER_SERVICE_ACCOUNT is not configured")
-    if claims.get("email") != expected_email or not claims.get("email_verified", False):
+    if claims.email != expected_email or not claims.email_verified:
         raise Forbidden("token is not from the invoker service account")
 
 
-def _unverified_claims(token: str) -> Mapping[str, Any]:
-    payload = token.split(".")[1]
+class TokenClaims(BaseModel):
+    """The claims we read from an ID token; anything else in it is ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    aud: str | None = None
+    iss: str | None = None
+    exp: float = Field(0, allow_inf_nan=False)
+    email: str | None = None
+    email_verified: bool = False
+
+
+def _unverified_claims(token: str) -> TokenClaims:
+    header, payload, _signature = token.split(".")
     try:
-        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except ValueError as exc:
+        if not isinstance(_decode_segment(header), dict):
+            raise ValueError("header is not a JSON object")
+        return TokenClaims.model_validate(_decode_segment(payload))
+    except (ValueError, ValidationError) as exc:  # bad base64, bad JSON, not an object, bad exp
         raise Unauthenticated("malformed bearer token") from exc
 
 
-def _check_standard_claims(claims: Mapping[str, Any], audience: str) -> None:
-    if claims.get("aud") != audience:
+def _decode_segment(segment: str) -> Any:
+    return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+
+
+def _check_standard_claims(claims: TokenClaims, audience: str) -> None:
+    if claims.aud != audience:
         raise Forbidden("token audience does not match this function")
-    if claims.get("iss") not in GOOGLE_ISSUERS:
+    if claims.iss not in GOOGLE_ISSUERS:
         raise Forbidden("token issuer is not Google")
-    if float(claims.get("exp", 0)) < time.time():
+    if claims.exp < time.time():
         raise Forbidden("token expired")

@@ -30,6 +30,11 @@ class UserRepository:
         If the number already belongs to someone (two first texts racing), the existing user is
         returned and nothing new is written.
         """
+        return self.create_or_get(user)[0]
+
+    def create_or_get(self, user: User) -> tuple[User, bool]:
+        """`create`, also telling whether this call created the user (True) or found the one
+        a racing call created (False): only the creator should say it welcomed someone."""
         user_ref = self.db.collection(USERS).document(user.id) if user.id else None
         user_ref = user_ref or self.db.collection(USERS).document()
         batch = self.db.batch()
@@ -44,8 +49,8 @@ class UserRepository:
             existing = self.find_by_phone(user.phone)
             if existing is None:  # the index exists but points nowhere: a bug, not a race
                 raise
-            return existing
-        return user.model_copy(update={"id": user_ref.id})
+            return existing, False
+        return user.model_copy(update={"id": user_ref.id}), True
 
     def get(self, user_id: str) -> User | None:
         snapshot = self.db.collection(USERS).document(user_id).get()
