@@ -54,6 +54,8 @@ DEFAULT_TIME = time(9)
 JUST_PASSED = timedelta(minutes=60)
 # Before this hour, "tomorrow" may mean the day that has already begun.
 SMALL_HOURS_END = 4
+# A date without a year that passed this recently is a question, not next year's.
+RECENT_DATE_DAYS = 31
 
 PARTS_OF_DAY: dict[str, tuple[time, str]] = {
     "first thing": (time(9), "am"),
@@ -113,6 +115,13 @@ class Ask(Exception):
         self.question = question
 
 
+# Words that make a phrase vague even though its other words are a time.
+_VAGUE = re.compile(
+    r"\bjust\s+now\b|\b(?:sometime|some\s+time|anytime|any\s+time)\s+(?:this|next)\s+"
+    r"(?:week|month|year)\b"
+)
+_LATER = re.compile(r"\blater\b")
+
 WHEN_QUESTION = 'When should I remind you? For example "at 5pm", "friday at 9" or "in 20 minutes".'
 HOW_OFTEN = 'How often? For example "every weekday at 8" or "every Monday".'
 
@@ -158,6 +167,7 @@ class Pieces:
     has_duration: bool = False
     zone: str | None = None
     right_now: bool = False
+    same_time: bool = False  # "this time tomorrow": the clock time it is now
 
     def set_clock(self, clock: Clock) -> None:
         if self.clock is not None:
@@ -190,10 +200,11 @@ class Scanner:
 
 # -- amounts of time ------------------------------------------------------------------------------
 
+# Every word alternative ends at a word boundary: "and" is not "an" + "d" (a day).
 _AMOUNT = (
     r"(?:\d+(?:\.\d+)?(?:\s+and\s+an?\s+half)?|\d+/\d+|an?\s+couple\s+of|an?\s+couple|an?\s+pair\s+of|"
-    r"couple\s+of|couple|an?\s+few|few|half\s+an?|an?\s+half|an?\s+quarter\s+of\s+an?|"
-    r"quarter\s+of\s+an?|\d+\s+quarters\s+of\s+an?|an?)"
+    r"couple\s+of|couple|an?\s+few|few|an?\s+half\s+an?\b|half\s+an?\b|an?\s+half|"
+    r"an?\s+quarter\s+of\s+an?\b|quarter\s+of\s+an?\b|\d+\s+quarters\s+of\s+an?\b|an?\b)"
 )
 _UNIT = r"(?:seconds?|s|minutes?|m|hours?|h|days?|d|weeks?|w|fortnights?|months?|mos?|years?|yrs?)"
 _DURATION = (
@@ -215,8 +226,8 @@ def _amount(text: str) -> float:
         return int(m[1]) / int(m[2])
     if "couple" in text or "pair" in text:
         return 2
-    if "few" in text:
-        return 3
+    if "few" in text:  # two, three, five? Ask rather than pick one.
+        raise Ask('How long exactly? For example "in 3 hours".')
     if m := re.fullmatch(r"(\d+) quarters of an?", text):
         return int(m[1]) / 4
     if "quarter" in text:
@@ -232,6 +243,8 @@ def duration(text: str) -> tuple[float, int, int]:
     for m in _ONE_AMOUNT.finditer(text):
         n = _amount(m["a"]) + (0.5 if m["half"] else 0)
         unit = m["u"]
+        if unit in ("s", "second", "seconds") and m["a"].strip() in ("a", "an"):
+            raise Ask('How long from now? For example "in 5 minutes".')  # "in a sec": soon
         if unit in ("s", "second", "seconds"):
             seconds += n
         elif unit in ("m", "minute", "minutes"):
@@ -286,6 +299,14 @@ def _upcoming(month: int, day: int, year: int | None, today: date) -> date:
             raise Ask(f"{found:%b %-d, %Y} has already passed. Which date did you mean?")
         return found
     _valid(2000, month, day)  # Feb 29 exists in a leap year
+    for candidate_year in (today.year, today.year - 1):
+        try:
+            latest = date(candidate_year, month, day)
+        except ValueError:
+            continue
+        if latest < today and (today - latest).days <= RECENT_DATE_DAYS:
+            # Probably a slip or the past, not a reminder a year out: ask.
+            raise Ask(f"{latest:%b %-d} has already passed. Which date did you mean?")
     for candidate_year in range(today.year, today.year + 9):
         try:
             found = date(candidate_year, month, day)
@@ -294,6 +315,21 @@ def _upcoming(month: int, day: int, year: int | None, today: date) -> date:
         if found >= today:
             return found
     raise Ask("Which date did you mean?")
+
+
+def _holiday_rule(name: str, year: int | None) -> Callable[[date], date]:
+    make = HOLIDAYS[name]
+
+    def rule(today: date) -> date:
+        if year is not None:
+            found = make(year)
+            if found < today:
+                raise Ask(f"{found:%b %-d, %Y} has already passed. Which date did you mean?")
+            return found
+        found = make(today.year)
+        return found if found >= today else make(today.year + 1)
+
+    return rule
 
 
 def _ordinal_day(day: int, today: date, weekday: int | None) -> date:
@@ -329,20 +365,31 @@ def _scan_dates(scan: Scanner, pieces: Pieces, month_first: bool) -> None:
         weekday = WEEKDAYS.index(m["wd"]) if m is not None and m.groupdict().get("wd") else None
         pieces.days.append(DayRule(rule, weekday=weekday, **kw))
 
-    def holiday(m: re.Match) -> None:
-        make = HOLIDAYS[m["h"]]
-        year = _year(m["y"])
+    def around_holiday(m: re.Match) -> None:
+        days, months = 1, 0  # "the day before christmas"
+        if m["dur"]:
+            seconds, days, months = duration(m["dur"])
+            if seconds:
+                raise Ask("Which day should that be?")
+        sign = -1 if m["rel"] == "before" else 1
+        anchor = _holiday_rule(m["h"], None)
 
         def rule(today: date) -> date:
-            if year is not None:
-                found = make(year)
-                if found < today:
-                    raise Ask(f"{found:%b %-d, %Y} has already passed. Which date did you mean?")
-                return found
-            found = make(today.year)
-            return found if found >= today else make(today.year + 1)
+            found = anchor(today) + sign * relativedelta(days=days, months=months)
+            if found < today:
+                raise Ask("That date has already passed. Which one did you mean?")
+            return found
 
         add(rule)
+
+    scan.take(
+        rf"\b(?:(?:the\s+)?day|(?P<dur>{_DURATION}))\s+(?P<rel>before|after|from)\s+"
+        rf"(?P<h>{HOLIDAY_RE})\b",
+        around_holiday,
+    )
+
+    def holiday(m: re.Match) -> None:
+        add(_holiday_rule(m["h"], _year(m["y"])))
 
     scan.take(
         rf"\b(?:(?:this|next|on|for)\s+)?(?P<h>{HOLIDAY_RE})\b(?:\s+(?P<y>\d{{4}}))?", holiday
@@ -419,6 +466,23 @@ def _scan_dates(scan: Scanner, pieces: Pieces, month_first: bool) -> None:
         weekday = WEEKDAYS.index(m["wd"]) if m["wd"] else None
         pieces.days.append(DayRule(lambda today: _ordinal_day(day, today, weekday)))
 
+    def of_month(m: re.Match) -> None:
+        day, which = int(m["d"] or m["d2"]), m["w"] or m["w2"]
+
+        def rule(today: date) -> date:
+            first = today.replace(day=1) + relativedelta(months=1 if which == "next" else 0)
+            found = _valid(first.year, first.month, day)
+            if found < today:
+                raise Ask(f"{found:%b %-d} has already passed. Which date did you mean?")
+            return found
+
+        add(rule)
+
+    scan.take(
+        r"\b(?:on\s+)?(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+of\s+(?P<w>next|this)\s+month\b"
+        r"|\b(?P<w2>next|this)\s+month\s+on\s+the\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?\b",
+        of_month,
+    )
     scan.take(rf"\b{wd}(?P<d>\d{{1,2}})(?:st|nd|rd|th)\b", ordinal_day)
 
     def anchored(m: re.Match) -> None:
@@ -429,10 +493,27 @@ def _scan_dates(scan: Scanner, pieces: Pieces, month_first: bool) -> None:
         add(lambda today: anchor(today) + relativedelta(days=days, months=months))
 
     scan.take(
-        rf"\b(?P<dur>{_DURATION})\s+(?:from|after)\s+(?P<a>today|tomorrow|"
+        rf"\b(?P<dur>{_DURATION})\s+(?:from|after|on)\s+(?P<a>today|tomorrow|"
         rf"(?:next\s+|this\s+)?(?:{WEEKDAY_RE}))\b",
         anchored,
     )
+
+    def same_time_next_week(m: re.Match) -> None:
+        pieces.same_time = True
+        add(lambda today: today + timedelta(days=7))
+
+    scan.take(
+        r"\b(?:at\s+)?(?:the\s+)?(?:same|this)\s+time\s+next\s+week\b"
+        r"|\bnext\s+week\s+(?:at\s+)?(?:the\s+)?same\s+time\b",
+        same_time_next_week,
+    )
+    scan.take(r"\btomorrow\s+week\b", lambda m: add(lambda today: today + timedelta(days=8)))
+
+    def weekday_week(m: re.Match) -> None:
+        weekday = WEEKDAYS.index(m["wd1"])
+        add(lambda today: _next_weekday(today, weekday, skip=1))
+
+    scan.take(rf"\b(?P<wd1>{WEEKDAY_RE})\s+week\b", weekday_week)
 
     def next_week_day(m: re.Match) -> None:
         weekday = WEEKDAYS.index(m["wd1"])
@@ -470,16 +551,16 @@ def _scan_dates(scan: Scanner, pieces: Pieces, month_first: bool) -> None:
                                              from_tomorrow=True))  # fmt: skip
     scan.take(r"\btoday\b", lambda m: add(lambda today: today, today_only=True))
     scan.take(r"\bnext\s+week\b", lambda m: add(lambda today: _week_of(today, 0, 1)))
-    scan.take(
-        r"\b(?:this\s+|the\s+)?weekend\b",
-        lambda m: add(lambda today: _coming_saturday(today)),
-    )
+    scan.take(r"\b(?:this\s+|the\s+|next\s+)?weekend\b", lambda m: _two_days("weekend"))
     scan.take(
         r"\bnext\s+month\b",
         lambda m: add(lambda today: today.replace(day=1) + relativedelta(months=1)),
     )
-    scan.take(r"\b(?:the\s+)?end\s+of\s+(?:the\s+)?month\b|\beom\b", lambda m: add(_month_end))
-    scan.take(r"\b(?:the\s+)?end\s+of\s+(?:the\s+)?week\b", lambda m: add(_week_end))
+    scan.take(
+        r"\b(?:the\s+)?(?:end|last\s+day)\s+of\s+(?:the\s+|this\s+)?month\b|\beom\b",
+        lambda m: add(_month_end),
+    )
+    scan.take(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week\b", lambda m: _two_days("week"))
 
 
 def _this_week(today: date, weekday: int) -> date:
@@ -489,20 +570,14 @@ def _this_week(today: date, weekday: int) -> date:
     return found
 
 
-def _coming_saturday(today: date) -> date:
-    if today.weekday() >= 5:
-        raise Ask("This weekend is now. Which day and time should it be?")
-    return _next_weekday(today, 5)
+def _two_days(what: str) -> None:
+    if what == "weekend":
+        raise Ask("Saturday or Sunday? And what time?")
+    raise Ask("Which day should that be, Friday or the weekend?")
 
 
 def _month_end(today: date) -> date:
     return today.replace(day=calendar.monthrange(today.year, today.month)[1])
-
-
-def _week_end(today: date) -> date:
-    if today.weekday() >= 4:
-        raise Ask("Which day should that be? The week is nearly over.")
-    return _next_weekday(today, 4)
 
 
 def _anchor(word: str) -> Callable[[date], date]:
@@ -611,6 +686,19 @@ def _scan_times(scan: Scanner, pieces: Pieces) -> None:
 
     scan.take(r"\bat\s+(?P<h>\d{1,2})\b", bare)
 
+    def same_time(m: re.Match) -> None:
+        if pieces.clock is not None or pieces.same_time:
+            raise Ask("I see two times there. Which one should it be?")
+        pieces.same_time = True
+
+    scan.take(r"\b(?:at\s+)?(?:the\s+)?(?:same|this)\s+time\b", same_time)
+
+    def spoken(m: re.Match) -> None:  # "ten thirty", "eleven fifteen"
+        h = int(m["h"])
+        clock(h, int(m["m"]), explicit=h >= 13 or h == 0 or m["h"].startswith("0"))
+
+    scan.take(r"\b(?P<h>\d{1,2})\s+(?P<m>[0-5]\d)\b", spoken)
+
 
 def _scan_parts(scan: Scanner, pieces: Pieces) -> None:
     names = sorted(list(PARTS_OF_DAY) + list(_PART_ALIASES), key=len, reverse=True)
@@ -623,7 +711,7 @@ def _scan_parts(scan: Scanner, pieces: Pieces) -> None:
         pieces.set_part(name, today_only=bool(m["this"]) or name == "tonight")
 
     scan.take(
-        rf"\b(?:(?P<this>this)\s+|(?:in|at|during|by)\s+the\s+|at\s+|early\s+|the\s+)?"
+        rf"\b(?:(?P<this>this)\s+|(?:in|at|during)\s+the\s+|at\s+|the\s+)?"
         rf"(?P<p>{pattern})\b",
         part,
     )
@@ -638,7 +726,7 @@ def _scan_relative(scan: Scanner, pieces: Pieces) -> None:
         pieces.has_duration = True
         pieces.seconds, pieces.days_ahead, pieces.months_ahead = seconds, days, months
 
-    scan.take(rf"\bin\s+(?:the\s+next\s+)?(?P<dur>{_DURATION})(?:\s+from\s+now)?", relative)
+    scan.take(rf"\bin\s+(?P<dur>{_DURATION})(?:\s+from\s+now)?", relative)
     scan.take(
         rf"\b(?P<dur>{_DURATION})\s+(?:from\s+(?:right\s+)?now|later|hence|from\s+this\s+moment)\b",
         relative,
@@ -749,6 +837,10 @@ def _resolve(
 ) -> datetime:
     now_local = now.astimezone(zone)
     today = now_local.date()
+    if pieces.same_time:
+        if pieces.clock or pieces.part or not (pieces.days or pieces.has_duration):
+            raise Ask("Same time on which day?")
+        pieces.clock = Clock(now_local.hour, now_local.minute, explicit=True)
     if pieces.right_now:
         if pieces.days or pieces.clock or pieces.part or pieces.has_duration:
             raise Ask(WHEN_QUESTION)
@@ -822,7 +914,8 @@ def _resolve(
         due = localize(today, at, zone)
         if due > now_local:
             return due
-        if pieces.part in ("morning", "first thing", "breakfast") and not pieces.part_today_only:
+        mornings = ("morning", "first thing", "breakfast", "am")
+        if pieces.part in mornings and not pieces.part_today_only:
             return localize(today + timedelta(days=1), at, zone)  # "in the morning", at night
         raise (
             _passed(at, "today")
@@ -890,6 +983,7 @@ _REPEAT = re.compile(
 def _recurring(
     text: str, now_local: datetime, zone: ZoneInfo, quiet: tuple[time, time], hint: str
 ) -> When:
+    text = re.sub(rf"\bweekly\s+on\s+(?=(?:{WEEKDAY_RE})s?\b)", "every ", text)
     until_text = None
     if m := re.search(r"\buntil\s+(?P<u>.+)$", text):
         until_text, text = m["u"], text[: m.start()]
@@ -933,7 +1027,8 @@ def _recurring(
         once("MONTHLY", {"bymonthday": int(m["d"])})
 
     scan.take(
-        r"\b(?:on\s+)?(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?:every|each|the)\s+"
+        r"\b(?:(?:on|every|each)\s+)?(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+        r"(?:every|each|the)\s+"
         r"month\b",
         month_day,
     )
@@ -1118,12 +1213,16 @@ def parse_when(
     cleaned = normalize(text)
     if not cleaned:
         return When(question=WHEN_QUESTION, understood=False)
+    if _VAGUE.search(text.lower()):
+        return When(question=WHEN_QUESTION)
     try:
         if _REPEAT.search(cleaned):
             return _recurring(cleaned, now_local, zone, quiet_hours, hint)
         pieces, left = _read_with(cleaned, month_first=timezone in MONTH_FIRST_ZONES)
         if left:
             return When(question=WHEN_QUESTION, understood=False)
+        if _LATER.search(text.lower()) and pieces.clock is None and not pieces.has_duration:
+            return When(question=WHEN_QUESTION)  # "later tonight": when exactly?
         read_zone = ZoneInfo(pieces.zone) if pieces.zone else zone
         due = _resolve(pieces, now, read_zone, quiet_hours, hint)
         if due <= now - timedelta(seconds=1):

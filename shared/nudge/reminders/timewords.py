@@ -114,11 +114,27 @@ def _numbers_in_words(text: str) -> str:
 def _digits(text: str) -> str:
     """Spacing around digits: "7 p.m." -> "7pm", "3ish" -> "3", "20min" -> "20 min"."""
     text = re.sub(r"\b(\d{1,4})\s*([ap])\s*\.?\s*m\b\.?", r"\1\2m", text)  # 7 p.m. -> 7pm
-    text = re.sub(r"\b(\d{1,4})\s*-?\s*ish\b", r"\1", text)  # 3ish, 3-ish
+    text = re.sub(rf"\b(\d{{1,2}})\s*-?\s*ish\b{_NOT_AN_HOUR}", r"at \1", text)  # 5ish: at 5
+    text = re.sub(r"\b(\d{1,4})\s*-?\s*ish\b", r"\1", text)  # 20ish minutes
     text = re.sub(r"\b(morning|afternoon|evening|noon|lunch|tonight|night)-?ish\b", r"\1", text)
     text = re.sub(rf"\b(\d{{1,2}})(?=(?:{MONTH_RE})\b)", r"\1 ", text)  # 14april
     text = re.sub(r"\b(\d{1,2})h(\d{2})\b", r"\1 hours \2 minutes", text)  # 1h30
     return re.sub(r"\b(\d+(?:\.\d+)?)(h|hr|hrs|m|min|mins|d|w|s|sec|secs|wk|wks)\b", r"\1 \2", text)
+
+
+_HOUR_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+# What can follow a number that is not an hour: units, minutes, ranges, dates.
+_NOT_AN_HOUR = (
+    r"(?!\s*(?:[:./-]?\d|s\b|m\b|h\b|d\b|w\b|sec|min|hour|hr|day|week|wk|month|mo\b|year|yr|"
+    r"fortnight|quarter|half|to\b|or\b|and\b|th\b|st\b|nd\b|rd\b|of\b))"
+)
+_APPROXIMATE = re.compile(
+    rf"\b(?:around|about|like|roughly|approx|approximately)\s+(\d{{1,2}}|{_HOUR_WORDS})\b"
+    rf"{_NOT_AN_HOUR}"
+)
+_UNIT_WORD = re.compile(
+    r"\d*(?:seconds?|s|minutes?|m|hours?|h|days?|d|weeks?|w|fortnights?|months?|years?)"
+)
 
 
 def normalize(text: str) -> str:
@@ -129,10 +145,13 @@ def normalize(text: str) -> str:
     text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # forty-five, three-quarters
     text = re.sub(r"\.(?=\s|$)", " ", text)  # full stops, "mon." (not 7.30)
     text = re.sub(r"\bo\s+clock\b", "oclock", _digits(text))
-    words = []
+    text = _APPROXIMATE.sub(r"at \1", text)  # "around 5": at 5
+    words: list[str] = []
     for word in text.split():
         word = _TOKENS.get(word.strip("'"), word.strip("'"))
-        if word not in FILLERS:
+        if word == "later" and words and _UNIT_WORD.fullmatch(words[-1]):
+            words.append(word)  # "2 hours later" is an amount of time, not a filler
+        elif word not in FILLERS:
             words.append(word)
     text = re.sub(r"\b(\w+)'s\b", r"\1s", " ".join(words))  # valentine's -> valentines
     text = _digits(_numbers_in_words(text))
@@ -178,6 +197,7 @@ HOLIDAYS = {
     "christmas eve": lambda y: date(y, 12, 24),
     "christmas day": lambda y: date(y, 12, 25),
     "christmas": lambda y: date(y, 12, 25),
+    "boxing day": lambda y: date(y, 12, 26),
     "new years eve": lambda y: date(y, 12, 31),
     "new years day": lambda y: date(y, 1, 1),
     "new years": lambda y: date(y, 1, 1),
