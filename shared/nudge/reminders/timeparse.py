@@ -54,6 +54,11 @@ DEFAULT_TIME = time(9)
 JUST_PASSED = timedelta(minutes=60)
 # Before this hour, "tomorrow" may mean the day that has already begun.
 SMALL_HOURS_END = 4
+# A part of the day that ended this long ago ("in the afternoon", said at night) is tomorrow's;
+# one that just passed is a question.
+PART_OVER = timedelta(hours=3)
+# From this hour a bare "12" is midnight.
+EVENING_STARTS = 18
 # A date without a year that passed this recently is a question, not next year's.
 RECENT_DATE_DAYS = 31
 
@@ -84,6 +89,7 @@ _PART_ALIASES = {
     "close of business": "end of day",
     "end of the day": "end of day",
     "first thing in the morning": "first thing",
+    "eve": "evening",
 }
 
 # Words in the reminder itself that say which half of the day a bare hour means.
@@ -202,7 +208,7 @@ class Scanner:
 
 # Every word alternative ends at a word boundary: "and" is not "an" + "d" (a day).
 _AMOUNT = (
-    r"(?:\d+(?:\.\d+)?(?:\s+and\s+an?\s+half)?|\d+/\d+|an?\s+couple\s+of|an?\s+couple|an?\s+pair\s+of|"
+    r"(?:\d+\s+\d/\d+|\d+(?:\.\d+)?(?:\s+and\s+an?\s+half)?|\d+/\d+(?:\s+of\s+an?\b)?|an?\s+couple\s+of|an?\s+couple|an?\s+pair\s+of|"
     r"couple\s+of|couple|an?\s+few|few|an?\s+half\s+an?\b|half\s+an?\b|an?\s+half|"
     r"an?\s+quarter\s+of\s+an?\b|quarter\s+of\s+an?\b|\d+\s+quarters\s+of\s+an?\b|an?\b)"
 )
@@ -220,7 +226,11 @@ def _amount(text: str) -> float:
     text = re.sub(r"\s+", " ", text.strip())
     if m := re.fullmatch(r"(\d+(?:\.\d+)?)(?: and an? half)?", text):
         return float(m[1]) + (0.5 if "half" in text else 0)
-    if m := re.fullmatch(r"(\d+)/(\d+)", text):
+    if m := re.fullmatch(r"(\d+) (\d)/(\d+)", text):
+        if int(m[3]) == 0:
+            raise Ask('How long from now? For example "in 20 minutes".')
+        return int(m[1]) + int(m[2]) / int(m[3])
+    if m := re.fullmatch(r"(\d+)/(\d+)(?: of an?)?", text):
         if int(m[2]) == 0:
             raise Ask('How long from now? For example "in 20 minutes".')
         return int(m[1]) / int(m[2])
@@ -435,7 +445,7 @@ def _scan_dates(scan: Scanner, pieces: Pieces, month_first: bool) -> None:
         y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
         add(lambda today: _upcoming(mo, d, y, today), m)
 
-    scan.take(rf"\b{wd}(?P<y>\d{{4}})-(?P<mo>\d{{1,2}})-(?P<d>\d{{1,2}})\b", iso)
+    scan.take(rf"\b{wd}(?P<y>\d{{4}})(?P<sep>[-/])(?P<mo>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})\b", iso)
 
     def numeric(m: re.Match) -> None:
         a, b, y = int(m["a"]), int(m["b"]), _year(m["y"])
@@ -497,6 +507,8 @@ def _scan_dates(scan: Scanner, pieces: Pieces, month_first: bool) -> None:
         rf"(?:next\s+|this\s+)?(?:{WEEKDAY_RE}))\b",
         anchored,
     )
+    # British: "a week today", "a fortnight tomorrow"
+    scan.take(rf"\b(?P<dur>{_DURATION})\s+(?P<a>today|tomorrow)\b", anchored)
 
     def same_time_next_week(m: re.Match) -> None:
         pieces.same_time = True
@@ -553,12 +565,20 @@ def _scan_dates(scan: Scanner, pieces: Pieces, month_first: bool) -> None:
     scan.take(r"\bnext\s+week\b", lambda m: add(lambda today: _week_of(today, 0, 1)))
     scan.take(r"\b(?:this\s+|the\s+|next\s+)?weekend\b", lambda m: _two_days("weekend"))
     scan.take(
+        r"\b(?:the\s+)?(?:end|last\s+day)\s+of\s+next\s+month\b",
+        lambda m: add(lambda today: _month_end(today.replace(day=1) + relativedelta(months=1))),
+    )
+    scan.take(
         r"\bnext\s+month\b",
         lambda m: add(lambda today: today.replace(day=1) + relativedelta(months=1)),
     )
     scan.take(
         r"\b(?:the\s+)?(?:end|last\s+day)\s+of\s+(?:the\s+|this\s+)?month\b|\beom\b",
         lambda m: add(_month_end),
+    )
+    scan.take(
+        r"\b(?:the\s+)?(?:end|last\s+day)\s+of\s+(?:the\s+|this\s+)?year\b",
+        lambda m: add(lambda today: date(today.year, 12, 31)),
     )
     scan.take(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week\b", lambda m: _two_days("week"))
 
@@ -693,11 +713,13 @@ def _scan_times(scan: Scanner, pieces: Pieces) -> None:
 
     scan.take(r"\b(?:at\s+)?(?:the\s+)?(?:same|this)\s+time\b", same_time)
 
-    def spoken(m: re.Match) -> None:  # "ten thirty", "eleven fifteen"
+    def spoken(m: re.Match) -> None:  # "tomorrow ten thirty"
         h = int(m["h"])
         clock(h, int(m["m"]), explicit=h >= 13 or h == 0 or m["h"].startswith("0"))
 
-    scan.take(r"\b(?P<h>\d{1,2})\s+(?P<m>[0-5]\d)\b", spoken)
+    # Alone, "three twenty" may be a count or a price; beside a day it is a time.
+    if pieces.days:
+        scan.take(r"\b(?P<h>\d{1,2})\s+(?P<m>[0-5]\d)\b", spoken)
 
 
 def _scan_parts(scan: Scanner, pieces: Pieces) -> None:
@@ -788,7 +810,7 @@ def _read_with(text: str, *, month_first: bool) -> tuple[Pieces, list[str]]:
         and len(numbers) == 1
         and len(left) == 1
         and (pieces.days or pieces.part)
-        and 1 <= int(numbers[0]) <= 23
+        and 1 <= int(numbers[0]) <= 12  # "friday 13", "tomorrow 17": a date? 1 PM? ask
     ):
         h = numbers[0]
         pieces.set_clock(Clock(int(h), 0, explicit=int(h) >= 13 or h.startswith("0")))
@@ -884,8 +906,8 @@ def _resolve(
             if day == today:
                 return _today_clock(clock, meridiem, now_local, zone, quiet, today_only=True)
             hour, minute = _on_day_reading(clock, meridiem)
-            if pieces.part in ("night", "tonight") and not clock.meridiem and clock.hour < 5:
-                hour, day = clock.hour, day + timedelta(days=1)  # "friday night at 1"
+            if pieces.part in ("night", "tonight") and _after_midnight(clock):
+                hour, day = clock.hour % 12, day + timedelta(days=1)  # "friday night at 1"
             if clock.midnight:
                 day += timedelta(days=1)
             return localize(day, time(hour, minute), zone)
@@ -903,8 +925,8 @@ def _resolve(
         clock = pieces.clock
         if clock.midnight:
             return localize(today + timedelta(days=1), time(0), zone)
-        if pieces.part in ("night", "tonight") and not clock.meridiem and clock.hour < 5:
-            return localize(today + timedelta(days=1), time(clock.hour, clock.minute), zone)
+        if pieces.part in ("night", "tonight") and _after_midnight(clock):
+            return localize(today + timedelta(days=1), time(clock.hour % 12, clock.minute), zone)
         return _today_clock(
             clock, meridiem, now_local, zone, quiet, today_only=pieces.part_today_only
         )
@@ -915,7 +937,8 @@ def _resolve(
         if due > now_local:
             return due
         mornings = ("morning", "first thing", "breakfast", "am")
-        if pieces.part in mornings and not pieces.part_today_only:
+        long_over = now_local - due > PART_OVER
+        if (pieces.part in mornings or long_over) and not pieces.part_today_only:
             return localize(today + timedelta(days=1), at, zone)  # "in the morning", at night
         raise (
             _passed(at, "today")
@@ -945,6 +968,22 @@ def _one_day(pieces: Pieces, today: date) -> date | None:
     return found
 
 
+def _after_midnight(clock: Clock) -> bool:
+    """ "tonight at 1", "tonight at 12": the small hours after this evening."""
+    return not clock.meridiem and not clock.explicit and (clock.hour < 5 or clock.hour == 12)
+
+
+def _bare_twelve(minute: int, now_local: datetime, zone: ZoneInfo) -> datetime:
+    """ "at 12": noon while it is ahead, midnight in the evening; in between, a question."""
+    today = now_local.date()
+    noon = localize(today, time(12, minute), zone)
+    if noon > now_local:
+        return noon
+    if now_local.hour >= EVENING_STARTS:
+        return localize(today + timedelta(days=1), time(0, minute), zone)
+    raise Ask(f"Midnight tonight, or noon tomorrow? ({_fmt(time(12, minute))} has passed.)")
+
+
 def _today_clock(
     clock: Clock,
     meridiem: str | None,
@@ -956,6 +995,8 @@ def _today_clock(
 ) -> datetime:
     """A clock time with no other day: the next reading ahead (today, else tomorrow)."""
     today = now_local.date()
+    if clock.hour == 12 and not (clock.explicit or meridiem or today_only):
+        return _bare_twelve(clock.minute, now_local, zone)
     readings = _bare_readings(clock, meridiem, quiet)
     ahead = [localize(today, time(h, m), zone) for h, m in readings]
     ahead = [due for due in ahead if due > now_local]
@@ -1035,6 +1076,10 @@ def _recurring(
     scan.take(
         r"\b(?:(?:every|each)\s+month|monthly)\s+on\s+the\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b",
         month_day,
+    )
+    scan.take(
+        r"\b(?:on\s+)?(?:the\s+)?last\s+day\s+of\s+(?:every|each|the)\s+month\b",
+        lambda m: once("MONTHLY", {"bymonthday": -1}),
     )
 
     def yearly(m: re.Match) -> None:

@@ -17,6 +17,9 @@ MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augus
 WEEKDAY_RE = "|".join(WEEKDAYS)
 MONTH_RE = "|".join(MONTHS)
 
+# Month names and the abbreviations below, for splitting "dec16" and "14apr".
+_MONTH_WORDS = MONTH_RE + "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+
 # Spelling variants, typos and abbreviations people text, one token each.
 _TOKENS = {
     **dict.fromkeys(
@@ -117,8 +120,9 @@ def _digits(text: str) -> str:
     text = re.sub(rf"\b(\d{{1,2}})\s*-?\s*ish\b{_NOT_AN_HOUR}", r"at \1", text)  # 5ish: at 5
     text = re.sub(r"\b(\d{1,4})\s*-?\s*ish\b", r"\1", text)  # 20ish minutes
     text = re.sub(r"\b(morning|afternoon|evening|noon|lunch|tonight|night)-?ish\b", r"\1", text)
-    text = re.sub(rf"\b(\d{{1,2}})(?=(?:{MONTH_RE})\b)", r"\1 ", text)  # 14april
-    text = re.sub(r"\b(\d{1,2})h(\d{2})\b", r"\1 hours \2 minutes", text)  # 1h30
+    text = re.sub(rf"\b(\d{{1,2}})(?=(?:{_MONTH_WORDS})\b)", r"\1 ", text)  # 14april
+    text = re.sub(rf"\b({_MONTH_WORDS})(?=\d{{1,2}}(?:st|nd|rd|th)?\b)", r"\1 ", text)  # dec16
+    text = re.sub(r"\b(\d{1,2})h(\d{2})(?:m|min|mins)?\b", r"\1 hours \2 minutes", text)  # 1h30
     return re.sub(r"\b(\d+(?:\.\d+)?)(h|hr|hrs|m|min|mins|d|w|s|sec|secs|wk|wks)\b", r"\1 \2", text)
 
 
@@ -155,6 +159,7 @@ def normalize(text: str) -> str:
             words.append(word)
     text = re.sub(r"\b(\w+)'s\b", r"\1s", " ".join(words))  # valentine's -> valentines
     text = _digits(_numbers_in_words(text))
+    text = re.sub(rf"\b({_UNIT_WORD.pattern})\s+time\b", r"\1", text)  # "in a week's time"
     return re.sub(r"\s+", " ", text).strip()
 
 
