@@ -80,8 +80,11 @@ def run() -> dict:
             wrong.append(f"{entry_id(entry)} -> {said} (meant {entry['expect']})")
         elif verdict == "asked":
             asked.append(f"{entry_id(entry)} -> {said} (meant {entry['expect']})")
+    zones = sorted({entry["tz"] for entry in corpus})
+    kinds = list(dict.fromkeys(entry["kind"] for entry in corpus))
     summary = {}
-    for group, counter in counts.items():
+    for group in ["overall", *zones, *kinds]:
+        counter = counts[group]
         total = sum(counter.values())
         summary[group] = {"n": total} | {
             v: {"count": counter[v], "pct": round(100 * counter[v] / total, 1)}

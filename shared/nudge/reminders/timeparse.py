@@ -52,6 +52,7 @@ __all__ = ["When", "parse_when", "describe", "describe_rule", "next_occurrence",
 DEFAULT_TIME = time(9)
 # A time that passed this recently was probably meant for today: ask rather than move it a day.
 JUST_PASSED = timedelta(minutes=60)
+ONE_SECOND = timedelta(seconds=1)
 # Before this hour, "tomorrow" may mean the day that has already begun.
 SMALL_HOURS_END = 4
 # A part of the day that ended this long ago ("in the afternoon", said at night) is tomorrow's;
@@ -183,7 +184,9 @@ class Pieces:
         self.clock = clock
 
     def set_part(self, part: str, today_only: bool = False) -> None:
-        if self.part not in (None, part):
+        if {self.part, part} == {"first thing", "morning"}:
+            part = "first thing"  # "first thing monday morning"
+        elif self.part not in (None, part):
             raise Ask("I see two times of day there. Which one should it be?")
         self.part = part
         self.part_today_only = self.part_today_only or today_only
@@ -917,7 +920,10 @@ def _resolve(
             if due <= now_local:
                 raise _passed(at, "today")
             return due
-        if day == today:
+        if day == today and (
+            any(rule.today_only for rule in pieces.days)
+            or localize(day, DEFAULT_TIME, zone) <= now_local
+        ):
             raise Ask('What time today? For example "at 5pm".')
         return localize(day, DEFAULT_TIME, zone)
 
@@ -1025,9 +1031,11 @@ def _recurring(
     text: str, now_local: datetime, zone: ZoneInfo, quiet: tuple[time, time], hint: str
 ) -> When:
     text = re.sub(rf"\bweekly\s+on\s+(?=(?:{WEEKDAY_RE})s?\b)", "every ", text)
-    until_text = None
+    until_text = start_text = None
     if m := re.search(r"\buntil\s+(?P<u>.+)$", text):
         until_text, text = m["u"], text[: m.start()]
+    if m := re.search(r"\b(?:starting|beginning|from)\s+(?P<s>.+)$", text):
+        start_text, text = m["s"], text[: m.start()]
     scan = Scanner(text)
     found: dict = {}
 
@@ -1036,6 +1044,18 @@ def _recurring(
             raise Ask(HOW_OFTEN)
         found["freq"] = key
         found.update(value)
+
+    def fractional_hours(m: re.Match) -> None:
+        minutes = 90 if m["half"] else float(m["n"]) * 60
+        if minutes != int(minutes):
+            raise Ask(HOW_OFTEN)
+        once("MINUTELY", {"interval": int(minutes)})
+
+    scan.take(
+        r"\b(?:every|each)\s+(?:(?P<n>\d+\.\d+)\s+(?:hours?|h)|(?P<half>(?:an?\s+)?hour\s+and\s+an?\s+"
+        r"half))\b",
+        fractional_hours,
+    )
 
     def interval(m: re.Match) -> None:
         n = 2 if m["n"] == "other" else int(m["n"] or 1)
@@ -1168,6 +1188,13 @@ def _recurring(
 
     freq = found["freq"]
     start = now_local.replace(tzinfo=None, second=0, microsecond=0)
+    after = now_local  # the first occurrence is strictly after this
+    if start_text:
+        begins = _until(start_text, now_local, zone, quiet).replace(second=0)
+        if freq not in ("MINUTELY", "HOURLY"):
+            begins = begins.replace(hour=0, minute=0)  # "every monday starting next week"
+        start = begins
+        after = max(now_local, localize(begins.date(), begins.time(), zone) - ONE_SECOND)
     if freq in ("MINUTELY", "HOURLY"):
         if pieces.clock or pieces.part:
             raise Ask('How often? For example "every 2 hours" or "every day at 8".')
@@ -1175,7 +1202,7 @@ def _recurring(
         if until_text:
             rule += f";UNTIL={_until(until_text, now_local, zone, quiet):%Y%m%dT%H%M%S}"
         rule = with_start(rule, start)
-        first = next_occurrence(rule, now_local, zone)
+        first = next_occurrence(rule, after, zone)
         if first is None:
             raise Ask("That would never go off. Until when should it repeat?")
         return When(due=first, rrule=rule)
@@ -1206,12 +1233,14 @@ def _recurring(
     rule += f";BYHOUR={hour};BYMINUTE={minute};BYSECOND=0"
     n = found.get("interval", 1)
     if n > 1:
-        first = next_occurrence(rule, now_local, zone)
+        first = next_occurrence(rule, after, zone)
         if first is None:
             raise Ask("That never happens. Try again?")
         rule = with_start(f"{rule};INTERVAL={n}", first.astimezone(zone).replace(tzinfo=None))
         return When(due=first, rrule=rule)
-    first = next_occurrence(rule, now_local, zone)
+    if start_text:
+        rule = with_start(rule, start)
+    first = next_occurrence(rule, after, zone)
     if first is None:
         raise Ask("That never happens. Try again?")
     return When(due=first, rrule=rule)

@@ -122,6 +122,7 @@ def _digits(text: str) -> str:
     text = re.sub(r"\b(morning|afternoon|evening|noon|lunch|tonight|night)-?ish\b", r"\1", text)
     text = re.sub(rf"\b(\d{{1,2}})(?=(?:{_MONTH_WORDS})\b)", r"\1 ", text)  # 14april
     text = re.sub(rf"\b({_MONTH_WORDS})(?=\d{{1,2}}(?:st|nd|rd|th)?\b)", r"\1 ", text)  # dec16
+    text = re.sub(r"\b(\d{4}-\d{1,2}-\d{1,2})t(?=\d{1,2}:\d{2})", r"\1 ", text)  # ISO 8601
     text = re.sub(r"\b(\d{1,2})h(\d{2})(?:m|min|mins)?\b", r"\1 hours \2 minutes", text)  # 1h30
     return re.sub(r"\b(\d+(?:\.\d+)?)(h|hr|hrs|m|min|mins|d|w|s|sec|secs|wk|wks)\b", r"\1 \2", text)
 
