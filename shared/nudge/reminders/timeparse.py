@@ -209,6 +209,11 @@ class Scanner:
 
 # -- amounts of time ------------------------------------------------------------------------------
 
+# "Ten to nine", "twenty-five to four": the minutes people count back from the hour.
+CLOCK_TO_MINUTES = {5, 10, 15, 20, 25}
+# Further out than this, an amount of time is a question.
+LONGEST_MONTHS = 10 * 12
+
 # Every word alternative ends at a word boundary: "and" is not "an" + "d" (a day).
 _AMOUNT = (
     r"(?:\d+\s+\d/\d+|\d+(?:\.\d+)?(?:\s+and\s+an?\s+half)?|\d+/\d+(?:\s+of\s+an?\b)?|an?\s+couple\s+of|an?\s+couple|an?\s+pair\s+of|"
@@ -648,6 +653,14 @@ def _scan_times(scan: Scanner, pieces: Pieces) -> None:
         ap = m["ap"] or ("pm" if word == "noon" else "am" if word == "midnight" else None)
         if m["rel"] in ("past", "after"):
             h, minute = base, n
+        elif (
+            m["n"].isdigit()
+            and "minutes" not in m[0]
+            and word not in ("noon", "midnight")
+            and (n not in CLOCK_TO_MINUTES or n < base)
+        ):
+            # "9 to 5", "5 to 6pm", "10 to 11": a range, not 4:51 or 5:55
+            raise Ask("Is that a range? Which time should it be?")
         else:
             if n > 30 or m["n"] == "half":
                 raise Ask('That time doesn\'t look right. Try something like "at 5:30 pm".')
@@ -883,6 +896,8 @@ def _resolve(
             if pieces.seconds > 366 * 86400:
                 raise Ask('How long from now? For example "in 20 minutes".')
             return now.astimezone(UTC) + timedelta(seconds=pieces.seconds)
+        if pieces.months_ahead > LONGEST_MONTHS:
+            raise Ask('How long from now? For example "in 2 weeks" or "on March 3".')
         target = today + relativedelta(days=pieces.days_ahead, months=pieces.months_ahead)
         if target == today:
             raise Ask('How long from now? For example "in 20 minutes".')
@@ -1160,6 +1175,8 @@ def _recurring(
                 found["part"] = "night"
         elif word in ("week", "weeks", "weekly"):
             once("WEEKLY", {"byday": weekday, "interval": n})
+        elif word == "fortnight":
+            once("WEEKLY", {"byday": weekday, "interval": 2 * n})
         elif word in ("month", "months", "monthly"):
             once("MONTHLY", {"bymonthday": now_local.day, "interval": n})
         else:
@@ -1167,7 +1184,7 @@ def _recurring(
 
     scan.take(
         r"\b(?:(?:every|each)\s+(?:(?P<other>other)\s+|(?P<n>\d+)\s+)?(?P<w>days?|weeks?|months?|"
-        r"years?|mornings?|afternoons?|evenings?|nights?)|(?P<w2>daily|everyday|nightly|weekly|"
+        r"years?|fortnight|mornings?|afternoons?|evenings?|nights?)|(?P<w2>daily|everyday|nightly|weekly|"
         r"monthly|yearly|annually))\b",
         lambda m: period(_merge_word(m)),
     )

@@ -205,6 +205,7 @@ HOLIDAYS = {
     "christmas": lambda y: date(y, 12, 25),
     "boxing day": lambda y: date(y, 12, 26),
     "new years eve": lambda y: date(y, 12, 31),
+    "new yrs eve": lambda y: date(y, 12, 31),
     "new years day": lambda y: date(y, 1, 1),
     "new years": lambda y: date(y, 1, 1),
     "valentines day": lambda y: date(y, 2, 14),

@@ -1513,6 +1513,88 @@ AT_DAY_WRITTEN: list[tuple[str, object]] = [
     ("first thing monday morning", "2026-11-30 09:00"),
 ]
 
+# -- Tuesday 2026-11-24 10:00: ranges that look like clock times, amounts, repeats, holidays ------
+AT_DAY_RISKY: list[tuple[str, object]] = [
+    ("5 on friday", "2026-11-27 17:00"),
+    ("friday the 27th at 3", "2026-11-27 15:00"),
+    ("3 days", ASK),
+    ("tomorrow 3 days", ASK),
+    ("in 3 days on friday", ASK),
+    ("next friday at 5 pm est", ("2026-11-27 17:00", "America/New_York")),
+    ("5pm tomorrow eastern", ("2026-11-25 17:00", "America/New_York")),
+    ("7 am pacific", L(ASK, ("2026-11-24 07:00", "America/Los_Angeles"))),  # NY: 7 AM there is now
+    ("in 2 hours at 5pm", ASK),
+    ("at 5pm in 2 days", "2026-11-26 17:00"),
+    ("2 days from now at 5", "2026-11-26 17:00"),
+    ("tomorrow at 5 or 6", ASK),
+    ("tomorrow 5-6pm", ASK),
+    ("5 to 6pm", ASK),  # a range, not 5:55
+    ("at 5 to 6", ASK),
+    ("tomorrow 9 to 5", ASK),
+    ("10 to 11", ASK),
+    ("5:30-6", ASK),
+    ("til 5", ASK),
+    ("in an hour or so", ASK),
+    ("in 20 minutes or so", ASK),
+    ("at 5 or so", ASK),
+    ("by noon tomorrow", ASK),
+    ("due friday", ASK),
+    ("the 5th or 6th", ASK),
+    ("on the 5th and 6th", ASK),
+    ("monday and tuesday at 9", ASK),
+    ("mondays", R("2026-11-30 09:00", "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0")),
+    (
+        "tuesdays and thursdays",
+        R("2026-11-26 09:00", "FREQ=WEEKLY;BYDAY=TU,TH;BYHOUR=9;BYMINUTE=0"),
+    ),
+    (
+        "weeknights at 9",
+        R("2026-11-24 21:00", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=21;BYMINUTE=0"),
+    ),
+    (
+        "every weeknight",
+        R("2026-11-24 20:00", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=20;BYMINUTE=0"),
+    ),
+    ("at 5 every day", R("2026-11-24 17:00", "FREQ=DAILY;BYHOUR=17;BYMINUTE=0")),
+    ("at 7 every morning", R("2026-11-25 07:00", "FREQ=DAILY;BYHOUR=7;BYMINUTE=0")),
+    ("every day at 8am and 8pm", ASK),
+    (
+        "each weekday at 4:30 pm",
+        R("2026-11-24 16:30", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=16;BYMINUTE=30"),
+    ),
+    (
+        "every fortnight",
+        R(
+            "2026-12-01 09:00",
+            "DTSTART:20261201T090000\nRRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;BYHOUR=9;BYMINUTE=0",
+        ),
+    ),
+    ("every quarter", ASK),
+    ("once a week", ASK),
+    ("in 1 week and 2 days", "2026-12-03 10:00"),
+    ("in 1 day 2 hours", "2026-11-25 12:00"),
+    ("3 hours 20 minutes from now", "2026-11-24 13:20"),
+    ("in 100 minutes", "2026-11-24 11:40"),
+    ("in 1000 years", ASK),
+    ("in 400 days", "2027-12-29 10:00"),
+    ("in 18 months", "2028-05-24 10:00"),
+    ("at 9:60", ASK),
+    ("at 24:00", ASK),
+    ("0:30", "2026-11-25 00:30"),
+    ("at 7:05", "2026-11-24 19:05"),
+    ("5pm-ish", "2026-11-24 17:00"),
+    ("tmrw nite", "2026-11-25 20:00"),
+    ("2nite @ 7", "2026-11-24 19:00"),
+    ("this eve", "2026-11-24 19:00"),
+    ("xmas eve", "2026-12-24 09:00"),
+    ("new yrs eve", "2026-12-31 09:00"),
+    ("thanksgiving at 2", "2026-11-26 14:00"),
+    ("the day after thanksgiving", "2026-11-27 09:00"),
+    ("black friday at 6am", "2026-11-27 06:00"),
+    ("valentines", "2027-02-14 09:00"),
+    ("mothers day at 10", "2027-05-09 10:00"),
+]
+
 # -- DST: just before the clocks change (US 2026-03-08 and 2026-11-01, EU 2026-03-29 and 10-25) ---
 # Amounts of time are real elapsed time; wall times stay wall times. Offsets are written out
 # where a wall time happens twice (fall back).
@@ -1632,6 +1714,7 @@ def entries() -> list[dict]:
         ("monday", MONDAY, AT_MONDAY),
         ("saturday", SATURDAY, AT_SATURDAY),
         ("day-written", DAY, AT_DAY_WRITTEN),
+        ("day-risky", DAY, AT_DAY_RISKY),
     ]
     for kind, now, table in tables:
         for zone in (US, EU):
