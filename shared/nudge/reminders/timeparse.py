@@ -37,13 +37,13 @@ from nudge.reminders.timewords import (
     FILLERS,
     HOLIDAY_RE,
     HOLIDAYS,
-    MONTH_FIRST_ZONES,
     MONTH_RE,
     MONTHS,
     WEEKDAY_RE,
     WEEKDAYS,
     ZONE_RE,
     ZONES,
+    month_first,
     normalize,
 )
 
@@ -364,19 +364,21 @@ def _ordinal_day(day: int, today: date, weekday: int | None) -> date:
     raise Ask("Which date did you mean?")
 
 
-def _numeric(a: int, b: int, year: int | None, today: date, month_first: bool) -> date:
+def _numeric(a: int, b: int, year: int | None, today: date, month_first: bool | None) -> date:
     if a > 12 and b > 12 or a == 0 or b == 0:
         raise Ask("Which date is that? For example 'March 3'.")
     if a > 12:
         month, day = b, a
     elif b > 12:
         month, day = a, b
+    elif month_first is None and a != b:  # a locale that writes both ways
+        raise Ask(f"Is {a}/{b} {MONTHS[a - 1].title()} {b} or {MONTHS[b - 1].title()} {a}?")
     else:
         month, day = (a, b) if month_first else (b, a)
     return _upcoming(month, day, year, today)
 
 
-def _scan_dates(scan: Scanner, pieces: Pieces, month_first: bool) -> None:
+def _scan_dates(scan: Scanner, pieces: Pieces, month_first: bool | None) -> None:
     wd = rf"(?:(?P<wd>{WEEKDAY_RE})\s+(?:the\s+)?)?"
 
     def add(rule: Callable[[date], date], m: re.Match | None = None, **kw) -> None:
@@ -809,7 +811,7 @@ def _read(text: str) -> tuple[Pieces, list[str]]:
     return _read_with(text, month_first=True)
 
 
-def _read_with(text: str, *, month_first: bool) -> tuple[Pieces, list[str]]:
+def _read_with(text: str, *, month_first: bool | None) -> tuple[Pieces, list[str]]:
     pieces = Pieces()
     scan = Scanner(text)
     _scan_relative(scan, pieces)
@@ -923,6 +925,12 @@ def _resolve(
             clock = pieces.clock
             if day == today:
                 return _today_clock(clock, meridiem, now_local, zone, quiet, today_only=True)
+            if clock.midnight or (clock.hour == 12 and clock.meridiem == "am"):
+                # "friday at midnight": the night before Friday, or after it?
+                raise Ask(
+                    f"The midnight as {day:%A} begins, or as it ends? "
+                    f'For example "{day:%a} at 11:59pm".'
+                )
             hour, minute = _on_day_reading(clock, meridiem)
             if pieces.part in ("night", "tonight") and _after_midnight(clock):
                 hour, day = clock.hour % 12, day + timedelta(days=1)  # "friday night at 1"
@@ -1309,7 +1317,7 @@ def parse_when(
     try:
         if _REPEAT.search(cleaned):
             return _recurring(cleaned, now_local, zone, quiet_hours, hint)
-        pieces, left = _read_with(cleaned, month_first=timezone in MONTH_FIRST_ZONES)
+        pieces, left = _read_with(cleaned, month_first=month_first(timezone))
         if left:
             return When(question=WHEN_QUESTION, understood=False)
         if _LATER.search(text.lower()) and pieces.clock is None and not pieces.has_duration:

@@ -188,10 +188,26 @@ ZONE_RE = "|".join(sorted(ZONES, key=len, reverse=True))
 MONTH_FIRST_ZONES = {
     "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
     "America/Phoenix", "America/Anchorage", "America/Detroit", "America/Boise",
-    "America/Indiana/Indianapolis", "America/Kentucky/Louisville", "Pacific/Honolulu",
-    "America/Adak", "America/Juneau", "America/Puerto_Rico", "Pacific/Guam", "Asia/Manila",
-    "US/Eastern", "US/Central", "US/Mountain", "US/Pacific",
+    "Pacific/Honolulu", "America/Adak", "America/Juneau", "America/Sitka", "America/Nome",
+    "America/Yakutat", "America/Metlakatla", "America/Menominee", "America/Puerto_Rico",
+    "Pacific/Guam", "Asia/Manila", "US/Eastern", "US/Central", "US/Mountain", "US/Pacific",
+    "US/Alaska", "US/Hawaii", "US/Arizona", "US/Michigan",
 }  # fmt: skip
+_MONTH_FIRST_PREFIXES = ("America/Indiana/", "America/Kentucky/", "America/North_Dakota/")
+# Canada writes numeric dates both ways: there an ambiguous one (5/6) is a question.
+_BOTH_WAYS_PREFIXES = ("Canada/",)
+_BOTH_WAYS_ZONES = {
+    "America/Toronto", "America/Vancouver", "America/Montreal", "America/Edmonton",
+    "America/Winnipeg", "America/Halifax", "America/Regina", "America/St_Johns",
+    "America/Moncton", "America/Whitehorse", "America/Yellowknife", "America/Iqaluit",
+}  # fmt: skip
+
+
+def month_first(zone: str) -> bool | None:
+    """True where 12/5 is December 5, False where it is 12 May, None where both are written."""
+    if zone in _BOTH_WAYS_ZONES or zone.startswith(_BOTH_WAYS_PREFIXES):
+        return None
+    return zone in MONTH_FIRST_ZONES or zone.startswith(_MONTH_FIRST_PREFIXES)
 
 
 def _nth_weekday(year: int, month: int, weekday, n: int) -> date:

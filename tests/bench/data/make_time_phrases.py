@@ -1662,6 +1662,19 @@ DST: list[tuple[str, str, str, object]] = [
 ]
 
 
+# Canada writes numeric dates both ways: an ambiguous one is a question there.
+BOTH_WAYS: list[tuple[str, str, str, object]] = [
+    ("America/Toronto", DAY, "12/5", ASK),
+    ("America/Toronto", DAY, "1/3", ASK),
+    ("America/Toronto", DAY, "25/12", "2026-12-25 09:00"),
+    ("America/Toronto", DAY, "12/25", "2026-12-25 09:00"),
+    ("America/Toronto", DAY, "5/5", "2027-05-05 09:00"),
+    ("America/Toronto", DAY, "dec 5", "2026-12-05 09:00"),
+    ("America/Vancouver", DAY, "6/7 at 3pm", ASK),
+    ("America/Vancouver", DAY, "2027-06-07 at 3pm", "2027-06-07 15:00"),
+]
+
+
 def _instant(text: str, zone: str) -> str:
     """ISO with the UTC offset: a wall time in `zone` (first reading when it happens twice)."""
     if "T" in text:
@@ -1723,6 +1736,9 @@ def entries() -> list[dict]:
                            | _expect(value, zone))  # fmt: skip
     for zone, now, phrase, value in DST:
         out.append({"phrase": phrase, "now": now, "tz": zone, "kind": "dst"} | _expect(value, zone))
+    for zone, now, phrase, value in BOTH_WAYS:
+        row = {"phrase": phrase, "now": now, "tz": zone, "kind": "both-ways"}
+        out.append(row | _expect(value, zone))
     for entry in out:
         _check_rule(entry)
     return out
