@@ -821,6 +821,9 @@ def _read_with(text: str, *, month_first: bool | None) -> tuple[Pieces, list[str
     if pieces.clock is not None:
         _scan_zone(scan, pieces)
     left = [w for w in scan.leftover() if w not in CONNECTORS and w not in FILLERS]
+    if left in (["am"], ["pm"]) and pieces.days and pieces.clock is None and pieces.part is None:
+        pieces.set_part(left[0])  # "tmrw am", "fri pm"
+        left = []
     # A lone number beside a day or a part of the day is an hour: "8 tonight", "friday 5".
     numbers = [w for w in left if w.isdigit()]
     if (

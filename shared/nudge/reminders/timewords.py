@@ -134,7 +134,7 @@ _NOT_AN_HOUR = (
     r"fortnight|quarter|half|to\b|or\b|and\b|th\b|st\b|nd\b|rd\b|of\b))"
 )
 _APPROXIMATE = re.compile(
-    rf"\b(?:around|about|like|roughly|approx|approximately)\s+(\d{{1,2}}|{_HOUR_WORDS})\b"
+    rf"\b(?:around|about|abt|bout|like|roughly|approx|approximately)\s+(\d{{1,2}}|{_HOUR_WORDS})\b"
     rf"{_NOT_AN_HOUR}"
 )
 _UNIT_WORD = re.compile(

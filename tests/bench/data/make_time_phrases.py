@@ -1595,6 +1595,91 @@ AT_DAY_RISKY: list[tuple[str, object]] = [
     ("mothers day at 10", "2027-05-09 10:00"),
 ]
 
+# -- Wednesday 2026-11-25 17:45, the evening rush: texting shorthand, SUTime/TimeBank phrasing ----
+WEDNESDAY = "2026-11-25 17:45"
+
+AT_WEDNESDAY: list[tuple[str, object]] = [
+    ("at 6", "2026-11-25 18:00"),
+    ("at 5", ASK),  # 5 PM passed 45 minutes ago
+    ("at 5:30", ASK),
+    ("at 7", "2026-11-25 19:00"),
+    ("at 8:15", "2026-11-25 20:15"),
+    ("at 11", "2026-11-25 23:00"),
+    ("at 9 tonight", "2026-11-25 21:00"),
+    ("tonight", "2026-11-25 20:00"),
+    ("later this evening", ASK),
+    ("this evening", "2026-11-25 19:00"),
+    ("tmrw am", "2026-11-26 09:00"),
+    ("tmrw pm", "2026-11-26 15:00"),
+    ("fri am", "2026-11-27 09:00"),
+    ("mon pm", "2026-11-30 15:00"),
+    ("sat eve", "2026-11-28 19:00"),
+    ("7 tmrw", "2026-11-26 07:00"),
+    ("8ish tmrw", "2026-11-26 08:00"),
+    ("2nite 8ish", "2026-11-25 20:00"),
+    ("bout 6", "2026-11-25 18:00"),
+    ("abt 7", "2026-11-25 19:00"),
+    ("9 today", "2026-11-25 21:00"),
+    ("2day at 8", "2026-11-25 20:00"),
+    ("thanksgiving", "2026-11-26 09:00"),
+    ("thanksgiving dinner", "2026-11-26 18:00"),
+    ("the following tuesday", ASK),
+    ("the next morning", "2026-11-26 09:00"),
+    ("tomorrow am", "2026-11-26 09:00"),
+    ("two hours hence", "2026-11-25 19:45"),
+    ("within the next hour", ASK),
+    ("this coming tuesday", "2026-12-01 09:00"),
+    ("on tuesday next", "2026-12-01 09:00"),
+    ("tuesday last", ASK),
+    ("the previous day", ASK),
+    ("the day before", ASK),
+    ("an hour before midnight", "2026-11-25 23:00"),
+    ("half an hour before noon tomorrow", "2026-11-26 11:30"),
+    ("in 15 mins", "2026-11-25 18:00"),
+    ("15 mins", ASK),
+    ("in like an hour", "2026-11-25 18:45"),
+    ("in an hr and a half", "2026-11-25 19:15"),
+    ("in 1 and a half hrs", "2026-11-25 19:15"),
+    ("in a couple hrs", "2026-11-25 19:45"),
+    ("after dinner", "2026-11-25 19:00"),
+    ("before dinner", ASK),
+    ("at dinnertime", "2026-11-25 18:00"),
+    ("bedtime", ASK),
+    ("at bedtime", ASK),
+    ("when i wake up", ASK),
+    ("first thing tmrw", "2026-11-26 09:00"),
+    ("tmrw at 10ish", "2026-11-26 10:00"),
+    ("friday @ 2:30", "2026-11-27 14:30"),
+    ("fri 2:30pm", "2026-11-27 14:30"),
+    ("next fri at 2:30", "2026-11-27 14:30"),
+    ("on the 27th", "2026-11-27 09:00"),
+    ("27th", "2026-11-27 09:00"),
+    ("the 26th at 6pm", "2026-11-26 18:00"),
+    ("november 26 at 6pm", "2026-11-26 18:00"),
+    ("nov 26th 6pm", "2026-11-26 18:00"),
+    ("26/11 18:00", "2026-11-26 18:00"),
+    ("11/26 6pm", "2026-11-26 18:00"),
+    ("every wednesday at 6", R("2026-11-25 18:00", "FREQ=WEEKLY;BYDAY=WE;BYHOUR=18;BYMINUTE=0")),
+    ("every day at 6pm", R("2026-11-25 18:00", "FREQ=DAILY;BYHOUR=18;BYMINUTE=0")),
+    ("every evening at 7:30", R("2026-11-25 19:30", "FREQ=DAILY;BYHOUR=19;BYMINUTE=30")),
+    ("every night before bed", ASK),
+    (
+        "every weeknight at 8",
+        R("2026-11-25 20:00", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=20;BYMINUTE=0"),
+    ),
+    (
+        "every other wednesday at 6",
+        R(
+            "2026-11-25 18:00",
+            "DTSTART:20261125T180000\nRRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=WE;BYHOUR=18;BYMINUTE=0",
+        ),
+    ),
+    (
+        "every wed and fri at 9am",
+        R("2026-11-27 09:00", "FREQ=WEEKLY;BYDAY=WE,FR;BYHOUR=9;BYMINUTE=0"),
+    ),
+]
+
 # -- DST: just before the clocks change (US 2026-03-08 and 2026-11-01, EU 2026-03-29 and 10-25) ---
 # Amounts of time are real elapsed time; wall times stay wall times. Offsets are written out
 # where a wall time happens twice (fall back).
@@ -1728,6 +1813,7 @@ def entries() -> list[dict]:
         ("saturday", SATURDAY, AT_SATURDAY),
         ("day-written", DAY, AT_DAY_WRITTEN),
         ("day-risky", DAY, AT_DAY_RISKY),
+        ("wednesday-evening", WEDNESDAY, AT_WEDNESDAY),
     ]
     for kind, now, table in tables:
         for zone in (US, EU):
