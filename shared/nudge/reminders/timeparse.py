@@ -193,14 +193,22 @@ class Pieces:
 
 
 class Scanner:
-    """Consumes matches of patterns from a phrase and says what is left over."""
+    """Consumes matches of patterns from a phrase and says what is left over.
+
+    A piece that is understood but needs a question ("5 to 6pm": a range?) keeps the first
+    question and is still consumed, so words left over elsewhere still show the phrase was
+    not all a time ("the dentist 5 to 6pm")."""
 
     def __init__(self, text: str) -> None:
         self.text = f" {text} "
+        self.question: str | None = None
 
     def take(self, pattern: str, handle: Callable[[re.Match], None]) -> None:
         for match in reversed(list(re.finditer(pattern, self.text))):
-            handle(match)
+            try:
+                handle(match)
+            except Ask as exc:
+                self.question = self.question or exc.question
             self.text = self.text[: match.start()] + _SEP + self.text[match.end() :]
 
     def leftover(self) -> list[str]:
@@ -836,6 +844,8 @@ def _read_with(text: str, *, month_first: bool | None) -> tuple[Pieces, list[str
         h = numbers[0]
         pieces.set_clock(Clock(int(h), 0, explicit=int(h) >= 13 or h.startswith("0")))
         left = []
+    if scan.question is not None and not left:
+        raise Ask(scan.question)
     return pieces, left
 
 
@@ -1199,6 +1209,8 @@ def _recurring(
         r"monthly|yearly|annually))\b",
         lambda m: period(_merge_word(m)),
     )
+    if scan.question is not None:
+        raise Ask(scan.question)
     if "freq" not in found:
         raise Ask(HOW_OFTEN)
 
@@ -1213,6 +1225,8 @@ def _recurring(
             pieces.set_clock(Clock(int(left[0])))
         else:
             raise Ask(HOW_OFTEN)
+    if scan.question is not None:
+        raise Ask(scan.question)
 
     freq = found["freq"]
     start = now_local.replace(tzinfo=None, second=0, microsecond=0)

@@ -153,6 +153,9 @@ def normalize(text: str) -> str:
     text = _APPROXIMATE.sub(r"at \1", text)  # "around 5": at 5
     words: list[str] = []
     for word in text.split():
+        if word == "sun" and words and words[-1] in ("the", "in"):
+            words.append(word)  # "in the sun" is not a Sunday
+            continue
         word = _TOKENS.get(word.strip("'"), word.strip("'"))
         if word == "later" and words and _UNIT_WORD.fullmatch(words[-1]):
             words.append(word)  # "2 hours later" is an amount of time, not a filler
