@@ -1680,6 +1680,92 @@ AT_WEDNESDAY: list[tuple[str, object]] = [
     ),
 ]
 
+# -- Thursday 2027-04-15 at noon, and New Year's Eve 2027 late at night ----------------------------
+SPRING_NOON = "2027-04-15 12:00"
+NEW_YEARS_EVE = "2027-12-31 23:10"
+
+AT_SPRING_NOON: list[tuple[str, object]] = [
+    ("at 12", ASK),  # noon is this minute: noon tomorrow, or midnight?
+    ("at 12:30", "2027-04-15 12:30"),
+    ("at 1", "2027-04-15 13:00"),
+    ("at 11", "2027-04-15 23:00"),
+    ("in 45 min", "2027-04-15 12:45"),
+    ("lunch", ASK),
+    ("after lunch", "2027-04-15 13:00"),
+    ("this afternoon", "2027-04-15 15:00"),
+    ("easter", "2028-04-16 09:00"),
+    ("mother's day", "2027-05-09 09:00"),
+    ("memorial day", "2027-05-31 09:00"),
+    ("end of the month", "2027-04-30 09:00"),
+    ("next month", "2027-05-01 09:00"),
+    ("may 1", "2027-05-01 09:00"),
+    ("may 1st at noon", "2027-05-01 12:00"),
+    ("the first of may", "2027-05-01 09:00"),
+    ("april 10", ASK),
+    ("april 20", "2027-04-20 09:00"),
+    ("the 15th", ASK),  # today, and 9 AM has passed
+    ("the 15th at 5pm", "2027-04-15 17:00"),
+    ("4/20", "2027-04-20 09:00"),
+    ("20/4", "2027-04-20 09:00"),
+    ("5/4", L("2027-05-04 09:00", ASK)),  # Europe: 5 April, ten days ago
+    ("4/5", L(ASK, "2027-05-04 09:00")),
+    ("tomorrow", "2027-04-16 09:00"),
+    ("friday", "2027-04-16 09:00"),
+    ("this weekend", ASK),
+    ("monday", "2027-04-19 09:00"),
+    ("next thursday", "2027-04-22 09:00"),
+    ("thursday", "2027-04-22 09:00"),
+    ("in 2 weeks", "2027-04-29 12:00"),
+    ("in a month", "2027-05-15 12:00"),
+    ("this summer", ASK),
+    ("in june", ASK),
+    ("june 1", "2027-06-01 09:00"),
+    ("july 4th at 9pm", "2027-07-04 21:00"),
+    ("xmas", "2027-12-25 09:00"),
+    ("new year's", "2028-01-01 09:00"),
+    ("in 90 days", "2027-07-14 12:00"),
+    ("6 months from now", "2027-10-15 12:00"),
+    ("a year from today", "2028-04-15 09:00"),
+    ("every day at noon", R("2027-04-16 12:00", "FREQ=DAILY;BYHOUR=12;BYMINUTE=0")),
+    (
+        "every 15 minutes",
+        R("2027-04-15 12:15", "DTSTART:20270415T120000\nRRULE:FREQ=MINUTELY;INTERVAL=15"),
+    ),
+    (
+        "every weekday at 5:30pm",
+        R("2027-04-15 17:30", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=17;BYMINUTE=30"),
+    ),
+    ("every sunday", R("2027-04-18 09:00", "FREQ=WEEKLY;BYDAY=SU;BYHOUR=9;BYMINUTE=0")),
+    (
+        "every april 15",
+        R("2028-04-15 09:00", "FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=15;BYHOUR=9;BYMINUTE=0"),
+    ),
+]
+
+AT_NEW_YEARS_EVE: list[tuple[str, object]] = [
+    ("at midnight", "2028-01-01 00:00"),
+    ("in 5 minutes", "2027-12-31 23:15"),
+    ("in an hour", "2028-01-01 00:10"),
+    ("tomorrow", "2028-01-01 09:00"),
+    ("tomorrow at noon", "2028-01-01 12:00"),
+    ("new year's day", "2028-01-01 09:00"),
+    ("next year", ASK),
+    ("jan 2", "2028-01-02 09:00"),
+    ("1/2", L("2028-01-02 09:00", "2028-02-01 09:00")),
+    ("monday", "2028-01-03 09:00"),
+    ("next week", "2028-01-03 09:00"),
+    ("at 7", "2028-01-01 07:00"),
+    ("at 11:30", "2027-12-31 23:30"),
+    ("at 11", ASK),  # 11 PM was ten minutes ago
+    ("dec 31", ASK),
+    ("dec 30", ASK),
+    ("the 1st", "2028-01-01 09:00"),
+    ("in the morning", "2028-01-01 09:00"),
+    ("tonight", ASK),
+    ("end of the year", ASK),
+    ("every day at 8am", R("2028-01-01 08:00", "FREQ=DAILY;BYHOUR=8;BYMINUTE=0")),
+]
+
 # -- DST: just before the clocks change (US 2026-03-08 and 2026-11-01, EU 2026-03-29 and 10-25) ---
 # Amounts of time are real elapsed time; wall times stay wall times. Offsets are written out
 # where a wall time happens twice (fall back).
@@ -1814,6 +1900,8 @@ def entries() -> list[dict]:
         ("day-written", DAY, AT_DAY_WRITTEN),
         ("day-risky", DAY, AT_DAY_RISKY),
         ("wednesday-evening", WEDNESDAY, AT_WEDNESDAY),
+        ("spring-noon", SPRING_NOON, AT_SPRING_NOON),
+        ("new-years-eve", NEW_YEARS_EVE, AT_NEW_YEARS_EVE),
     ]
     for kind, now, table in tables:
         for zone in (US, EU):
