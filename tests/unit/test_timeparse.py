@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from nudge.reminders.timeparse import describe, next_occurrence, parse_when
+from nudge.reminders.timeparse import describe, describe_rule, next_occurrence, parse_when
 
 ZONES = ["America/Toronto", "Europe/Berlin"]
 
@@ -241,3 +241,40 @@ def test_the_same_phrase_means_the_same_local_time_in_each_zone():
     due = {z: local(parse_when("tomorrow at 7pm", timezone=z, now=now), z) for z in ZONES}
     assert {(d.hour, d.day) for d in due.values()} == {(19, 24)}
     assert due["America/Toronto"].astimezone(UTC) != due["Europe/Berlin"].astimezone(UTC)
+
+
+def test_the_last_day_of_every_month_reads_back_as_such():
+    zone = "Europe/London"
+    now = at(zone, 2026, 12, 11, 14, 30)
+    result = parse_when("on the last day of every month", timezone=zone, now=now)
+    assert local(result, zone) == at(zone, 2026, 12, 31, 9)
+    assert describe_rule(result.rrule) == "on the last day of each month at 9:00 AM"
+    following = next_occurrence(result.rrule, result.due, zone)
+    assert following.astimezone(ZoneInfo(zone)) == at(zone, 2027, 1, 31, 9)
+
+
+def test_a_repeat_starting_later_begins_then():
+    zone = "America/New_York"
+    now = at(zone, 2026, 11, 30, 8, 15)  # a Monday
+    result = parse_when("every monday starting next week", timezone=zone, now=now)
+    assert local(result, zone) == at(zone, 2026, 12, 7, 9)
+    assert describe_rule(result.rrule) == "every Monday at 9:00 AM"
+    every_two = parse_when("every 2 hours starting at 10", timezone=zone, now=now)
+    assert local(every_two, zone) == at(zone, 2026, 11, 30, 10)
+    assert next_occurrence(every_two.rrule, every_two.due, zone).astimezone(ZoneInfo(zone)) == (
+        at(zone, 2026, 11, 30, 12)
+    )
+
+
+def test_and_between_amounts_is_not_a_day():
+    zone = "Europe/London"
+    now = at(zone, 2026, 11, 24, 10)
+    result = parse_when("in 1 hour and 15 minutes", timezone=zone, now=now)
+    assert local(result, zone) == at(zone, 2026, 11, 24, 11, 15)
+
+
+def test_an_ambiguous_numeric_date_in_canada_is_a_question():
+    zone = "America/Toronto"
+    now = at(zone, 2026, 11, 24, 10)
+    assert not parse_when("12/5", timezone=zone, now=now).ok
+    assert local(parse_when("25/12", timezone=zone, now=now), zone) == at(zone, 2026, 12, 25, 9)

@@ -87,6 +87,8 @@ def describe_rule(rule: str) -> str:
         order = {"1": "first", "2": "second", "3": "third", "4": "fourth", "-1": "last"}
         day = WEEKDAYS[RRULE_DAYS.index(byday[-2:])].title()
         return f"the {order.get(byday[:-2].lstrip('+'), byday[:-2])} {day} of each month at {at}"
+    if freq == "MONTHLY" and parts.get("BYMONTHDAY") == "-1":
+        return f"on the last day of each month at {at}"
     if freq == "MONTHLY":
         from nudge.reminders.timewords import ordinal
 

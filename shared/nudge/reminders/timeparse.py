@@ -37,13 +37,13 @@ from nudge.reminders.timewords import (
     FILLERS,
     HOLIDAY_RE,
     HOLIDAYS,
-    MONTH_FIRST_ZONES,
     MONTH_RE,
     MONTHS,
     WEEKDAY_RE,
     WEEKDAYS,
     ZONE_RE,
     ZONES,
+    month_first,
     normalize,
 )
 
@@ -52,8 +52,16 @@ __all__ = ["When", "parse_when", "describe", "describe_rule", "next_occurrence",
 DEFAULT_TIME = time(9)
 # A time that passed this recently was probably meant for today: ask rather than move it a day.
 JUST_PASSED = timedelta(minutes=60)
+ONE_SECOND = timedelta(seconds=1)
 # Before this hour, "tomorrow" may mean the day that has already begun.
 SMALL_HOURS_END = 4
+# A part of the day that ended this long ago ("in the afternoon", said at night) is tomorrow's;
+# one that just passed is a question.
+PART_OVER = timedelta(hours=3)
+# From this hour a bare "12" is midnight.
+EVENING_STARTS = 18
+# A date without a year that passed this recently is a question, not next year's.
+RECENT_DATE_DAYS = 31
 
 PARTS_OF_DAY: dict[str, tuple[time, str]] = {
     "first thing": (time(9), "am"),
@@ -82,6 +90,7 @@ _PART_ALIASES = {
     "close of business": "end of day",
     "end of the day": "end of day",
     "first thing in the morning": "first thing",
+    "eve": "evening",
 }
 
 # Words in the reminder itself that say which half of the day a bare hour means.
@@ -112,6 +121,13 @@ class Ask(Exception):
         super().__init__(question)
         self.question = question
 
+
+# Words that make a phrase vague even though its other words are a time.
+_VAGUE = re.compile(
+    r"\bjust\s+now\b|\b(?:sometime|some\s+time|anytime|any\s+time)\s+(?:this|next)\s+"
+    r"(?:week|month|year)\b"
+)
+_LATER = re.compile(r"\blater\b")
 
 WHEN_QUESTION = 'When should I remind you? For example "at 5pm", "friday at 9" or "in 20 minutes".'
 HOW_OFTEN = 'How often? For example "every weekday at 8" or "every Monday".'
@@ -158,6 +174,7 @@ class Pieces:
     has_duration: bool = False
     zone: str | None = None
     right_now: bool = False
+    same_time: bool = False  # "this time tomorrow": the clock time it is now
 
     def set_clock(self, clock: Clock) -> None:
         if self.clock is not None:
@@ -167,21 +184,31 @@ class Pieces:
         self.clock = clock
 
     def set_part(self, part: str, today_only: bool = False) -> None:
-        if self.part not in (None, part):
+        if {self.part, part} == {"first thing", "morning"}:
+            part = "first thing"  # "first thing monday morning"
+        elif self.part not in (None, part):
             raise Ask("I see two times of day there. Which one should it be?")
         self.part = part
         self.part_today_only = self.part_today_only or today_only
 
 
 class Scanner:
-    """Consumes matches of patterns from a phrase and says what is left over."""
+    """Consumes matches of patterns from a phrase and says what is left over.
+
+    A piece that is understood but needs a question ("5 to 6pm": a range?) keeps the first
+    question and is still consumed, so words left over elsewhere still show the phrase was
+    not all a time ("the dentist 5 to 6pm")."""
 
     def __init__(self, text: str) -> None:
         self.text = f" {text} "
+        self.question: str | None = None
 
     def take(self, pattern: str, handle: Callable[[re.Match], None]) -> None:
         for match in reversed(list(re.finditer(pattern, self.text))):
-            handle(match)
+            try:
+                handle(match)
+            except Ask as exc:
+                self.question = self.question or exc.question
             self.text = self.text[: match.start()] + _SEP + self.text[match.end() :]
 
     def leftover(self) -> list[str]:
@@ -190,10 +217,16 @@ class Scanner:
 
 # -- amounts of time ------------------------------------------------------------------------------
 
+# "Ten to nine", "twenty-five to four": the minutes people count back from the hour.
+CLOCK_TO_MINUTES = {5, 10, 15, 20, 25}
+# Further out than this, an amount of time is a question.
+LONGEST_MONTHS = 10 * 12
+
+# Every word alternative ends at a word boundary: "and" is not "an" + "d" (a day).
 _AMOUNT = (
-    r"(?:\d+(?:\.\d+)?(?:\s+and\s+an?\s+half)?|\d+/\d+|an?\s+couple\s+of|an?\s+couple|an?\s+pair\s+of|"
-    r"couple\s+of|couple|an?\s+few|few|half\s+an?|an?\s+half|an?\s+quarter\s+of\s+an?|"
-    r"quarter\s+of\s+an?|\d+\s+quarters\s+of\s+an?|an?)"
+    r"(?:\d+\s+\d/\d+|\d+(?:\.\d+)?(?:\s+and\s+an?\s+half)?|\d+/\d+(?:\s+of\s+an?\b)?|an?\s+couple\s+of|an?\s+couple|an?\s+pair\s+of|"
+    r"couple\s+of|couple|an?\s+few|few|an?\s+half\s+an?\b|half\s+an?\b|an?\s+half|"
+    r"an?\s+quarter\s+of\s+an?\b|quarter\s+of\s+an?\b|\d+\s+quarters\s+of\s+an?\b|an?\b)"
 )
 _UNIT = r"(?:seconds?|s|minutes?|m|hours?|h|days?|d|weeks?|w|fortnights?|months?|mos?|years?|yrs?)"
 _DURATION = (
@@ -209,14 +242,18 @@ def _amount(text: str) -> float:
     text = re.sub(r"\s+", " ", text.strip())
     if m := re.fullmatch(r"(\d+(?:\.\d+)?)(?: and an? half)?", text):
         return float(m[1]) + (0.5 if "half" in text else 0)
-    if m := re.fullmatch(r"(\d+)/(\d+)", text):
+    if m := re.fullmatch(r"(\d+) (\d)/(\d+)", text):
+        if int(m[3]) == 0:
+            raise Ask('How long from now? For example "in 20 minutes".')
+        return int(m[1]) + int(m[2]) / int(m[3])
+    if m := re.fullmatch(r"(\d+)/(\d+)(?: of an?)?", text):
         if int(m[2]) == 0:
             raise Ask('How long from now? For example "in 20 minutes".')
         return int(m[1]) / int(m[2])
     if "couple" in text or "pair" in text:
         return 2
-    if "few" in text:
-        return 3
+    if "few" in text:  # two, three, five? Ask rather than pick one.
+        raise Ask('How long exactly? For example "in 3 hours".')
     if m := re.fullmatch(r"(\d+) quarters of an?", text):
         return int(m[1]) / 4
     if "quarter" in text:
@@ -232,6 +269,8 @@ def duration(text: str) -> tuple[float, int, int]:
     for m in _ONE_AMOUNT.finditer(text):
         n = _amount(m["a"]) + (0.5 if m["half"] else 0)
         unit = m["u"]
+        if unit in ("s", "second", "seconds") and m["a"].strip() in ("a", "an"):
+            raise Ask('How long from now? For example "in 5 minutes".')  # "in a sec": soon
         if unit in ("s", "second", "seconds"):
             seconds += n
         elif unit in ("m", "minute", "minutes"):
@@ -286,6 +325,14 @@ def _upcoming(month: int, day: int, year: int | None, today: date) -> date:
             raise Ask(f"{found:%b %-d, %Y} has already passed. Which date did you mean?")
         return found
     _valid(2000, month, day)  # Feb 29 exists in a leap year
+    for candidate_year in (today.year, today.year - 1):
+        try:
+            latest = date(candidate_year, month, day)
+        except ValueError:
+            continue
+        if latest < today and (today - latest).days <= RECENT_DATE_DAYS:
+            # Probably a slip or the past, not a reminder a year out: ask.
+            raise Ask(f"{latest:%b %-d} has already passed. Which date did you mean?")
     for candidate_year in range(today.year, today.year + 9):
         try:
             found = date(candidate_year, month, day)
@@ -294,6 +341,21 @@ def _upcoming(month: int, day: int, year: int | None, today: date) -> date:
         if found >= today:
             return found
     raise Ask("Which date did you mean?")
+
+
+def _holiday_rule(name: str, year: int | None) -> Callable[[date], date]:
+    make = HOLIDAYS[name]
+
+    def rule(today: date) -> date:
+        if year is not None:
+            found = make(year)
+            if found < today:
+                raise Ask(f"{found:%b %-d, %Y} has already passed. Which date did you mean?")
+            return found
+        found = make(today.year)
+        return found if found >= today else make(today.year + 1)
+
+    return rule
 
 
 def _ordinal_day(day: int, today: date, weekday: int | None) -> date:
@@ -310,39 +372,52 @@ def _ordinal_day(day: int, today: date, weekday: int | None) -> date:
     raise Ask("Which date did you mean?")
 
 
-def _numeric(a: int, b: int, year: int | None, today: date, month_first: bool) -> date:
+def _numeric(a: int, b: int, year: int | None, today: date, month_first: bool | None) -> date:
     if a > 12 and b > 12 or a == 0 or b == 0:
         raise Ask("Which date is that? For example 'March 3'.")
     if a > 12:
         month, day = b, a
     elif b > 12:
         month, day = a, b
+    elif month_first is None and a != b:  # a locale that writes both ways
+        raise Ask(f"Is {a}/{b} {MONTHS[a - 1].title()} {b} or {MONTHS[b - 1].title()} {a}?")
     else:
         month, day = (a, b) if month_first else (b, a)
     return _upcoming(month, day, year, today)
 
 
-def _scan_dates(scan: Scanner, pieces: Pieces, month_first: bool) -> None:
+def _scan_dates(scan: Scanner, pieces: Pieces, month_first: bool | None) -> None:
     wd = rf"(?:(?P<wd>{WEEKDAY_RE})\s+(?:the\s+)?)?"
 
     def add(rule: Callable[[date], date], m: re.Match | None = None, **kw) -> None:
         weekday = WEEKDAYS.index(m["wd"]) if m is not None and m.groupdict().get("wd") else None
         pieces.days.append(DayRule(rule, weekday=weekday, **kw))
 
-    def holiday(m: re.Match) -> None:
-        make = HOLIDAYS[m["h"]]
-        year = _year(m["y"])
+    def around_holiday(m: re.Match) -> None:
+        days, months = 1, 0  # "the day before christmas"
+        if m["dur"]:
+            seconds, days, months = duration(m["dur"])
+            if seconds:
+                raise Ask("Which day should that be?")
+        sign = -1 if m["rel"] == "before" else 1
+        anchor = _holiday_rule(m["h"], None)
 
         def rule(today: date) -> date:
-            if year is not None:
-                found = make(year)
-                if found < today:
-                    raise Ask(f"{found:%b %-d, %Y} has already passed. Which date did you mean?")
-                return found
-            found = make(today.year)
-            return found if found >= today else make(today.year + 1)
+            found = anchor(today) + sign * relativedelta(days=days, months=months)
+            if found < today:
+                raise Ask("That date has already passed. Which one did you mean?")
+            return found
 
         add(rule)
+
+    scan.take(
+        rf"\b(?:(?:the\s+)?day|(?P<dur>{_DURATION}))\s+(?P<rel>before|after|from)\s+"
+        rf"(?P<h>{HOLIDAY_RE})\b",
+        around_holiday,
+    )
+
+    def holiday(m: re.Match) -> None:
+        add(_holiday_rule(m["h"], _year(m["y"])))
 
     scan.take(
         rf"\b(?:(?:this|next|on|for)\s+)?(?P<h>{HOLIDAY_RE})\b(?:\s+(?P<y>\d{{4}}))?", holiday
@@ -388,7 +463,7 @@ def _scan_dates(scan: Scanner, pieces: Pieces, month_first: bool) -> None:
         y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
         add(lambda today: _upcoming(mo, d, y, today), m)
 
-    scan.take(rf"\b{wd}(?P<y>\d{{4}})-(?P<mo>\d{{1,2}})-(?P<d>\d{{1,2}})\b", iso)
+    scan.take(rf"\b{wd}(?P<y>\d{{4}})(?P<sep>[-/])(?P<mo>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})\b", iso)
 
     def numeric(m: re.Match) -> None:
         a, b, y = int(m["a"]), int(m["b"]), _year(m["y"])
@@ -419,6 +494,23 @@ def _scan_dates(scan: Scanner, pieces: Pieces, month_first: bool) -> None:
         weekday = WEEKDAYS.index(m["wd"]) if m["wd"] else None
         pieces.days.append(DayRule(lambda today: _ordinal_day(day, today, weekday)))
 
+    def of_month(m: re.Match) -> None:
+        day, which = int(m["d"] or m["d2"]), m["w"] or m["w2"]
+
+        def rule(today: date) -> date:
+            first = today.replace(day=1) + relativedelta(months=1 if which == "next" else 0)
+            found = _valid(first.year, first.month, day)
+            if found < today:
+                raise Ask(f"{found:%b %-d} has already passed. Which date did you mean?")
+            return found
+
+        add(rule)
+
+    scan.take(
+        r"\b(?:on\s+)?(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+of\s+(?P<w>next|this)\s+month\b"
+        r"|\b(?P<w2>next|this)\s+month\s+on\s+the\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?\b",
+        of_month,
+    )
     scan.take(rf"\b{wd}(?P<d>\d{{1,2}})(?:st|nd|rd|th)\b", ordinal_day)
 
     def anchored(m: re.Match) -> None:
@@ -429,10 +521,29 @@ def _scan_dates(scan: Scanner, pieces: Pieces, month_first: bool) -> None:
         add(lambda today: anchor(today) + relativedelta(days=days, months=months))
 
     scan.take(
-        rf"\b(?P<dur>{_DURATION})\s+(?:from|after)\s+(?P<a>today|tomorrow|"
+        rf"\b(?P<dur>{_DURATION})\s+(?:from|after|on)\s+(?P<a>today|tomorrow|"
         rf"(?:next\s+|this\s+)?(?:{WEEKDAY_RE}))\b",
         anchored,
     )
+    # British: "a week today", "a fortnight tomorrow"
+    scan.take(rf"\b(?P<dur>{_DURATION})\s+(?P<a>today|tomorrow)\b", anchored)
+
+    def same_time_next_week(m: re.Match) -> None:
+        pieces.same_time = True
+        add(lambda today: today + timedelta(days=7))
+
+    scan.take(
+        r"\b(?:at\s+)?(?:the\s+)?(?:same|this)\s+time\s+next\s+week\b"
+        r"|\bnext\s+week\s+(?:at\s+)?(?:the\s+)?same\s+time\b",
+        same_time_next_week,
+    )
+    scan.take(r"\btomorrow\s+week\b", lambda m: add(lambda today: today + timedelta(days=8)))
+
+    def weekday_week(m: re.Match) -> None:
+        weekday = WEEKDAYS.index(m["wd1"])
+        add(lambda today: _next_weekday(today, weekday, skip=1))
+
+    scan.take(rf"\b(?P<wd1>{WEEKDAY_RE})\s+week\b", weekday_week)
 
     def next_week_day(m: re.Match) -> None:
         weekday = WEEKDAYS.index(m["wd1"])
@@ -470,16 +581,24 @@ def _scan_dates(scan: Scanner, pieces: Pieces, month_first: bool) -> None:
                                              from_tomorrow=True))  # fmt: skip
     scan.take(r"\btoday\b", lambda m: add(lambda today: today, today_only=True))
     scan.take(r"\bnext\s+week\b", lambda m: add(lambda today: _week_of(today, 0, 1)))
+    scan.take(r"\b(?:this\s+|the\s+|next\s+)?weekend\b", lambda m: _two_days("weekend"))
     scan.take(
-        r"\b(?:this\s+|the\s+)?weekend\b",
-        lambda m: add(lambda today: _coming_saturday(today)),
+        r"\b(?:the\s+)?(?:end|last\s+day)\s+of\s+next\s+month\b",
+        lambda m: add(lambda today: _month_end(today.replace(day=1) + relativedelta(months=1))),
     )
     scan.take(
         r"\bnext\s+month\b",
         lambda m: add(lambda today: today.replace(day=1) + relativedelta(months=1)),
     )
-    scan.take(r"\b(?:the\s+)?end\s+of\s+(?:the\s+)?month\b|\beom\b", lambda m: add(_month_end))
-    scan.take(r"\b(?:the\s+)?end\s+of\s+(?:the\s+)?week\b", lambda m: add(_week_end))
+    scan.take(
+        r"\b(?:the\s+)?(?:end|last\s+day)\s+of\s+(?:the\s+|this\s+)?month\b|\beom\b",
+        lambda m: add(_month_end),
+    )
+    scan.take(
+        r"\b(?:the\s+)?(?:end|last\s+day)\s+of\s+(?:the\s+|this\s+)?year\b",
+        lambda m: add(lambda today: date(today.year, 12, 31)),
+    )
+    scan.take(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week\b", lambda m: _two_days("week"))
 
 
 def _this_week(today: date, weekday: int) -> date:
@@ -489,20 +608,14 @@ def _this_week(today: date, weekday: int) -> date:
     return found
 
 
-def _coming_saturday(today: date) -> date:
-    if today.weekday() >= 5:
-        raise Ask("This weekend is now. Which day and time should it be?")
-    return _next_weekday(today, 5)
+def _two_days(what: str) -> None:
+    if what == "weekend":
+        raise Ask("Saturday or Sunday? And what time?")
+    raise Ask("Which day should that be, Friday or the weekend?")
 
 
 def _month_end(today: date) -> date:
     return today.replace(day=calendar.monthrange(today.year, today.month)[1])
-
-
-def _week_end(today: date) -> date:
-    if today.weekday() >= 4:
-        raise Ask("Which day should that be? The week is nearly over.")
-    return _next_weekday(today, 4)
 
 
 def _anchor(word: str) -> Callable[[date], date]:
@@ -550,6 +663,14 @@ def _scan_times(scan: Scanner, pieces: Pieces) -> None:
         ap = m["ap"] or ("pm" if word == "noon" else "am" if word == "midnight" else None)
         if m["rel"] in ("past", "after"):
             h, minute = base, n
+        elif (
+            m["n"].isdigit()
+            and "minutes" not in m[0]
+            and word not in ("noon", "midnight")
+            and (n not in CLOCK_TO_MINUTES or n < base)
+        ):
+            # "9 to 5", "5 to 6pm", "10 to 11": a range, not 4:51 or 5:55
+            raise Ask("Is that a range? Which time should it be?")
         else:
             if n > 30 or m["n"] == "half":
                 raise Ask('That time doesn\'t look right. Try something like "at 5:30 pm".')
@@ -611,6 +732,21 @@ def _scan_times(scan: Scanner, pieces: Pieces) -> None:
 
     scan.take(r"\bat\s+(?P<h>\d{1,2})\b", bare)
 
+    def same_time(m: re.Match) -> None:
+        if pieces.clock is not None or pieces.same_time:
+            raise Ask("I see two times there. Which one should it be?")
+        pieces.same_time = True
+
+    scan.take(r"\b(?:at\s+)?(?:the\s+)?(?:same|this)\s+time\b", same_time)
+
+    def spoken(m: re.Match) -> None:  # "tomorrow ten thirty"
+        h = int(m["h"])
+        clock(h, int(m["m"]), explicit=h >= 13 or h == 0 or m["h"].startswith("0"))
+
+    # Alone, "three twenty" may be a count or a price; beside a day it is a time.
+    if pieces.days:
+        scan.take(r"\b(?P<h>\d{1,2})\s+(?P<m>[0-5]\d)\b", spoken)
+
 
 def _scan_parts(scan: Scanner, pieces: Pieces) -> None:
     names = sorted(list(PARTS_OF_DAY) + list(_PART_ALIASES), key=len, reverse=True)
@@ -623,7 +759,7 @@ def _scan_parts(scan: Scanner, pieces: Pieces) -> None:
         pieces.set_part(name, today_only=bool(m["this"]) or name == "tonight")
 
     scan.take(
-        rf"\b(?:(?P<this>this)\s+|(?:in|at|during|by)\s+the\s+|at\s+|early\s+|the\s+)?"
+        rf"\b(?:(?P<this>this)\s+|(?:in|at|during)\s+the\s+|at\s+|the\s+)?"
         rf"(?P<p>{pattern})\b",
         part,
     )
@@ -638,7 +774,7 @@ def _scan_relative(scan: Scanner, pieces: Pieces) -> None:
         pieces.has_duration = True
         pieces.seconds, pieces.days_ahead, pieces.months_ahead = seconds, days, months
 
-    scan.take(rf"\bin\s+(?:the\s+next\s+)?(?P<dur>{_DURATION})(?:\s+from\s+now)?", relative)
+    scan.take(rf"\bin\s+(?P<dur>{_DURATION})(?:\s+from\s+now)?", relative)
     scan.take(
         rf"\b(?P<dur>{_DURATION})\s+(?:from\s+(?:right\s+)?now|later|hence|from\s+this\s+moment)\b",
         relative,
@@ -683,7 +819,7 @@ def _read(text: str) -> tuple[Pieces, list[str]]:
     return _read_with(text, month_first=True)
 
 
-def _read_with(text: str, *, month_first: bool) -> tuple[Pieces, list[str]]:
+def _read_with(text: str, *, month_first: bool | None) -> tuple[Pieces, list[str]]:
     pieces = Pieces()
     scan = Scanner(text)
     _scan_relative(scan, pieces)
@@ -693,6 +829,9 @@ def _read_with(text: str, *, month_first: bool) -> tuple[Pieces, list[str]]:
     if pieces.clock is not None:
         _scan_zone(scan, pieces)
     left = [w for w in scan.leftover() if w not in CONNECTORS and w not in FILLERS]
+    if left in (["am"], ["pm"]) and pieces.days and pieces.clock is None and pieces.part is None:
+        pieces.set_part(left[0])  # "tmrw am", "fri pm"
+        left = []
     # A lone number beside a day or a part of the day is an hour: "8 tonight", "friday 5".
     numbers = [w for w in left if w.isdigit()]
     if (
@@ -700,11 +839,13 @@ def _read_with(text: str, *, month_first: bool) -> tuple[Pieces, list[str]]:
         and len(numbers) == 1
         and len(left) == 1
         and (pieces.days or pieces.part)
-        and 1 <= int(numbers[0]) <= 23
+        and 1 <= int(numbers[0]) <= 12  # "friday 13", "tomorrow 17": a date? 1 PM? ask
     ):
         h = numbers[0]
         pieces.set_clock(Clock(int(h), 0, explicit=int(h) >= 13 or h.startswith("0")))
         left = []
+    if scan.question is not None and not left:
+        raise Ask(scan.question)
     return pieces, left
 
 
@@ -749,6 +890,10 @@ def _resolve(
 ) -> datetime:
     now_local = now.astimezone(zone)
     today = now_local.date()
+    if pieces.same_time:
+        if pieces.clock or pieces.part or not (pieces.days or pieces.has_duration):
+            raise Ask("Same time on which day?")
+        pieces.clock = Clock(now_local.hour, now_local.minute, explicit=True)
     if pieces.right_now:
         if pieces.days or pieces.clock or pieces.part or pieces.has_duration:
             raise Ask(WHEN_QUESTION)
@@ -766,6 +911,8 @@ def _resolve(
             if pieces.seconds > 366 * 86400:
                 raise Ask('How long from now? For example "in 20 minutes".')
             return now.astimezone(UTC) + timedelta(seconds=pieces.seconds)
+        if pieces.months_ahead > LONGEST_MONTHS:
+            raise Ask('How long from now? For example "in 2 weeks" or "on March 3".')
         target = today + relativedelta(days=pieces.days_ahead, months=pieces.months_ahead)
         if target == today:
             raise Ask('How long from now? For example "in 20 minutes".')
@@ -791,9 +938,15 @@ def _resolve(
             clock = pieces.clock
             if day == today:
                 return _today_clock(clock, meridiem, now_local, zone, quiet, today_only=True)
+            if clock.midnight or (clock.hour == 12 and clock.meridiem == "am"):
+                # "friday at midnight": the night before Friday, or after it?
+                raise Ask(
+                    f"The midnight as {day:%A} begins, or as it ends? "
+                    f'For example "{day:%a} at 11:59pm".'
+                )
             hour, minute = _on_day_reading(clock, meridiem)
-            if pieces.part in ("night", "tonight") and not clock.meridiem and clock.hour < 5:
-                hour, day = clock.hour, day + timedelta(days=1)  # "friday night at 1"
+            if pieces.part in ("night", "tonight") and _after_midnight(clock):
+                hour, day = clock.hour % 12, day + timedelta(days=1)  # "friday night at 1"
             if clock.midnight:
                 day += timedelta(days=1)
             return localize(day, time(hour, minute), zone)
@@ -803,7 +956,10 @@ def _resolve(
             if due <= now_local:
                 raise _passed(at, "today")
             return due
-        if day == today:
+        if day == today and (
+            any(rule.today_only for rule in pieces.days)
+            or localize(day, DEFAULT_TIME, zone) <= now_local
+        ):
             raise Ask('What time today? For example "at 5pm".')
         return localize(day, DEFAULT_TIME, zone)
 
@@ -811,8 +967,8 @@ def _resolve(
         clock = pieces.clock
         if clock.midnight:
             return localize(today + timedelta(days=1), time(0), zone)
-        if pieces.part in ("night", "tonight") and not clock.meridiem and clock.hour < 5:
-            return localize(today + timedelta(days=1), time(clock.hour, clock.minute), zone)
+        if pieces.part in ("night", "tonight") and _after_midnight(clock):
+            return localize(today + timedelta(days=1), time(clock.hour % 12, clock.minute), zone)
         return _today_clock(
             clock, meridiem, now_local, zone, quiet, today_only=pieces.part_today_only
         )
@@ -822,7 +978,9 @@ def _resolve(
         due = localize(today, at, zone)
         if due > now_local:
             return due
-        if pieces.part in ("morning", "first thing", "breakfast") and not pieces.part_today_only:
+        mornings = ("morning", "first thing", "breakfast", "am")
+        long_over = now_local - due > PART_OVER
+        if (pieces.part in mornings or long_over) and not pieces.part_today_only:
             return localize(today + timedelta(days=1), at, zone)  # "in the morning", at night
         raise (
             _passed(at, "today")
@@ -852,6 +1010,22 @@ def _one_day(pieces: Pieces, today: date) -> date | None:
     return found
 
 
+def _after_midnight(clock: Clock) -> bool:
+    """ "tonight at 1", "tonight at 12": the small hours after this evening."""
+    return not clock.meridiem and not clock.explicit and (clock.hour < 5 or clock.hour == 12)
+
+
+def _bare_twelve(minute: int, now_local: datetime, zone: ZoneInfo) -> datetime:
+    """ "at 12": noon while it is ahead, midnight in the evening; in between, a question."""
+    today = now_local.date()
+    noon = localize(today, time(12, minute), zone)
+    if noon > now_local:
+        return noon
+    if now_local.hour >= EVENING_STARTS:
+        return localize(today + timedelta(days=1), time(0, minute), zone)
+    raise Ask(f"Midnight tonight, or noon tomorrow? ({_fmt(time(12, minute))} has passed.)")
+
+
 def _today_clock(
     clock: Clock,
     meridiem: str | None,
@@ -863,6 +1037,8 @@ def _today_clock(
 ) -> datetime:
     """A clock time with no other day: the next reading ahead (today, else tomorrow)."""
     today = now_local.date()
+    if clock.hour == 12 and not (clock.explicit or meridiem or today_only):
+        return _bare_twelve(clock.minute, now_local, zone)
     readings = _bare_readings(clock, meridiem, quiet)
     ahead = [localize(today, time(h, m), zone) for h, m in readings]
     ahead = [due for due in ahead if due > now_local]
@@ -890,9 +1066,12 @@ _REPEAT = re.compile(
 def _recurring(
     text: str, now_local: datetime, zone: ZoneInfo, quiet: tuple[time, time], hint: str
 ) -> When:
-    until_text = None
+    text = re.sub(rf"\bweekly\s+on\s+(?=(?:{WEEKDAY_RE})s?\b)", "every ", text)
+    until_text = start_text = None
     if m := re.search(r"\buntil\s+(?P<u>.+)$", text):
         until_text, text = m["u"], text[: m.start()]
+    if m := re.search(r"\b(?:starting|beginning|from)\s+(?P<s>.+)$", text):
+        start_text, text = m["s"], text[: m.start()]
     scan = Scanner(text)
     found: dict = {}
 
@@ -901,6 +1080,18 @@ def _recurring(
             raise Ask(HOW_OFTEN)
         found["freq"] = key
         found.update(value)
+
+    def fractional_hours(m: re.Match) -> None:
+        minutes = 90 if m["half"] else float(m["n"]) * 60
+        if minutes != int(minutes):
+            raise Ask(HOW_OFTEN)
+        once("MINUTELY", {"interval": int(minutes)})
+
+    scan.take(
+        r"\b(?:every|each)\s+(?:(?P<n>\d+\.\d+)\s+(?:hours?|h)|(?P<half>(?:an?\s+)?hour\s+and\s+an?\s+"
+        r"half))\b",
+        fractional_hours,
+    )
 
     def interval(m: re.Match) -> None:
         n = 2 if m["n"] == "other" else int(m["n"] or 1)
@@ -933,13 +1124,18 @@ def _recurring(
         once("MONTHLY", {"bymonthday": int(m["d"])})
 
     scan.take(
-        r"\b(?:on\s+)?(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?:every|each|the)\s+"
+        r"\b(?:(?:on|every|each)\s+)?(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+        r"(?:every|each|the)\s+"
         r"month\b",
         month_day,
     )
     scan.take(
         r"\b(?:(?:every|each)\s+month|monthly)\s+on\s+the\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b",
         month_day,
+    )
+    scan.take(
+        r"\b(?:on\s+)?(?:the\s+)?last\s+day\s+of\s+(?:every|each|the)\s+month\b",
+        lambda m: once("MONTHLY", {"bymonthday": -1}),
     )
 
     def yearly(m: re.Match) -> None:
@@ -1000,6 +1196,8 @@ def _recurring(
                 found["part"] = "night"
         elif word in ("week", "weeks", "weekly"):
             once("WEEKLY", {"byday": weekday, "interval": n})
+        elif word == "fortnight":
+            once("WEEKLY", {"byday": weekday, "interval": 2 * n})
         elif word in ("month", "months", "monthly"):
             once("MONTHLY", {"bymonthday": now_local.day, "interval": n})
         else:
@@ -1007,10 +1205,12 @@ def _recurring(
 
     scan.take(
         r"\b(?:(?:every|each)\s+(?:(?P<other>other)\s+|(?P<n>\d+)\s+)?(?P<w>days?|weeks?|months?|"
-        r"years?|mornings?|afternoons?|evenings?|nights?)|(?P<w2>daily|everyday|nightly|weekly|"
+        r"years?|fortnight|mornings?|afternoons?|evenings?|nights?)|(?P<w2>daily|everyday|nightly|weekly|"
         r"monthly|yearly|annually))\b",
         lambda m: period(_merge_word(m)),
     )
+    if scan.question is not None:
+        raise Ask(scan.question)
     if "freq" not in found:
         raise Ask(HOW_OFTEN)
 
@@ -1025,9 +1225,18 @@ def _recurring(
             pieces.set_clock(Clock(int(left[0])))
         else:
             raise Ask(HOW_OFTEN)
+    if scan.question is not None:
+        raise Ask(scan.question)
 
     freq = found["freq"]
     start = now_local.replace(tzinfo=None, second=0, microsecond=0)
+    after = now_local  # the first occurrence is strictly after this
+    if start_text:
+        begins = _until(start_text, now_local, zone, quiet).replace(second=0)
+        if freq not in ("MINUTELY", "HOURLY"):
+            begins = begins.replace(hour=0, minute=0)  # "every monday starting next week"
+        start = begins
+        after = max(now_local, localize(begins.date(), begins.time(), zone) - ONE_SECOND)
     if freq in ("MINUTELY", "HOURLY"):
         if pieces.clock or pieces.part:
             raise Ask('How often? For example "every 2 hours" or "every day at 8".')
@@ -1035,7 +1244,7 @@ def _recurring(
         if until_text:
             rule += f";UNTIL={_until(until_text, now_local, zone, quiet):%Y%m%dT%H%M%S}"
         rule = with_start(rule, start)
-        first = next_occurrence(rule, now_local, zone)
+        first = next_occurrence(rule, after, zone)
         if first is None:
             raise Ask("That would never go off. Until when should it repeat?")
         return When(due=first, rrule=rule)
@@ -1066,12 +1275,14 @@ def _recurring(
     rule += f";BYHOUR={hour};BYMINUTE={minute};BYSECOND=0"
     n = found.get("interval", 1)
     if n > 1:
-        first = next_occurrence(rule, now_local, zone)
+        first = next_occurrence(rule, after, zone)
         if first is None:
             raise Ask("That never happens. Try again?")
         rule = with_start(f"{rule};INTERVAL={n}", first.astimezone(zone).replace(tzinfo=None))
         return When(due=first, rrule=rule)
-    first = next_occurrence(rule, now_local, zone)
+    if start_text:
+        rule = with_start(rule, start)
+    first = next_occurrence(rule, after, zone)
     if first is None:
         raise Ask("That never happens. Try again?")
     return When(due=first, rrule=rule)
@@ -1118,12 +1329,16 @@ def parse_when(
     cleaned = normalize(text)
     if not cleaned:
         return When(question=WHEN_QUESTION, understood=False)
+    if _VAGUE.search(text.lower()):
+        return When(question=WHEN_QUESTION)
     try:
         if _REPEAT.search(cleaned):
             return _recurring(cleaned, now_local, zone, quiet_hours, hint)
-        pieces, left = _read_with(cleaned, month_first=timezone in MONTH_FIRST_ZONES)
+        pieces, left = _read_with(cleaned, month_first=month_first(timezone))
         if left:
             return When(question=WHEN_QUESTION, understood=False)
+        if _LATER.search(text.lower()) and pieces.clock is None and not pieces.has_duration:
+            return When(question=WHEN_QUESTION)  # "later tonight": when exactly?
         read_zone = ZoneInfo(pieces.zone) if pieces.zone else zone
         due = _resolve(pieces, now, read_zone, quiet_hours, hint)
         if due <= now - timedelta(seconds=1):

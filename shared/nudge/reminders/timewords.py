@@ -17,6 +17,9 @@ MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augus
 WEEKDAY_RE = "|".join(WEEKDAYS)
 MONTH_RE = "|".join(MONTHS)
 
+# Month names and the abbreviations below, for splitting "dec16" and "14apr".
+_MONTH_WORDS = MONTH_RE + "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+
 # Spelling variants, typos and abbreviations people text, one token each.
 _TOKENS = {
     **dict.fromkeys(
@@ -114,11 +117,29 @@ def _numbers_in_words(text: str) -> str:
 def _digits(text: str) -> str:
     """Spacing around digits: "7 p.m." -> "7pm", "3ish" -> "3", "20min" -> "20 min"."""
     text = re.sub(r"\b(\d{1,4})\s*([ap])\s*\.?\s*m\b\.?", r"\1\2m", text)  # 7 p.m. -> 7pm
-    text = re.sub(r"\b(\d{1,4})\s*-?\s*ish\b", r"\1", text)  # 3ish, 3-ish
+    text = re.sub(rf"\b(\d{{1,2}})\s*-?\s*ish\b{_NOT_AN_HOUR}", r"at \1", text)  # 5ish: at 5
+    text = re.sub(r"\b(\d{1,4})\s*-?\s*ish\b", r"\1", text)  # 20ish minutes
     text = re.sub(r"\b(morning|afternoon|evening|noon|lunch|tonight|night)-?ish\b", r"\1", text)
-    text = re.sub(rf"\b(\d{{1,2}})(?=(?:{MONTH_RE})\b)", r"\1 ", text)  # 14april
-    text = re.sub(r"\b(\d{1,2})h(\d{2})\b", r"\1 hours \2 minutes", text)  # 1h30
+    text = re.sub(rf"\b(\d{{1,2}})(?=(?:{_MONTH_WORDS})\b)", r"\1 ", text)  # 14april
+    text = re.sub(rf"\b({_MONTH_WORDS})(?=\d{{1,2}}(?:st|nd|rd|th)?\b)", r"\1 ", text)  # dec16
+    text = re.sub(r"\b(\d{4}-\d{1,2}-\d{1,2})t(?=\d{1,2}:\d{2})", r"\1 ", text)  # ISO 8601
+    text = re.sub(r"\b(\d{1,2})h(\d{2})(?:m|min|mins)?\b", r"\1 hours \2 minutes", text)  # 1h30
     return re.sub(r"\b(\d+(?:\.\d+)?)(h|hr|hrs|m|min|mins|d|w|s|sec|secs|wk|wks)\b", r"\1 \2", text)
+
+
+_HOUR_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+# What can follow a number that is not an hour: units, minutes, ranges, dates.
+_NOT_AN_HOUR = (
+    r"(?!\s*(?:[:./-]?\d|s\b|m\b|h\b|d\b|w\b|sec|min|hour|hr|day|week|wk|month|mo\b|year|yr|"
+    r"fortnight|quarter|half|to\b|or\b|and\b|th\b|st\b|nd\b|rd\b|of\b))"
+)
+_APPROXIMATE = re.compile(
+    rf"\b(?:around|about|abt|bout|like|roughly|approx|approximately)\s+(\d{{1,2}}|{_HOUR_WORDS})\b"
+    rf"{_NOT_AN_HOUR}"
+)
+_UNIT_WORD = re.compile(
+    r"\d*(?:seconds?|s|minutes?|m|hours?|h|days?|d|weeks?|w|fortnights?|months?|years?)"
+)
 
 
 def normalize(text: str) -> str:
@@ -129,13 +150,20 @@ def normalize(text: str) -> str:
     text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # forty-five, three-quarters
     text = re.sub(r"\.(?=\s|$)", " ", text)  # full stops, "mon." (not 7.30)
     text = re.sub(r"\bo\s+clock\b", "oclock", _digits(text))
-    words = []
+    text = _APPROXIMATE.sub(r"at \1", text)  # "around 5": at 5
+    words: list[str] = []
     for word in text.split():
+        if word == "sun" and words and words[-1] in ("the", "in"):
+            words.append(word)  # "in the sun" is not a Sunday
+            continue
         word = _TOKENS.get(word.strip("'"), word.strip("'"))
-        if word not in FILLERS:
+        if word == "later" and words and _UNIT_WORD.fullmatch(words[-1]):
+            words.append(word)  # "2 hours later" is an amount of time, not a filler
+        elif word not in FILLERS:
             words.append(word)
     text = re.sub(r"\b(\w+)'s\b", r"\1s", " ".join(words))  # valentine's -> valentines
     text = _digits(_numbers_in_words(text))
+    text = re.sub(rf"\b({_UNIT_WORD.pattern})\s+time\b", r"\1", text)  # "in a week's time"
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -163,10 +191,26 @@ ZONE_RE = "|".join(sorted(ZONES, key=len, reverse=True))
 MONTH_FIRST_ZONES = {
     "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
     "America/Phoenix", "America/Anchorage", "America/Detroit", "America/Boise",
-    "America/Indiana/Indianapolis", "America/Kentucky/Louisville", "Pacific/Honolulu",
-    "America/Adak", "America/Juneau", "America/Puerto_Rico", "Pacific/Guam", "Asia/Manila",
-    "US/Eastern", "US/Central", "US/Mountain", "US/Pacific",
+    "Pacific/Honolulu", "America/Adak", "America/Juneau", "America/Sitka", "America/Nome",
+    "America/Yakutat", "America/Metlakatla", "America/Menominee", "America/Puerto_Rico",
+    "Pacific/Guam", "Asia/Manila", "US/Eastern", "US/Central", "US/Mountain", "US/Pacific",
+    "US/Alaska", "US/Hawaii", "US/Arizona", "US/Michigan",
 }  # fmt: skip
+_MONTH_FIRST_PREFIXES = ("America/Indiana/", "America/Kentucky/", "America/North_Dakota/")
+# Canada writes numeric dates both ways: there an ambiguous one (5/6) is a question.
+_BOTH_WAYS_PREFIXES = ("Canada/",)
+_BOTH_WAYS_ZONES = {
+    "America/Toronto", "America/Vancouver", "America/Montreal", "America/Edmonton",
+    "America/Winnipeg", "America/Halifax", "America/Regina", "America/St_Johns",
+    "America/Moncton", "America/Whitehorse", "America/Yellowknife", "America/Iqaluit",
+}  # fmt: skip
+
+
+def month_first(zone: str) -> bool | None:
+    """True where 12/5 is December 5, False where it is 12 May, None where both are written."""
+    if zone in _BOTH_WAYS_ZONES or zone.startswith(_BOTH_WAYS_PREFIXES):
+        return None
+    return zone in MONTH_FIRST_ZONES or zone.startswith(_MONTH_FIRST_PREFIXES)
 
 
 def _nth_weekday(year: int, month: int, weekday, n: int) -> date:
@@ -178,7 +222,9 @@ HOLIDAYS = {
     "christmas eve": lambda y: date(y, 12, 24),
     "christmas day": lambda y: date(y, 12, 25),
     "christmas": lambda y: date(y, 12, 25),
+    "boxing day": lambda y: date(y, 12, 26),
     "new years eve": lambda y: date(y, 12, 31),
+    "new yrs eve": lambda y: date(y, 12, 31),
     "new years day": lambda y: date(y, 1, 1),
     "new years": lambda y: date(y, 1, 1),
     "valentines day": lambda y: date(y, 2, 14),
