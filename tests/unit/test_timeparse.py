@@ -278,3 +278,12 @@ def test_an_ambiguous_numeric_date_in_canada_is_a_question():
     now = at(zone, 2026, 11, 24, 10)
     assert not parse_when("12/5", timezone=zone, now=now).ok
     assert local(parse_when("25/12", timezone=zone, now=now), zone) == at(zone, 2026, 12, 25, 9)
+
+
+def test_a_weekday_abbreviation_after_the_is_a_thing_not_a_day():
+    from nudge.reminders.phrases import split_reminder
+
+    assert split_reminder("remind me to sit in the sun at 3pm") == ("sit in the sun", "at 3pm")
+    assert split_reminder("remind me to go outside in the sun") == ("go outside in the sun", "")
+    assert split_reminder("remind me on sun to call mom") == ("call mom", "on sun")
+    assert split_reminder("remind me to pay rent on the 1st") == ("pay rent", "on the 1st")

@@ -34,10 +34,16 @@ def _longest_time_suffix(body: str) -> tuple[str, str] | None:
     words at the end that is entirely a time."""
     words = body.split()
     for start in range(1, len(words)):
+        if words[start - 1].lower() in _DETERMINERS:
+            continue  # "sit in the sun at 3": "sun" is a thing here, not Sunday
         when = " ".join(words[start:])
         if is_time_phrase(when):
             return " ".join(words[:start]), when
     return None
+
+
+# A word after one of these names a thing ("the sun", "my wed dress"), never a time.
+_DETERMINERS = frozenset("the a an my your his her their our its that".split())
 
 
 def split_reminder(text: str) -> tuple[str, str] | None:
