@@ -13,9 +13,9 @@ from nudge.memory.recall import Mode, RecallHit, recall
 from nudge.memory.text import Tags, dated, keywords
 from nudge.models import Memory, MemoryType, User
 from nudge.store import Store
-from nudge.store.codec import to_document
+from nudge.store.collections import BULK_LIMIT
 
-BATCH = 400  # Firestore allows 500 writes a batch
+BATCH = BULK_LIMIT  # with the term-index shard merges, within Firestore's 500 writes
 
 
 class IngestItem(BaseModel):
@@ -52,13 +52,12 @@ def ingest(store: Store, embedder, user_id: str, items: Iterable[IngestItem]) ->
             return
         texts = [dated(i.text, i.timestamp.date()) for i in chunk]
         vectors = embedder.embed_documents(texts)
-        batch = store.db.batch()
-        collection = store.memories._collection(user_id)
+        memories: dict[str, Memory] = {}
         for item, vector in zip(chunk, vectors, strict=True):
             timestamp = (
                 item.timestamp if item.timestamp.tzinfo else item.timestamp.replace(tzinfo=UTC)
             )
-            memory = Memory(
+            memories[f"src-{item.id}"] = Memory(
                 content=item.text if not item.speaker else f"{item.speaker}: {item.text}",
                 memory_type=MemoryType.event,
                 tags=item.tags,
@@ -69,8 +68,8 @@ def ingest(store: Store, embedder, user_id: str, items: Iterable[IngestItem]) ->
                 valid_from=timestamp,
                 embedding=vector,
             )
-            batch.set(collection.document(f"src-{item.id}"), to_document(memory))
-        batch.commit()
+        # The memories and their term-index entries in one batch.
+        store.memories.put_many(user_id, memories)
         count += len(chunk)
         chunk.clear()
 

@@ -65,6 +65,38 @@ def keywords(text: str, *, tags: Iterable[str] = (), limit: int = 60) -> list[st
     return sorted(list(chosen)[:limit])
 
 
+# Function words besides the keyword stop list: BM25 terms are for content words only (a word
+# in most memories weighs almost nothing anyway; these are never worth a term).
+_TERM_STOPWORD_TEXT = (
+    "am been being both each few further having her hers herself him himself his into itself "
+    "more most myself nor not now off once only other ours ourselves out over own same so than "
+    "then theirs themselves these those through too under until up very whom yours yourself "
+    "yourselves again against all after before below between down during above because if "
+    "no such while also yes yeah oh ok okay hey hi hello got get let let's im it's that's"
+)
+_TERM_STOPWORDS = _STOPWORDS | frozenset(_TERM_STOPWORD_TEXT.split())
+# Terms kept a memory for the term index (a long imported text stays a compact entry).
+MAX_TERMS = 80
+
+
+def terms(text: str) -> list[str]:
+    """The words BM25 counts, in the order said, repeats kept (term frequency): stemmed like
+    the keywords, stop words removed. Queries and memories go through the same function."""
+    found = []
+    for word in _WORD.findall(text.lower()):
+        if word.strip("'") in _TERM_STOPWORDS:
+            continue
+        stem = _stem(word)
+        if stem and stem not in _TERM_STOPWORDS and len(stem) > 1:
+            found.append(stem)
+    return found
+
+
+def memory_terms(content: str, tags: Iterable[str] = ()) -> list[str]:
+    """A memory's terms: its sentence and the tags written for later searches."""
+    return (terms(" ".join(tags)) + terms(content))[:MAX_TERMS]
+
+
 def dated(content: str, day: date) -> str:
     """What is embedded and shown: the date is part of the memory."""
     return f"({day.isoformat()}) {content}"
