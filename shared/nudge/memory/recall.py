@@ -37,6 +37,9 @@ Mode = Literal["fused", "vector", "lexical"]
 LEXICAL_WEIGHT = 0.6
 VECTOR_WEIGHT = 0.4
 MIN_SIMILARITY_SPREAD = 0.2
+# The vector path leaves out words this common (with at least this many memories).
+COMMON_SHARE = 0.1
+COMMON_MIN_MEMORIES = 50
 # Second hop: words of the best FEEDBACK_MEMORIES first-pass memories join the query.
 FEEDBACK_MEMORIES = 3
 FEEDBACK_TERMS = 8
@@ -77,6 +80,21 @@ def query_terms(query: str) -> dict[str, float]:
     for term in terms(query):
         weights[term] = 1.0  # a word said twice in a question is not twice as asked
     return weights
+
+
+def _without_common_words(query: str, corpus: Corpus | None) -> str:
+    """The query as the vector path embeds it: without the words in more than COMMON_SHARE
+    of the user's memories (a speaker's name in a chat of two), which a static embedding
+    would weigh like any other and so pull in every greeting that names them."""
+    if corpus is None or corpus.size < COMMON_MIN_MEMORIES:
+        return query
+    kept = [
+        word
+        for word in query.split()
+        if not (stems := terms(word))
+        or corpus.document_frequency(stems[0]) <= COMMON_SHARE * corpus.size
+    ]
+    return " ".join(kept) or query
 
 
 def _expanded(corpus: Corpus, query: dict[str, float], best: list[str]) -> dict[str, float]:
@@ -121,28 +139,30 @@ def recall(
     no longer true (invalidated or archived), for questions about the past and for forgetting."""
     pool = max(k * 3, 30)
     active_only = not include_past
+    corpus: Corpus | None = None
+    try:
+        corpus = load_corpus(store, user_id, include_past=include_past)
+    except GoogleAPIError:
+        if mode == "lexical":
+            raise
+        # The vector path alone still answers; a turn is worth more than one ranking.
+        log.warning("lexical recall failed; vector candidates only", exc_info=True)
+
     vector_future = None
     if mode in ("fused", "vector"):
+        embedded = _without_common_words(query, corpus)
 
         def vector_path() -> tuple[list[float], list[tuple[Memory, float]]]:
-            vector = embedder.embed_query(query)
+            vector = embedder.embed_query(embedded)
             found = store.memories.nearest(user_id, vector, limit=pool, active_only=active_only)
             return vector, found
 
         vector_future = _POOL.submit(vector_path)
 
-    corpus: Corpus | None = None
     lexical: dict[str, float] = {}
     asked = query_terms(query)
-    if mode in ("fused", "lexical"):
-        try:
-            corpus = load_corpus(store, user_id, include_past=include_past)
-            lexical = corpus.bm25(asked)
-        except GoogleAPIError:
-            if mode == "lexical":
-                raise
-            # The vector path alone still answers; a turn is worth more than one ranking.
-            log.warning("lexical recall failed; vector candidates only", exc_info=True)
+    if mode in ("fused", "lexical") and corpus is not None:
+        lexical = corpus.bm25(asked)
 
     query_vector: list[float] = []
     neighbours: list[tuple[Memory, float]] = []

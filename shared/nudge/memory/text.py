@@ -74,7 +74,7 @@ _TERM_STOPWORD_TEXT = (
     "yourselves again against all after before below between down during above because if "
     "no such while also yes yeah oh ok okay hey hi hello got get let let's im it's that's"
 )
-_TERM_STOPWORDS = _STOPWORDS | frozenset(_TERM_STOPWORD_TEXT.split())
+TERM_STOPWORDS = _STOPWORDS | frozenset(_TERM_STOPWORD_TEXT.split())
 # Terms kept a memory for the term index (a long imported text stays a compact entry).
 MAX_TERMS = 80
 
@@ -84,10 +84,10 @@ def terms(text: str) -> list[str]:
     the keywords, stop words removed. Queries and memories go through the same function."""
     found = []
     for word in _WORD.findall(text.lower()):
-        if word.strip("'") in _TERM_STOPWORDS:
+        if word.strip("'") in TERM_STOPWORDS:
             continue
         stem = _stem(word)
-        if stem and stem not in _TERM_STOPWORDS and len(stem) > 1:
+        if stem and stem not in TERM_STOPWORDS and len(stem) > 1:
             found.append(stem)
     return found
 

@@ -10,6 +10,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.base_vector_query import DistanceMeasure
 from google.cloud.firestore_v1.vector import Vector
 
+from nudge.memory.text import memory_terms
 from nudge.models import (
     OPEN_OCCURRENCE,
     AgentLog,
@@ -155,7 +156,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
     # What the lexical path reads: everything but the embedding (1 KiB+ a memory it never uses).
     _WITHOUT_EMBEDDING = [n for n in Memory.model_fields if n != "id" and n not in VECTOR_FIELDS]
     # The fields an index entry is made of.
-    _INDEXED = frozenset({"content", "tags", "active", "created_at"})
+    _INDEXED = frozenset({"content", "tags", "keywords", "active", "created_at"})
 
     def __init__(self, db: firestore.Client) -> None:
         super().__init__(db)
@@ -163,8 +164,14 @@ class MemoryRepository(UserScopedRepository[Memory]):
 
     @staticmethod
     def _entry(memory: Memory) -> str:
+        # Keywords beyond the memory's own words are context (what it was said in reply to).
+        own = set(memory_terms(memory.content, memory.tags))
         return encode_entry(
-            memory.content, memory.tags, active=memory.active, said_at=memory.created_at
+            memory.content,
+            memory.tags,
+            active=memory.active,
+            said_at=memory.created_at,
+            context=[k for k in memory.keywords if k not in own],
         )
 
     def add(self, user_id: str, item: Memory, *, doc_id: str | None = None) -> Memory:

@@ -26,10 +26,12 @@ from typing import Any
 
 from google.cloud import firestore
 
-from nudge.memory.text import memory_terms
+from nudge.memory.text import TERM_STOPWORDS, memory_terms
 
 COLLECTION = "memory_terms"
 SHARDS = 32
+# A context word (from the turn a memory answered) counts this much of a word of its own.
+CONTEXT_WEIGHT = 0.5
 _PARSED_LIMIT = 512  # shards kept parsed in a process (16 users of 32 shards)
 
 
@@ -37,9 +39,21 @@ def shard_of(memory_id: str) -> str:
     return f"{zlib.crc32(memory_id.encode()) % SHARDS:02d}"
 
 
-def encode_entry(content: str, tags: Iterable[str], *, active: bool, said_at: datetime) -> str:
-    counts = Counter(memory_terms(content, tags))
-    words = " ".join(t if n == 1 else f"{t}:{n}" for t, n in counts.items())
+def encode_entry(
+    content: str,
+    tags: Iterable[str],
+    *,
+    active: bool,
+    said_at: datetime,
+    context: Iterable[str] = (),
+) -> str:
+    """`context`: words of what the memory was said in reply to (stored in its keywords, not
+    its text), counted at CONTEXT_WEIGHT: an answer is found by the question's words too."""
+    counts: dict[str, float] = dict(Counter(memory_terms(content, tags)))
+    for term in context:
+        if term not in counts and term not in TERM_STOPWORDS:
+            counts[term] = CONTEXT_WEIGHT
+    words = " ".join(t if n == 1 else f"{t}:{n:g}" for t, n in counts.items())
     return f"{'A' if active else 'P'} {said_at:%Y%m%d} {words}".rstrip()
 
 
@@ -49,7 +63,7 @@ class TermEntry:
 
     active: bool
     day: date
-    length: int
+    length: float
     terms: tuple[str, ...]
 
 
@@ -57,18 +71,18 @@ class TermEntry:
 class ParsedShard:
     entries: dict[str, TermEntry] = field(default_factory=dict)
     # term -> [(memory id, term frequency)]
-    postings: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    postings: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
 
 def parse_shard(raw: dict[str, str]) -> ParsedShard:
     shard = ParsedShard()
     for memory_id, entry in raw.items():
         flag, day, *words = entry.split(" ")
-        length = 0
+        length = 0.0
         held = []
         for word in words:
             term, _, count = word.partition(":")
-            tf = int(count) if count else 1
+            tf = float(count) if count else 1.0
             length += tf
             held.append(term)
             shard.postings.setdefault(term, []).append((memory_id, tf))
