@@ -67,12 +67,12 @@ def spans(query: str, now: datetime) -> list[tuple[date, date] | tuple[int, int]
         taken.append(match.span())
     for pattern in (_LED_MONTH, _LONG_MONTH):
         for match in pattern.finditer(text):
-            if any(a <= match.start() < b for a, b in taken):
+            if any(a < match.end() and match.start() < b for a, b in taken):
                 continue
             found.append((0, MONTHS[match.group(1)]))
             taken.append(match.span())
     for match in _YEAR.finditer(text):
-        if not any(a <= match.start() < b for a, b in taken):
+        if not any(a < match.end() and match.start() < b for a, b in taken):
             year = int(match.group(1))
             found.append((date(year, 1, 1), date(year, 12, 31)))
     today = now.date()

@@ -34,8 +34,8 @@ log = logging.getLogger("nudge.memory")
 
 Mode = Literal["fused", "vector", "lexical"]
 # Fusion weights (normalised scores), chosen on the development conversations of the bench.
-LEXICAL_WEIGHT = 0.6
-VECTOR_WEIGHT = 0.4
+LEXICAL_WEIGHT = 0.5
+VECTOR_WEIGHT = 0.5
 MIN_SIMILARITY_SPREAD = 0.2
 # The vector path leaves out words this common (with at least this many memories).
 COMMON_SHARE = 0.1
@@ -43,7 +43,7 @@ COMMON_MIN_MEMORIES = 50
 # Second hop: words of the best FEEDBACK_MEMORIES first-pass memories join the query.
 FEEDBACK_MEMORIES = 3
 FEEDBACK_TERMS = 8
-FEEDBACK_WEIGHT = 0.25
+FEEDBACK_WEIGHT = 0.5
 # A memory said on a day the question names.
 DATE_BONUS = 0.15
 # Tie-breakers only: at most this much of a relevance of 1.

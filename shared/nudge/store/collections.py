@@ -317,6 +317,8 @@ class MemoryRepository(UserScopedRepository[Memory]):
         query = self._collection(user_id)
         if active_only:
             query = query.where(filter=FieldFilter("active", "==", True))
+        # The neighbours' embeddings are not needed (the distance is returned): not sent.
+        query = query.select([*self._WITHOUT_EMBEDDING, "vector_distance"])
         vector_query = query.find_nearest(
             vector_field="embedding",
             query_vector=Vector(list(query_vector)),
