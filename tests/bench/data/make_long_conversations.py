@@ -39,8 +39,11 @@ TOPICS = [
     (
         "I've been running farther to de-stress, which has been great for my headspace.",
         "What does {S} say running has been great for?",
-        ["Are you still running, {O}?", "I need new running shoes, mine are falling apart.",
-         "Sorry, I'm running late today!"],
+        [
+            "Are you still running, {O}?",
+            "I need new running shoes, mine are falling apart.",
+            "Sorry, I'm running late today!",
+        ],
         "When did {S} say running was helping with stress?",
     ),
     (
@@ -222,35 +225,41 @@ TOPICS = [
 # Per topic: the question in other words, and the lead-in the other speaker asks first
 # (which names the topic and the speaker: a near miss the answer follows).
 ASKED_OTHERWISE = [
-    ('How does {S} clear their head when stressed?', "How's the running going, {S}?"),
-    ('What is {S} making with clay these days?', '{S}, did you end up trying that class?'),
-    ('What did {S} name the new pet?', 'Any news on the shelter, {S}?'),
-    ('How does {S} spend Saturday mornings?', 'What are you up to on weekends now, {S}?'),
+    ("How does {S} clear their head when stressed?", "How's the running going, {S}?"),
+    ("What is {S} making with clay these days?", "{S}, did you end up trying that class?"),
+    ("What did {S} name the new pet?", "Any news on the shelter, {S}?"),
+    ("How does {S} spend Saturday mornings?", "What are you up to on weekends now, {S}?"),
     ("Which city is {S}'s sister's wedding in?", "How's your sister doing, {S}?"),
-    ('What new job does {S} have at the studio?', "How's work going, {S}?"),
-    ('What can {S} play all the way through now?', 'Still practising that instrument, {S}?'),
-    ('What did {S} see in the night sky on the trip?', 'How was the lake trip, {S}?'),
-    ('Which novel is {S} hooked on?', 'Reading anything good, {S}?'),
-    ('What did {S} learn to cook from their grandmother?', 'What did you do this weekend, {S}?'),
-    ("What was {S}'s finishing time in Portland?", 'How did the race go, {S}?'),
-    ("What flowers are on {S}'s garage?", 'What did you and the kids get up to, {S}?'),
-    ('What did {S} get out of meeting other new parents?', 'How are you coping with the baby, {S}?'),
-    ('What boat did {S} get?', 'Did you get out on the water, {S}?'),
-    ('Which food can {S} not eat anymore?', 'What did the doctor say, {S}?'),
-    ('What subject does {S} want a graduate degree in?', 'Thinking about going back to school, {S}?'),
-    ('What did {S} pick for the cabinets?', "How's the renovation, {S}?"),
-    ('What did {S} see on a birding walk?', 'Seen anything cool outside lately, {S}?'),
-    ("How did {S}'s boy win the match?", 'How was the game, {S}?'),
-    ('Why does {S} stretch every morning?', "How's your back, {S}?"),
-    ('What did {S} share on stage?', 'How was your night out, {S}?'),
-    ('What did {S} pick with their parents?', 'How was the visit home, {S}?'),
-    ('What did {S} repair and ride to work?', 'How are you getting to work these days, {S}?'),
-    ('Which vegetables are doing well for {S}?', "How's the backyard project, {S}?"),
-    ('What kind of dog did {S} get?', "How's the new family member, {S}?"),
-    ('Which song made {S} cry at the show?', 'How was the show, {S}?'),
-    ("Which city did {S}'s friend Priya move to?", 'Heard from your college friends lately, {S}?'),
-    ('What did {S} call the bread starter?', 'Still baking, {S}?'),
-    ('What design did {S} get inked?', 'You said you had news, {S}?'),
+    ("What new job does {S} have at the studio?", "How's work going, {S}?"),
+    ("What can {S} play all the way through now?", "Still practising that instrument, {S}?"),
+    ("What did {S} see in the night sky on the trip?", "How was the lake trip, {S}?"),
+    ("Which novel is {S} hooked on?", "Reading anything good, {S}?"),
+    ("What did {S} learn to cook from their grandmother?", "What did you do this weekend, {S}?"),
+    ("What was {S}'s finishing time in Portland?", "How did the race go, {S}?"),
+    ("What flowers are on {S}'s garage?", "What did you and the kids get up to, {S}?"),
+    (
+        "What did {S} get out of meeting other new parents?",
+        "How are you coping with the baby, {S}?",
+    ),
+    ("What boat did {S} get?", "Did you get out on the water, {S}?"),
+    ("Which food can {S} not eat anymore?", "What did the doctor say, {S}?"),
+    (
+        "What subject does {S} want a graduate degree in?",
+        "Thinking about going back to school, {S}?",
+    ),
+    ("What did {S} pick for the cabinets?", "How's the renovation, {S}?"),
+    ("What did {S} see on a birding walk?", "Seen anything cool outside lately, {S}?"),
+    ("How did {S}'s boy win the match?", "How was the game, {S}?"),
+    ("Why does {S} stretch every morning?", "How's your back, {S}?"),
+    ("What did {S} share on stage?", "How was your night out, {S}?"),
+    ("What did {S} pick with their parents?", "How was the visit home, {S}?"),
+    ("What did {S} repair and ride to work?", "How are you getting to work these days, {S}?"),
+    ("Which vegetables are doing well for {S}?", "How's the backyard project, {S}?"),
+    ("What kind of dog did {S} get?", "How's the new family member, {S}?"),
+    ("Which song made {S} cry at the show?", "How was the show, {S}?"),
+    ("Which city did {S}'s friend Priya move to?", "Heard from your college friends lately, {S}?"),
+    ("What did {S} call the bread starter?", "Still baking, {S}?"),
+    ("What design did {S} get inked?", "You said you had news, {S}?"),
     ("Who benefits from {S}'s swim across the bay?", "How's the training going, {S}?"),
 ]
 
@@ -300,16 +309,30 @@ PAIRS = [
 
 # The same kind of thing in two months: asked by month. (thing, two facts, question, months)
 DATED = [
-    ("bake", "I baked a lemon tart for the neighbours.", "I baked cinnamon rolls for the office.",
-     "What did {S} bake in {month}?"),
-    ("read", "Just finished reading Circe, what a story.", "Now I'm reading Project Hail Mary.",
-     "Which book was {S} reading in {month}?"),
-    ("trip", "We took a weekend trip to the coast, the beach was freezing.",
-     "We spent a weekend in the mountains at a little cabin.",
-     "Where did {S} go for a weekend in {month}?"),
-    ("class", "I tried a salsa dancing class with my partner.",
-     "I took a knife skills cooking class downtown.",
-     "What class did {S} take in {month}?"),
+    (
+        "bake",
+        "I baked a lemon tart for the neighbours.",
+        "I baked cinnamon rolls for the office.",
+        "What did {S} bake in {month}?",
+    ),
+    (
+        "read",
+        "Just finished reading Circe, what a story.",
+        "Now I'm reading Project Hail Mary.",
+        "Which book was {S} reading in {month}?",
+    ),
+    (
+        "trip",
+        "We took a weekend trip to the coast, the beach was freezing.",
+        "We spent a weekend in the mountains at a little cabin.",
+        "Where did {S} go for a weekend in {month}?",
+    ),
+    (
+        "class",
+        "I tried a salsa dancing class with my partner.",
+        "I took a knife skills cooking class downtown.",
+        "What class did {S} take in {month}?",
+    ),
 ]
 
 GREETINGS = [
@@ -535,12 +558,8 @@ def main() -> None:
             q["split"] = split
         all_turns += turns
         all_questions += questions
-    (HERE / "long_conversations.jsonl").write_text(
-        "".join(json.dumps(t) + "\n" for t in all_turns)
-    )
-    (HERE / "long_questions.jsonl").write_text(
-        "".join(json.dumps(q) + "\n" for q in all_questions)
-    )
+    (HERE / "long_conversations.jsonl").write_text("".join(json.dumps(t) + "\n" for t in all_turns))
+    (HERE / "long_questions.jsonl").write_text("".join(json.dumps(q) + "\n" for q in all_questions))
 
 
 if __name__ == "__main__":
