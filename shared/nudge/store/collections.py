@@ -228,6 +228,8 @@ class MemoryRepository(UserScopedRepository[Memory]):
         self, user_id: str, ids: Sequence[str], *, embeddings: bool = False
     ) -> list[Memory]:
         """The memories with these ids that exist, in the order asked (one `get_all`)."""
+        if not ids:
+            return []
         collection = self._collection(user_id)
         refs = [collection.document(i) for i in ids]
         fields = None if embeddings else self._WITHOUT_EMBEDDING
@@ -308,6 +310,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
         *,
         limit: int = 10,
         active_only: bool = True,
+        embeddings: bool = True,
     ) -> list[tuple[Memory, float]]:
         """Memories closest to `query_vector` by cosine distance, nearest first.
 
@@ -317,8 +320,8 @@ class MemoryRepository(UserScopedRepository[Memory]):
         query = self._collection(user_id)
         if active_only:
             query = query.where(filter=FieldFilter("active", "==", True))
-        # The neighbours' embeddings are not needed (the distance is returned): not sent.
-        query = query.select([*self._WITHOUT_EMBEDDING, "vector_distance"])
+        if not embeddings:  # recall needs the distance, not the vectors (1 KiB+ each)
+            query = query.select([*self._WITHOUT_EMBEDDING, "vector_distance"])
         vector_query = query.find_nearest(
             vector_field="embedding",
             query_vector=Vector(list(query_vector)),
