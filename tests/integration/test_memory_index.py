@@ -73,7 +73,7 @@ def test_ingest_writes_one_entry_a_memory_and_again_changes_nothing(store, embed
 def test_an_answer_is_found_by_the_words_of_the_question_it_answers(store, embedder, jon):
     ingest(store, embedder, jon.id, CHAT)
     # t4 never says "running": the question it answers (t3) does, at half weight.
-    assert "runn:0.5" in entries(store, jon.id)["src-t4"].split()
+    assert "run:0.5" in entries(store, jon.id)["src-t4"].split()
     hits = recall(store, embedder, jon.id, "Melanie running", now=NOW, mode="lexical",
                   touch=False)  # fmt: skip
     assert "t4" in ids(hits)[:2]

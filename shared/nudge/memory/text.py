@@ -26,11 +26,20 @@ MAX_TAG_CHARS = 40
 
 
 def _stem(word: str) -> str:
-    """A light stemmer: enough to match "birthday"/"birthdays", "moved"/"move"."""
+    """A light stemmer: enough that "bake", "baked", "bakes" and "baking" meet, as do
+    "birthday"/"birthdays", "run"/"running", "stress"/"stressed"."""
     word = word.strip("'").removesuffix("'s")
-    for suffix in ("ies", "ing", "ed", "es", "s"):
+    for suffix in ("ies", "ied", "ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            if suffix == "s" and word.endswith("ss"):
+                break  # "stress", "class": not a plural
+            word = word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
+            doubled = len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz"
+            if suffix in ("ing", "ed") and doubled:
+                word = word[:-1]  # "running" -> "run", "stopped" -> "stop"
+            break
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]  # "bake" meets "baked"
     return word
 
 
