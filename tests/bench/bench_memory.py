@@ -174,8 +174,12 @@ def tune(store, embedder, make_user) -> None:
     from nudge.memory import recall as recall_module
 
     grid = {
-        "LEXICAL_WEIGHT": (0.3, 0.4, 0.5, 0.6, 0.7),
-        "FEEDBACK_WEIGHT": (0.0, 0.25, 0.5),
+        "LEXICAL_WEIGHT": tuple(
+            float(w) for w in os.environ.get("NUDGE_TUNE_LEXICAL", "0.3,0.4,0.5,0.6,0.7").split(",")
+        ),
+        "FEEDBACK_WEIGHT": tuple(
+            float(w) for w in os.environ.get("NUDGE_TUNE_FEEDBACK", "0,0.25,0.5").split(",")
+        ),
     }
     for values in itertools.product(*grid.values()):
         for name, value in zip(grid, values, strict=True):

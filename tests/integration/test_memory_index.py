@@ -130,6 +130,18 @@ def test_memories_stored_before_the_index_are_indexed_on_first_recall(store, emb
     assert set(entries(store, jon.id)) == {"legacy"}
 
 
+def test_a_write_before_the_first_recall_does_not_hide_older_memories(
+    store, settings, embedder, jon
+):
+    old = Memory(content="Dr. Okafor is my dentist", keywords=["okafor", "dentist"],
+                 embedding=embedder.embed_documents(["Dr. Okafor is my dentist"])[0])  # fmt: skip
+    store.memories._collection(jon.id).document("legacy").set(to_document(old))
+    tool(store, settings, jon, embedder, "remember", content="My dentist moved to King Street")
+    hits = recall(store, embedder, jon.id, "dentist Okafor", now=NOW, mode="lexical",
+                  touch=False)  # fmt: skip
+    assert ids(hits)[0] == "legacy" and len(hits) == 2
+
+
 def test_the_recall_tool_and_the_turn_context_rank_alike(store, settings, embedder, jon):
     ingest(store, embedder, jon.id, CHAT + GREETINGS)
     question = "What does Melanie say running has been great for?"

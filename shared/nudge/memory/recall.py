@@ -2,15 +2,16 @@
 
 The lexical path is real BM25 over every memory of the user, from the per-user term index
 (`nudge.store.memory_terms`); the vector path is `find_nearest`, pre-filtered to the user's
-active memories. Fusion is score-aware: each path's scores are normalised (BM25 by the best
-score, cosine similarity between the pool's worst and best) and combined with fixed weights,
-chosen on the development half of the benchmark; lexical candidates the vector pool missed get
-their real cosine similarity (their embeddings are read), so a memory strong on one path is
-never lost for being absent from the other. A second hop then adds the best memories' rarest
-words to the query at a fraction of a weight (pseudo-relevance feedback: multi-part questions
-reach the turn that shares words with the first answer, not with the question). Memories said
-on days the question names ("in June", "last week") get a bonus; recency and importance only
-break near-ties. Access statistics are written before returning, in one batch.
+active memories, asked without the words most of their memories hold. Fusion is score-aware:
+each path's scores are normalised (BM25 by the best score, cosine similarity between the
+pool's worst and best) and combined with fixed weights, chosen on the benchmark's development
+conversations; lexical candidates the vector pool missed get their real cosine similarity
+(their embeddings are read), so a memory strong on one path is never lost for being absent
+from the other. A second hop then adds the best memories' rarest words to the query at a
+fraction of a weight (pseudo-relevance feedback: multi-part questions reach the turn that
+shares words with the first answer, not with the question). Memories said on days the
+question names ("in June", "last week") are raised; recency and importance only break
+near-ties. Access statistics are written before returning, in one batch.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ log = logging.getLogger("nudge.memory")
 
 Mode = Literal["fused", "vector", "lexical"]
 # Fusion weights (normalised scores), chosen on the development conversations of the bench.
-LEXICAL_WEIGHT = 0.5
-VECTOR_WEIGHT = 0.5
+LEXICAL_WEIGHT = 0.6
+VECTOR_WEIGHT = 0.4
 MIN_SIMILARITY_SPREAD = 0.2
 # The vector path leaves out words this common (with at least this many memories).
 COMMON_SHARE = 0.1
@@ -43,7 +44,7 @@ COMMON_MIN_MEMORIES = 50
 # Second hop: words of the best FEEDBACK_MEMORIES first-pass memories join the query.
 FEEDBACK_MEMORIES = 3
 FEEDBACK_TERMS = 8
-FEEDBACK_WEIGHT = 0.5
+FEEDBACK_WEIGHT = 0.75
 # A memory said on a day the question names: this share of its relevance more.
 DATE_BONUS = 0.3
 # Tie-breakers only: at most this much of a relevance of 1.
@@ -67,8 +68,7 @@ def load_corpus(store: Store, user_id: str, *, include_past: bool = False) -> Co
     """The user's term index; built once from the memories if they predate it."""
     shards = store.memories.terms.read(user_id)
     if shards is None:
-        if store.memories.count(user_id, active_only=False) == 0:
-            return Corpus([], include_past=include_past)
+        # Once a user: index what was stored before the index (or before their first recall).
         log.info("building the term index of user %s", user_id)
         store.memories.rebuild_terms(user_id)
         shards = store.memories.terms.read(user_id) or []

@@ -19,8 +19,6 @@ _STOPWORD_TEXT = (
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # Two memories this close (cosine distance) say the same thing.
 SAME_FACT_DISTANCE = 0.04
-# The words of a query looked up (one count each): a whole incoming text can be the query.
-MAX_QUERY_KEYWORDS = 16
 MAX_TAGS = 8
 MAX_TAG_CHARS = 40
 

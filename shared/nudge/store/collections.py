@@ -153,7 +153,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
 
     collection = "memories"
     model = Memory
-    # What the lexical path reads: everything but the embedding (1 KiB+ a memory it never uses).
+    # Everything but the embedding (1 KiB+ a memory), for reads that do not need it.
     _WITHOUT_EMBEDDING = [n for n in Memory.model_fields if n != "id" and n not in VECTOR_FIELDS]
     # The fields an index entry is made of.
     _INDEXED = frozenset({"content", "tags", "keywords", "active", "created_at"})
@@ -262,25 +262,12 @@ class MemoryRepository(UserScopedRepository[Memory]):
                 batch, user_id, {i: entries[i] for i in ids[start : start + BULK_LIMIT]}
             )
             batch.commit()
+        self.terms.mark_built(user_id)
         return len(entries)
 
-    def with_keyword(
-        self, user_id: str, keyword: str, *, limit: int, active_only: bool = True
-    ) -> list[Memory]:
-        """Memories whose keywords hold `keyword`, at most `limit`, embeddings left out."""
-        query = self._collection(user_id).where(
-            filter=FieldFilter("keywords", "array_contains", keyword)
-        )
-        if active_only:
-            query = query.where(filter=FieldFilter("active", "==", True))
-        query = query.select(self._WITHOUT_EMBEDDING).limit(limit)
-        return [self._decode(doc) for doc in query.stream()]
-
-    def count(self, user_id: str, *, keyword: str | None = None, active_only: bool = True) -> int:
-        """How many memories (holding `keyword`, if given): an aggregation, no documents read."""
+    def count(self, user_id: str, *, active_only: bool = True) -> int:
+        """How many memories: an aggregation, no documents read."""
         query = self._collection(user_id)
-        if keyword is not None:
-            query = query.where(filter=FieldFilter("keywords", "array_contains", keyword))
         if active_only:
             query = query.where(filter=FieldFilter("active", "==", True))
         [[result]] = query.count().get()

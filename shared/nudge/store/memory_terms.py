@@ -30,6 +30,8 @@ from nudge.memory.text import TERM_STOPWORDS, memory_terms
 
 COLLECTION = "memory_terms"
 SHARDS = 32
+# The document saying every memory of the user has an entry (written after a rebuild).
+BUILT = "built"
 # A context word (from the turn a memory answered) counts this much of a word of its own.
 CONTEXT_WEIGHT = 0.5
 _PARSED_LIMIT = 512  # shards kept parsed in a process (16 users of 32 shards)
@@ -124,15 +126,23 @@ class MemoryTermIndex:
 
     # -- reads --
 
+    def mark_built(self, user_id: str) -> None:
+        """Record that every memory of the user has its entry (after `rebuild`)."""
+        self._shard(user_id, BUILT).set({"built": True})
+
     def read(self, user_id: str) -> list[ParsedShard] | None:
-        """Every shard of the user, parsed; None when the user has no index yet."""
+        """Every shard of the user, parsed; None until the index was built for the user's
+        memories (a write before then adds one entry, not the older memories')."""
         refs = [self._shard(user_id, f"{n:02d}") for n in range(SHARDS)]
+        refs.append(self._shard(user_id, BUILT))
         shards: list[ParsedShard] = []
-        existed = False
+        built = False
         for snapshot in self.db.get_all(refs):
             if not snapshot.exists:
                 continue
-            existed = True
+            if snapshot.id == BUILT:
+                built = True
+                continue
             key = snapshot.reference.path
             with self._lock:
                 cached = self._parsed.get(key)
@@ -146,4 +156,4 @@ class MemoryTermIndex:
                 while len(self._parsed) > _PARSED_LIMIT:
                     self._parsed.popitem(last=False)
             shards.append(parsed)
-        return shards if existed else None
+        return shards if built else None
