@@ -46,6 +46,16 @@ resource "google_firestore_index" "memories_vector_history" {
   }
 }
 
+# The per-user term index of memories (nudge/store/memory_terms.py): shard documents read by
+# id only, a map of one short string a memory. Indexing every entry would cost two index
+# entries a memory and slow each write, for no query.
+resource "google_firestore_field" "memory_terms_entries" {
+  database   = google_firestore_database.default.name
+  collection = "memory_terms"
+  field      = "entries"
+  index_config {}
+}
+
 # Unanswered inbound messages of a user, oldest first.
 resource "google_firestore_index" "messages_unanswered" {
   database   = google_firestore_database.default.name

@@ -100,7 +100,8 @@ def test_tags_written_at_consolidation_let_the_lexical_path_reach_paraphrases(
     assert {"food", "restaurant", "order", "pho", "takeaway"} <= set(memory.keywords)
     question = "where do I like to order food from?"  # not one word of the sentence
     hits = recall(store, embedder, user.id, question, now=NOW, mode="lexical", touch=False)
-    assert [h.memory.id for h in hits] == [memory.id]
+    # First; the day's episode ("They talked about food.") shares a word too.
+    assert [h.memory.id for h in hits][:1] == [memory.id]
 
 
 def test_an_unusable_judge_answer_degrades_to_offline_behaviour(store, embedder, settings, user):

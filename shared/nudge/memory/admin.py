@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from google.cloud.firestore_v1.vector import Vector
 from pydantic import BaseModel, Field
@@ -13,9 +13,11 @@ from nudge.memory.recall import Mode, RecallHit, recall
 from nudge.memory.text import Tags, dated, keywords
 from nudge.models import Memory, MemoryType, User
 from nudge.store import Store
-from nudge.store.codec import to_document
+from nudge.store.collections import BULK_LIMIT
 
-BATCH = 400  # Firestore allows 500 writes a batch
+# Turns this close in time, one after the other, are one conversation (one session).
+CONTEXT_GAP = timedelta(hours=6)
+BATCH = BULK_LIMIT  # with the term-index shard merges, within Firestore's 500 writes
 
 
 class IngestItem(BaseModel):
@@ -40,42 +42,59 @@ def user_for(store: Store, phone: str) -> User:
     return store.users.find_by_phone(phone) or store.users.create(User(phone=phone))
 
 
+def _replied_to(previous: IngestItem | None, item: IngestItem) -> IngestItem | None:
+    """The question this item answers, if it follows one in the same conversation (the
+    file's order, the same session: within CONTEXT_GAP): an answer rarely repeats the
+    question's words ("How's the running going?" / "It's been great for my headspace")."""
+    if previous is None or "?" not in previous.text:
+        return None  # a reply to a statement (a reaction) would only echo its words
+    gap = _aware(item.timestamp) - _aware(previous.timestamp)
+    return previous if timedelta(0) <= gap <= CONTEXT_GAP else None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def ingest(store: Store, embedder, user_id: str, items: Iterable[IngestItem]) -> int:
     """Store items as memories (id `src-{item id}`, so ingesting twice changes nothing),
-    through the same dated embedding and keywords as remembered facts."""
+    through the same dated embedding and keywords as remembered facts; the words of the turn
+    an item follows join its keywords as context (weighted lower by the lexical path)."""
     count = 0
-    chunk: list[IngestItem] = []
+    chunk: list[tuple[IngestItem, IngestItem | None]] = []
+    previous: IngestItem | None = None
 
     def flush() -> None:
         nonlocal count
         if not chunk:
             return
-        texts = [dated(i.text, i.timestamp.date()) for i in chunk]
+        texts = [dated(i.text, i.timestamp.date()) for i, _ in chunk]
         vectors = embedder.embed_documents(texts)
-        batch = store.db.batch()
-        collection = store.memories._collection(user_id)
-        for item, vector in zip(chunk, vectors, strict=True):
-            timestamp = (
-                item.timestamp if item.timestamp.tzinfo else item.timestamp.replace(tzinfo=UTC)
-            )
-            memory = Memory(
+        memories: dict[str, Memory] = {}
+        for (item, context), vector in zip(chunk, vectors, strict=True):
+            timestamp = _aware(item.timestamp)
+            words = keywords(item.text, tags=item.tags)
+            if context is not None:
+                words = sorted(set(words) | set(keywords(context.text)))
+            memories[f"src-{item.id}"] = Memory(
                 content=item.text if not item.speaker else f"{item.speaker}: {item.text}",
                 memory_type=MemoryType.event,
                 tags=item.tags,
-                keywords=keywords(item.text, tags=item.tags),
+                keywords=words,
                 source_ids=[item.id],
                 created_at=timestamp,
                 updated_at=timestamp,
                 valid_from=timestamp,
                 embedding=vector,
             )
-            batch.set(collection.document(f"src-{item.id}"), to_document(memory))
-        batch.commit()
+        # The memories and their term-index entries in one batch.
+        store.memories.put_many(user_id, memories)
         count += len(chunk)
         chunk.clear()
 
     for item in items:
-        chunk.append(item)
+        chunk.append((item, _replied_to(previous, item)))
+        previous = item
         if len(chunk) == BATCH:
             flush()
     flush()

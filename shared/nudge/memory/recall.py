@@ -1,44 +1,58 @@
-"""Recall: vector and lexical candidates, fused and re-ranked, cut to a token budget.
+"""Recall: BM25 over all of a user's memories and vector neighbours, fused by score.
 
-Vector search (`find_nearest`, pre-filtered to active memories of one user) finds paraphrases;
-the lexical path (normalized keywords and LLM-written tags in an array field, counted and
-fetched with `array_contains`, ranked by BM25, since Firestore has no full-text search) finds
-names and rare words embeddings blur. The two rankings are fused with reciprocal rank fusion,
-then re-ranked with recency and importance (after Generative
-Agents), deduplicated and cut to a token budget. Access statistics are written in the
-background so the turn does not wait for them.
+The lexical path is real BM25 over every memory of the user, from the per-user term index
+(`nudge.store.memory_terms`); the vector path is `find_nearest`, pre-filtered to the user's
+active memories, asked without the words most of their memories hold. Fusion is score-aware:
+each path's scores are normalised (BM25 by the best score, cosine similarity between the
+pool's worst and best) and combined with fixed weights, chosen on the benchmark's development
+conversations; lexical candidates the vector pool missed get their real cosine similarity
+(their embeddings are read), so a memory strong on one path is never lost for being absent
+from the other. A second hop then adds the best memories' rarest words to the query at a
+fraction of a weight (pseudo-relevance feedback: multi-part questions reach the turn that
+shares words with the first answer, not with the question). Memories said on days the
+question names ("in June", "last week") are raised; recency and importance only break
+near-ties. Access statistics are written before returning, in one batch.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Literal
 
 from google.api_core.exceptions import GoogleAPIError
-from google.cloud import firestore
 from pydantic import BaseModel
 
-from nudge.memory.text import MAX_QUERY_KEYWORDS, keywords
+from nudge.memory import query_dates
+from nudge.memory.lexical import Corpus
+from nudge.memory.text import terms
 from nudge.models import Memory
 from nudge.store import Store
 
 log = logging.getLogger("nudge.memory")
 
 Mode = Literal["fused", "vector", "lexical"]
-RRF_K = 60
-WEIGHTS = {"relevance": 1.0, "recency": 0.15, "importance": 0.15}
+# Fusion weights (normalised scores), chosen on the development conversations of the bench.
+LEXICAL_WEIGHT = 0.6
+VECTOR_WEIGHT = 0.4
+MIN_SIMILARITY_SPREAD = 0.2
+# The vector path leaves out words this common (with at least this many memories).
+COMMON_SHARE = 0.1
+COMMON_MIN_MEMORIES = 50
+# Second hop: words of the best FEEDBACK_MEMORIES first-pass memories join the query.
+FEEDBACK_MEMORIES = 3
+FEEDBACK_TERMS = 8
+FEEDBACK_WEIGHT = 0.75
+# A memory said on a day the question names: this share of its relevance more.
+DATE_BONUS = 0.3
+# Tie-breakers only: at most this much of a relevance of 1.
+RECENCY_WEIGHT = 0.02
+IMPORTANCE_WEIGHT = 0.02
 RECENCY_HALF_LIFE_DAYS = 30.0
-BM25_K1 = 1.2
-BM25_B = 0.75
-# Memories are fetched for the rarest few words of a query, at most this many a word.
-FETCHED_WORDS = 8
-POSTINGS_LIMIT = 60
 # Shared by every recall in the process (threads start on first use).
-_POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="nudge-recall")
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="nudge-recall")
 
 
 class RecallHit(BaseModel):
@@ -46,60 +60,66 @@ class RecallHit(BaseModel):
     score: float
     vector_rank: int | None = None
     lexical_rank: int | None = None
-    # Cosine distance, when the vector path found it.
+    # Cosine distance, when known (the vector path found it, or its embedding was read).
     distance: float | None = None
 
 
-def lexical_candidates(
-    store: Store, user_id: str, query: str, limit: int, *, include_past: bool = False
-) -> list[Memory]:
-    """Memories sharing the query's keywords, ranked by BM25 (Robertson's defaults).
+def load_corpus(store: Store, user_id: str, *, include_past: bool = False) -> Corpus:
+    """The user's term index; built once from the memories if they predate it."""
+    shards = store.memories.terms.read(user_id)
+    if shards is None:
+        # Once a user: index what was stored before the index (or before their first recall).
+        log.info("building the term index of user %s", user_id)
+        store.memories.rebuild_terms(user_id)
+        shards = store.memories.terms.read(user_id) or []
+    return Corpus(shards, include_past=include_past)
 
-    Each word's document frequency is a count (an aggregation: no documents read); memories
-    are fetched only for the rarest FETCHED_WORDS words, at most POSTINGS_LIMIT each, so a
-    turn reads a few hundred documents at most. Every word still scores: a memory's keywords
-    say which words it holds. Keywords are sets (a word occurs once in a memory); the average
-    length comes from the memories found.
-    """
-    words = keywords(query, limit=MAX_QUERY_KEYWORDS)
-    if not words:
-        return []
-    active_only = not include_past
-    total = _POOL.submit(store.memories.count, user_id, active_only=active_only)
-    frequency = dict(
-        zip(
-            words,
-            _POOL.map(
-                lambda word: store.memories.count(user_id, keyword=word, active_only=active_only),
-                words,
-            ),
-            strict=True,
-        )
-    )
-    rarest = sorted((w for w in words if frequency[w]), key=lambda w: (frequency[w], w))
-    fetched = _POOL.map(
-        lambda word: store.memories.with_keyword(
-            user_id, word, limit=POSTINGS_LIMIT, active_only=active_only
-        ),
-        rarest[:FETCHED_WORDS],
-    )
-    found = {memory.id: memory for memories in fetched for memory in memories}
-    if not found:
-        return []
-    documents = max(total.result(), len(found))
-    idf = {
-        word: math.log(1 + (documents - n + 0.5) / (n + 0.5)) for word, n in frequency.items() if n
-    }
-    average_length = sum(len(m.keywords) for m in found.values()) / len(found) or 1.0
 
-    def score(memory: Memory) -> float:
-        length = 1 - BM25_B + BM25_B * len(memory.keywords) / average_length
-        held = set(memory.keywords)
-        saturation = (BM25_K1 + 1) / (1 + BM25_K1 * length)
-        return sum(weight * saturation for word, weight in idf.items() if word in held)
+def query_terms(query: str) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for term in terms(query):
+        weights[term] = 1.0  # a word said twice in a question is not twice as asked
+    return weights
 
-    ranked = sorted(found.values(), key=lambda m: (-score(m), m.id or ""))
-    return ranked[:limit]
+
+def _without_common_words(query: str, corpus: Corpus | None) -> str:
+    """The query as the vector path embeds it: without the words in more than COMMON_SHARE
+    of the user's memories (a speaker's name in a chat of two), which a static embedding
+    would weigh like any other and so pull in every greeting that names them."""
+    if corpus is None or corpus.size < COMMON_MIN_MEMORIES:
+        return query
+    kept = [
+        word
+        for word in query.split()
+        if not (stems := terms(word))
+        or corpus.document_frequency(stems[0]) <= COMMON_SHARE * corpus.size
+    ]
+    return " ".join(kept) or query
+
+
+def _expanded(corpus: Corpus, query: dict[str, float], best: list[str]) -> dict[str, float]:
+    """The query with the rarest words of its best memories added at FEEDBACK_WEIGHT."""
+    votes: dict[str, float] = {}
+    for memory_id in best[:FEEDBACK_MEMORIES]:
+        for term in set(corpus.terms_of(memory_id)):
+            if term not in query:
+                votes[term] = votes.get(term, 0.0) + corpus.idf(corpus.document_frequency(term))
+    chosen = sorted(votes, key=lambda t: (-votes[t], t))[:FEEDBACK_TERMS]
+    if not chosen:
+        return query
+    top = votes[chosen[0]]
+    return query | {t: FEEDBACK_WEIGHT * votes[t] / top for t in chosen}
+
+
+def _cosine(a: list[float], b: list[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=False))
+    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return dot / norm if norm else 0.0
+
+
+def _normalised(scores: dict[str, float]) -> dict[str, float]:
+    best = max(scores.values(), default=0.0)
+    return {i: s / best for i, s in scores.items()} if best > 0 else {}
 
 
 def recall(
@@ -117,76 +137,179 @@ def recall(
 ) -> list[RecallHit]:
     """The memories that best answer `query`, best first. With `include_past`, also what is
     no longer true (invalidated or archived), for questions about the past and for forgetting."""
-    pool = max(k * 3, 20)
-    vector_ranked: list[tuple[Memory, float]] = []
-    lexical_ranked: list[Memory] = []
-    if mode in ("fused", "vector"):
-        vector = embedder.embed_query(query)
-        vector_ranked = store.memories.nearest(
-            user_id, vector, limit=pool, active_only=not include_past
-        )
-    if mode in ("fused", "lexical"):
-        try:
-            lexical_ranked = lexical_candidates(
-                store, user_id, query, pool, include_past=include_past
-            )
-        except GoogleAPIError:
-            if mode == "lexical":
-                raise
-            # The vector path alone still answers; a turn is worth more than one ranking.
-            log.warning("lexical recall failed; vector candidates only", exc_info=True)
+    pool = max(k * 3, 30)
+    active_only = not include_past
+    corpus: Corpus | None = None
+    try:
+        corpus = load_corpus(store, user_id, include_past=include_past)
+    except GoogleAPIError:
+        if mode == "lexical":
+            raise
+        # The vector path alone still answers; a turn is worth more than one ranking.
+        log.warning("lexical recall failed; vector candidates only", exc_info=True)
 
-    by_id: dict[str, RecallHit] = {}
-    for rank, (memory, distance) in enumerate(vector_ranked, 1):
-        by_id[memory.id or ""] = RecallHit(
-            memory=memory, score=0.0, vector_rank=rank, distance=distance
-        )
-    for rank, memory in enumerate(lexical_ranked, 1):
-        hit = by_id.setdefault(memory.id or "", RecallHit(memory=memory, score=0.0))
-        hit.lexical_rank = rank
-    for hit in by_id.values():
-        relevance = sum(1 / (RRF_K + r) for r in (hit.vector_rank, hit.lexical_rank) if r)
-        relevance *= RRF_K / 2  # about 1.0 for a memory ranked first by both paths
-        age_days = max((now - (hit.memory.last_accessed_at or hit.memory.created_at)).days, 0)
-        recency = 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
-        importance = hit.memory.dynamic_importance
-        hit.score = (
-            WEIGHTS["relevance"] * relevance
-            + (WEIGHTS["recency"] * recency + WEIGHTS["importance"] * importance) * relevance
-        )
-    ranked = sorted(by_id.values(), key=lambda h: -h.score)
+    vector_future = None
+    if mode in ("fused", "vector"):
+        embedded = _without_common_words(query, corpus)
+
+        def vector_path() -> tuple[list[float], list[tuple[Memory, float]]]:
+            vector = embedder.embed_query(embedded)
+            found = store.memories.nearest(
+                user_id, vector, limit=pool, active_only=active_only, embeddings=False
+            )
+            return vector, found
+
+        vector_future = _POOL.submit(vector_path)
+
+    lexical: dict[str, float] = {}
+    asked = query_terms(query)
+    if mode in ("fused", "lexical") and corpus is not None:
+        lexical = corpus.bm25(asked)
+    lexical_ranked = sorted(lexical, key=lambda i: (-lexical[i], i))
+    # The best lexical candidates are read (with embeddings, for fusion) while the vector
+    # query runs: one round trip fewer on the way.
+    prefetched = _POOL.submit(
+        store.memories.get_many, user_id, lexical_ranked[:pool], embeddings=mode == "fused"
+    )
+
+    query_vector: list[float] = []
+    neighbours: list[tuple[Memory, float]] = []
+    if vector_future is not None:
+        query_vector, neighbours = vector_future.result()
+
+    loaded: dict[str, Memory] = {m.id or "": m for m in prefetched.result()}
+    loaded |= {m.id or "": m for m, _ in neighbours}
+    similarity = {m.id or "": 1.0 - d for m, d in neighbours}
+    vector_rank = {m.id or "": r for r, (m, _) in enumerate(neighbours, 1)}
+    lexical_rank = {i: r for r, i in enumerate(lexical_ranked[:pool], 1)}
+
+    if mode == "vector":
+        order = [m.id or "" for m, _ in neighbours]
+        scores = similarity
+    elif mode == "lexical":
+        order = lexical_ranked[:pool]
+        scores = lexical
+    else:
+        order, scores = _fuse(
+            store, user_id, corpus, asked, lexical, similarity, loaded, query_vector, pool, now,
+            query,
+        )  # fmt: skip
+
+    missing = [i for i in order[:pool] if i not in loaded]
+    if missing:
+        loaded |= {m.id or "": m for m in store.memories.get_many(user_id, missing)}
+
+    # The same text said twice is shown once, at the better rank: the newer saying of it.
+    newest: dict[str, str] = {}
+    for memory_id in order:
+        memory = loaded.get(memory_id)
+        if memory is not None:
+            key = " ".join(memory.content.casefold().split())
+            kept = loaded.get(newest.get(key, ""))
+            if kept is None or memory.created_at > kept.created_at:
+                newest[key] = memory_id
 
     hits: list[RecallHit] = []
     seen: set[str] = set()
     used = 0
-    for hit in ranked:
-        key = " ".join(hit.memory.content.casefold().split())
+    for ranked_id in order:
+        if ranked_id not in loaded:
+            continue
+        key = " ".join(loaded[ranked_id].content.casefold().split())
         if key in seen:
             continue
-        cost = len(hit.memory.content) // 4 + 8
+        memory_id = newest[key]
+        memory = loaded[memory_id]
+        cost = len(memory.content) // 4 + 8
         if token_budget is not None and used + cost > token_budget:
             break
         seen.add(key)
         used += cost
-        hits.append(hit)
+        hits.append(
+            RecallHit(
+                memory=memory,
+                score=scores.get(memory_id, 0.0),
+                vector_rank=vector_rank.get(memory_id),
+                lexical_rank=lexical_rank.get(memory_id),
+                distance=1.0 - similarity[memory_id] if memory_id in similarity else None,
+            )
+        )
         if len(hits) == k:
             break
     if touch and hits:
-        _touch_in_background(store, user_id, [h.memory.id or "" for h in hits], now)
+        try:
+            store.memories.record_access(user_id, [h.memory.id or "" for h in hits], now)
+        except GoogleAPIError:  # statistics only: never worth failing a turn for
+            log.warning("could not record memory access", exc_info=True)
     return hits
 
 
-def _touch_in_background(store: Store, user_id: str, ids: list[str], now: datetime) -> None:
-    def write() -> None:
-        try:
-            batch = store.db.batch()
-            for memory_id in ids:
-                batch.update(
-                    store.memories._collection(user_id).document(memory_id),
-                    {"last_accessed_at": now, "access_count": firestore.Increment(1)},
-                )
-            batch.commit()
-        except Exception:  # statistics only: never worth failing a turn for
-            log.warning("could not record memory access", exc_info=True)
+def _fuse(
+    store: Store,
+    user_id: str,
+    corpus: Corpus | None,
+    asked: dict[str, float],
+    lexical: dict[str, float],
+    similarity: dict[str, float],
+    loaded: dict[str, Memory],
+    query_vector: list[float],
+    pool: int,
+    now: datetime,
+    query: str,
+) -> tuple[list[str], dict[str, float]]:
+    """Both paths' candidates, ranked by their normalised scores combined (see the module)."""
 
-    threading.Thread(target=write, daemon=True).start()
+    def candidates(scores: dict[str, float]) -> list[str]:
+        return sorted(scores, key=lambda i: (-scores[i], i))[:pool]
+
+    def combine(lexical_scores: dict[str, float]) -> dict[str, float]:
+        ids = set(candidates(lexical_scores)) | set(similarity)
+        unknown = [i for i in ids if i not in similarity and i not in loaded]
+        if unknown and query_vector:
+            for memory in store.memories.get_many(user_id, unknown, embeddings=True):
+                loaded[memory.id or ""] = memory
+        for memory_id in ids:
+            if memory_id not in similarity and query_vector:
+                embedding = loaded[memory_id].embedding if memory_id in loaded else None
+                similarity[memory_id] = _cosine(query_vector, embedding) if embedding else 0.0
+        lexical_norm = _normalised(lexical_scores)
+        values = [similarity[i] for i in ids if i in similarity]
+        high = max(values, default=0.0)
+        # The floor is the pool's weakest neighbour (beyond the pool the vector path has no
+        # say), and at least MIN_SIMILARITY_SPREAD below the best: among a few memories, a
+        # hair's difference in cosine is not the whole scale.
+        low = min((s for i, s in similarity.items() if i in vector_pool), default=0.0)
+        low = min(low, high - MIN_SIMILARITY_SPREAD)
+        spread = high - low
+        fused = {}
+        for memory_id in ids:
+            vector_norm = 0.0
+            if spread > 0 and memory_id in similarity:
+                vector_norm = max(0.0, (similarity[memory_id] - low) / spread)
+            fused[memory_id] = (
+                LEXICAL_WEIGHT * lexical_norm.get(memory_id, 0.0) + VECTOR_WEIGHT * vector_norm
+            )
+        return fused
+
+    vector_pool = set(similarity)
+    fused = combine(lexical)
+    if corpus is not None and lexical:
+        best = candidates(fused)
+        expanded = _expanded(corpus, asked, best)
+        if expanded is not asked:
+            fused = combine(corpus.bm25(expanded))
+
+    named = query_dates.spans(query, now)
+    days = corpus.days() if (named and corpus is not None) else {}
+    for memory_id in fused:
+        bonus = 0.0
+        day = days.get(memory_id)
+        if day is not None and query_dates.matches(day, named):
+            bonus += DATE_BONUS * fused[memory_id]  # relative: a date alone is no answer
+        memory = loaded.get(memory_id)
+        if memory is not None:
+            age_days = max((now - (memory.last_accessed_at or memory.created_at)).days, 0)
+            bonus += RECENCY_WEIGHT * 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
+            bonus += IMPORTANCE_WEIGHT * memory.dynamic_importance
+        fused[memory_id] += bonus
+    return candidates(fused), fused

@@ -19,18 +19,25 @@ _STOPWORD_TEXT = (
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # Two memories this close (cosine distance) say the same thing.
 SAME_FACT_DISTANCE = 0.04
-# The words of a query looked up (one count each): a whole incoming text can be the query.
-MAX_QUERY_KEYWORDS = 16
 MAX_TAGS = 8
 MAX_TAG_CHARS = 40
 
 
 def _stem(word: str) -> str:
-    """A light stemmer: enough to match "birthday"/"birthdays", "moved"/"move"."""
+    """A light stemmer: enough that "bake", "baked", "bakes" and "baking" meet, as do
+    "birthday"/"birthdays", "run"/"running", "stress"/"stressed"."""
     word = word.strip("'").removesuffix("'s")
-    for suffix in ("ies", "ing", "ed", "es", "s"):
+    for suffix in ("ies", "ied", "ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            if suffix == "s" and word.endswith("ss"):
+                break  # "stress", "class": not a plural
+            word = word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
+            doubled = len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz"
+            if suffix in ("ing", "ed") and doubled:
+                word = word[:-1]  # "running" -> "run", "stopped" -> "stop"
+            break
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]  # "bake" meets "baked"
     return word
 
 
@@ -63,6 +70,38 @@ def keywords(text: str, *, tags: Iterable[str] = (), limit: int = 60) -> list[st
             if stem and stem not in _STOPWORDS and len(stem) > 1:
                 chosen.setdefault(stem)
     return sorted(list(chosen)[:limit])
+
+
+# Function words besides the keyword stop list: BM25 terms are for content words only (a word
+# in most memories weighs almost nothing anyway; these are never worth a term).
+_TERM_STOPWORD_TEXT = (
+    "am been being both each few further having her hers herself him himself his into itself "
+    "more most myself nor not now off once only other ours ourselves out over own same so than "
+    "then theirs themselves these those through too under until up very whom yours yourself "
+    "yourselves again against all after before below between down during above because if "
+    "no such while also yes yeah oh ok okay hey hi hello got get let let's im it's that's"
+)
+TERM_STOPWORDS = _STOPWORDS | frozenset(_TERM_STOPWORD_TEXT.split())
+# Terms kept a memory for the term index (a long imported text stays a compact entry).
+MAX_TERMS = 80
+
+
+def terms(text: str) -> list[str]:
+    """The words BM25 counts, in the order said, repeats kept (term frequency): stemmed like
+    the keywords, stop words removed. Queries and memories go through the same function."""
+    found = []
+    for word in _WORD.findall(text.lower()):
+        if word.strip("'") in TERM_STOPWORDS:
+            continue
+        stem = _stem(word)
+        if stem and stem not in TERM_STOPWORDS and len(stem) > 1:
+            found.append(stem)
+    return found
+
+
+def memory_terms(content: str, tags: Iterable[str] = ()) -> list[str]:
+    """A memory's terms: its sentence and the tags written for later searches."""
+    return (terms(" ".join(tags)) + terms(content))[:MAX_TERMS]
 
 
 def dated(content: str, day: date) -> str:

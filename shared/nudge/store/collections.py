@@ -10,6 +10,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.base_vector_query import DistanceMeasure
 from google.cloud.firestore_v1.vector import Vector
 
+from nudge.memory.text import memory_terms
 from nudge.models import (
     OPEN_OCCURRENCE,
     AgentLog,
@@ -23,9 +24,14 @@ from nudge.models import (
     ReminderOccurrence,
     Task,
     TaskStatus,
+    utcnow,
 )
-from nudge.store.codec import VECTOR_FIELDS
-from nudge.store.repository import UserScopedRepository
+from nudge.store.codec import VECTOR_FIELDS, encode_fields, to_document
+from nudge.store.memory_terms import MemoryTermIndex, encode_entry
+from nudge.store.repository import NotFound, UserScopedRepository
+
+# Memories a bulk write holds: with up to 32 shard merges, within Firestore's 500 a batch.
+BULK_LIMIT = 400
 
 
 class MessageRepository(UserScopedRepository[Message]):
@@ -190,28 +196,126 @@ class AgentLogRepository(UserScopedRepository[AgentLog]):
 
 
 class MemoryRepository(UserScopedRepository[Memory]):
+    """Memories, and their entries in the per-user term index, written together: every write
+    here (add, patch, delete, bulk put) stages the entry in the same batch."""
+
     collection = "memories"
     model = Memory
-    # What the lexical path reads: everything but the embedding (1 KiB+ a memory it never uses).
+    # Everything but the embedding (1 KiB+ a memory), for reads that do not need it.
     _WITHOUT_EMBEDDING = [n for n in Memory.model_fields if n != "id" and n not in VECTOR_FIELDS]
+    # The fields an index entry is made of.
+    _INDEXED = frozenset({"content", "tags", "keywords", "active", "created_at"})
 
-    def with_keyword(
-        self, user_id: str, keyword: str, *, limit: int, active_only: bool = True
-    ) -> list[Memory]:
-        """Memories whose keywords hold `keyword`, at most `limit`, embeddings left out."""
-        query = self._collection(user_id).where(
-            filter=FieldFilter("keywords", "array_contains", keyword)
+    def __init__(self, db: firestore.Client) -> None:
+        super().__init__(db)
+        self.terms = MemoryTermIndex(db)
+
+    @staticmethod
+    def _entry(memory: Memory) -> str:
+        # Keywords beyond the memory's own words are context (what it was said in reply to).
+        own = set(memory_terms(memory.content, memory.tags))
+        return encode_entry(
+            memory.content,
+            memory.tags,
+            active=memory.active,
+            said_at=memory.created_at,
+            context=[k for k in memory.keywords if k not in own],
         )
-        if active_only:
-            query = query.where(filter=FieldFilter("active", "==", True))
-        query = query.select(self._WITHOUT_EMBEDDING).limit(limit)
-        return [self._decode(doc) for doc in query.stream()]
 
-    def count(self, user_id: str, *, keyword: str | None = None, active_only: bool = True) -> int:
-        """How many memories (holding `keyword`, if given): an aggregation, no documents read."""
+    def add(self, user_id: str, item: Memory, *, doc_id: str | None = None) -> Memory:
+        """Store a new memory (with `doc_id`, fail if it exists) and its index entry."""
+        collection = self._collection(user_id)
+        ref = collection.document(doc_id) if doc_id else collection.document()
+        batch = self.db.batch()
+        batch.create(ref, to_document(item))
+        self.terms.stage_put(batch, user_id, {ref.id: self._entry(item)})
+        batch.commit()
+        return item.model_copy(update={"id": ref.id})
+
+    def put_many(self, user_id: str, items: dict[str, Memory]) -> None:
+        """Set memories by id (replacing any there), with their entries, in one batch: at most
+        BULK_LIMIT, so the shard merges fit in Firestore's 500 writes."""
+        if len(items) > BULK_LIMIT:
+            raise ValueError(f"at most {BULK_LIMIT} memories a batch")
+        collection = self._collection(user_id)
+        batch = self.db.batch()
+        for memory_id, memory in items.items():
+            batch.set(collection.document(memory_id), to_document(memory))
+        self.terms.stage_put(batch, user_id, {i: self._entry(m) for i, m in items.items()})
+        batch.commit()
+
+    def patch(self, user_id: str, doc_id: str, **fields) -> None:
+        """Like `update` without reading back; a change to what the index holds (content,
+        tags, active, date) re-writes the entry in the same batch."""
+        if not self._INDEXED & fields.keys():
+            super().patch(user_id, doc_id, **fields)
+            return
+        current = self.get(user_id, doc_id)
+        if current is None:
+            raise NotFound(f"{self.collection}/{doc_id}")
+        changed = current.model_copy(update=fields)
+        batch = self.db.batch()
+        batch.update(
+            self._collection(user_id).document(doc_id),
+            encode_fields({**fields, "updated_at": utcnow()}),
+        )
+        self.terms.stage_put(batch, user_id, {doc_id: self._entry(changed)})
+        batch.commit()
+
+    def update(self, user_id: str, doc_id: str, **fields) -> Memory:
+        self.patch(user_id, doc_id, **fields)
+        return self.require(user_id, doc_id)
+
+    def delete(self, user_id: str, doc_id: str) -> None:
+        batch = self.db.batch()
+        batch.delete(self._collection(user_id).document(doc_id))
+        self.terms.stage_delete(batch, user_id, [doc_id])
+        batch.commit()
+
+    def get_many(
+        self, user_id: str, ids: Sequence[str], *, embeddings: bool = False
+    ) -> list[Memory]:
+        """The memories with these ids that exist, in the order asked (one `get_all`)."""
+        if not ids:
+            return []
+        collection = self._collection(user_id)
+        refs = [collection.document(i) for i in ids]
+        fields = None if embeddings else self._WITHOUT_EMBEDDING
+        found = {
+            snapshot.id: self._decode(snapshot)
+            for snapshot in self.db.get_all(refs, field_paths=fields)
+            if snapshot.exists
+        }
+        return [found[i] for i in ids if i in found]
+
+    def record_access(self, user_id: str, ids: Sequence[str], at: datetime) -> None:
+        """Last access and count for recalled memories: one batch, one round trip."""
+        batch = self.db.batch()
+        for memory_id in ids:
+            batch.update(
+                self._collection(user_id).document(memory_id),
+                {"last_accessed_at": at, "access_count": firestore.Increment(1)},
+            )
+        batch.commit()
+
+    def rebuild_terms(self, user_id: str) -> int:
+        """Write the index entry of every memory of the user (for memories stored before the
+        index existed; idempotent). Returns how many."""
+        query = self._collection(user_id).select(self._WITHOUT_EMBEDDING)
+        entries = {doc.id: self._entry(self._decode(doc)) for doc in query.stream()}
+        ids = list(entries)
+        for start in range(0, len(ids), BULK_LIMIT):
+            batch = self.db.batch()
+            self.terms.stage_put(
+                batch, user_id, {i: entries[i] for i in ids[start : start + BULK_LIMIT]}
+            )
+            batch.commit()
+        self.terms.mark_built(user_id)
+        return len(entries)
+
+    def count(self, user_id: str, *, active_only: bool = True) -> int:
+        """How many memories: an aggregation, no documents read."""
         query = self._collection(user_id)
-        if keyword is not None:
-            query = query.where(filter=FieldFilter("keywords", "array_contains", keyword))
         if active_only:
             query = query.where(filter=FieldFilter("active", "==", True))
         [[result]] = query.count().get()
@@ -241,6 +345,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
         *,
         limit: int = 10,
         active_only: bool = True,
+        embeddings: bool = True,
     ) -> list[tuple[Memory, float]]:
         """Memories closest to `query_vector` by cosine distance, nearest first.
 
@@ -250,6 +355,8 @@ class MemoryRepository(UserScopedRepository[Memory]):
         query = self._collection(user_id)
         if active_only:
             query = query.where(filter=FieldFilter("active", "==", True))
+        if not embeddings:  # recall needs the distance, not the vectors (1 KiB+ each)
+            query = query.select([*self._WITHOUT_EMBEDDING, "vector_distance"])
         vector_query = query.find_nearest(
             vector_field="embedding",
             query_vector=Vector(list(query_vector)),

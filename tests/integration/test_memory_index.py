@@ -1,0 +1,150 @@
+"""The per-user term index against the real Firestore emulator: kept with every memory write,
+idempotent, built for memories that predate it; and the rankings it serves."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from nudge.agent.tools import ToolContext, registry
+from nudge.llm.types import FunctionCall
+from nudge.memory import admin
+from nudge.memory.recall import recall
+from nudge.models import Memory, User
+from nudge.store.codec import to_document
+
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def jon(store):
+    return store.users.create(User(phone="+15555550111", name="Jon", timezone="Etc/UTC"))
+
+
+def entries(store, user_id: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for snapshot in store.memories.terms.db.collection(f"users/{user_id}/memory_terms").stream():
+        found |= (snapshot.to_dict() or {}).get("entries", {})
+    return found
+
+
+def ingest(store, embedder, user_id, turns):
+    lines = [
+        json.dumps({"id": i, "text": text, "timestamp": ts, "speaker": speaker})
+        for i, speaker, text, ts in turns
+    ]
+    return admin.ingest(store, embedder, user_id, admin.read_jsonl(io.StringIO("\n".join(lines))))
+
+
+def ids(hits):
+    return [admin.source_id(h) for h in hits]
+
+
+CHAT = [
+    ("t1", "Caroline", "Hey Melanie! Just wanted to say hi!", "2023-03-10T13:00:00Z"),
+    ("t2", "Melanie", "Hi Caroline! So good to hear from you.", "2023-03-10T13:02:00Z"),
+    ("t3", "Caroline", "How's the running going, Melanie?", "2023-03-10T13:04:00Z"),
+    ("t4", "Melanie", "It's been great for my headspace, I go farther to de-stress.",
+     "2023-03-10T13:06:00Z"),
+    ("t5", "Caroline", "Wow, Melanie, that's amazing!", "2023-03-10T13:08:00Z"),
+    ("t6", "Melanie", "I baked a lemon tart for the neighbours.", "2023-05-08T10:00:00Z"),
+    ("t7", "Melanie", "I baked cinnamon rolls for the office.", "2023-08-20T10:00:00Z"),
+]  # fmt: skip
+GREETINGS = [
+    (f"g{n}", "Caroline" if n % 2 else "Melanie",
+     "Hey Melanie! Just wanted to say hi!" if n % 2 else "Thanks Caroline, you're the best!",
+     f"2023-04-{n % 28 + 1:02d}T09:00:00Z")
+    for n in range(60)
+]  # fmt: skip
+
+
+def test_ingest_writes_one_entry_a_memory_and_again_changes_nothing(store, embedder, jon):
+    ingest(store, embedder, jon.id, CHAT)
+    first = entries(store, jon.id)
+    assert set(first) == {f"src-{i}" for i, *_ in CHAT}
+    assert first["src-t6"].startswith("A 20230508 ") and "lemon" in first["src-t6"].split()
+    ingest(store, embedder, jon.id, CHAT)  # a redelivered import
+    assert entries(store, jon.id) == first
+
+
+def test_an_answer_is_found_by_the_words_of_the_question_it_answers(store, embedder, jon):
+    ingest(store, embedder, jon.id, CHAT)
+    # t4 never says "running": the question it answers (t3) does, at half weight.
+    assert "run:0.5" in entries(store, jon.id)["src-t4"].split()
+    hits = recall(store, embedder, jon.id, "Melanie running", now=NOW, mode="lexical",
+                  touch=False)  # fmt: skip
+    assert "t4" in ids(hits)[:2]
+
+
+def test_the_melanie_example_answer_is_in_the_fused_top_three(store, embedder, jon):
+    ingest(store, embedder, jon.id, CHAT + GREETINGS)
+    question = "What does Melanie say running has been great for?"
+    hits = recall(store, embedder, jon.id, question, now=NOW, k=10, touch=False)
+    assert "t4" in ids(hits)[:3]
+
+
+def test_a_month_in_the_question_is_read_from_when_it_was_said(store, embedder, jon):
+    ingest(store, embedder, jon.id, CHAT + GREETINGS)
+    for month, answer in (("May 2023", "t6"), ("August 2023", "t7")):
+        hits = recall(store, embedder, jon.id, f"What did Melanie bake in {month}?", now=NOW,
+                      touch=False)  # fmt: skip
+        assert ids(hits)[0] == answer
+
+
+def tool(store, settings, user, embedder, name, **args):
+    ctx = ToolContext(
+        store=store, user=user, settings=settings, now=NOW, turn_id="t",
+        embedder_factory=lambda: embedder,
+    )  # fmt: skip
+    return registry.execute(FunctionCall(name=name, args=args), ctx).response
+
+
+def test_remember_forget_and_invalidate_keep_the_index(store, settings, embedder, jon):
+    saved = tool(store, settings, jon, embedder, "remember", content="My locker code is 4471")
+    assert entries(store, jon.id)[saved["id"]].startswith("A ")
+    lexical = recall(store, embedder, jon.id, "locker", now=NOW, mode="lexical", touch=False)
+    assert [h.memory.id for h in lexical] == [saved["id"]]
+
+    # Invalidated (consolidation) or archived: history, found only with include_past.
+    store.memories.patch(jon.id, saved["id"], active=False, archived_reason="updated")
+    assert entries(store, jon.id)[saved["id"]].startswith("P ")
+    assert recall(store, embedder, jon.id, "locker", now=NOW, mode="lexical", touch=False) == []
+    past = recall(store, embedder, jon.id, "locker", now=NOW, mode="lexical", touch=False,
+                  include_past=True)  # fmt: skip
+    assert [h.memory.id for h in past] == [saved["id"]]
+
+    forgot = tool(store, settings, jon, embedder, "forget", memory_id=saved["id"])
+    assert forgot["ok"] and saved["id"] not in entries(store, jon.id)
+
+
+def test_memories_stored_before_the_index_are_indexed_on_first_recall(store, embedder, jon):
+    old = Memory(content="Dr. Okafor is my dentist", keywords=["okafor", "dentist"],
+                 embedding=embedder.embed_documents(["Dr. Okafor is my dentist"])[0])  # fmt: skip
+    store.memories._collection(jon.id).document("legacy").set(to_document(old))
+    assert entries(store, jon.id) == {}
+    hits = recall(store, embedder, jon.id, "Okafor", now=NOW, mode="lexical", touch=False)
+    assert [h.memory.id for h in hits] == ["legacy"]
+    assert set(entries(store, jon.id)) == {"legacy"}
+
+
+def test_a_write_before_the_first_recall_does_not_hide_older_memories(
+    store, settings, embedder, jon
+):
+    old = Memory(content="Dr. Okafor is my dentist", keywords=["okafor", "dentist"],
+                 embedding=embedder.embed_documents(["Dr. Okafor is my dentist"])[0])  # fmt: skip
+    store.memories._collection(jon.id).document("legacy").set(to_document(old))
+    tool(store, settings, jon, embedder, "remember", content="My dentist moved to King Street")
+    hits = recall(store, embedder, jon.id, "dentist Okafor", now=NOW, mode="lexical",
+                  touch=False)  # fmt: skip
+    assert ids(hits)[0] == "legacy" and len(hits) == 2
+
+
+def test_the_recall_tool_and_the_turn_context_rank_alike(store, settings, embedder, jon):
+    ingest(store, embedder, jon.id, CHAT + GREETINGS)
+    question = "What does Melanie say running has been great for?"
+    shown = tool(store, settings, jon, embedder, "recall", query=question, limit=5)
+    direct = recall(store, embedder, jon.id, question, now=NOW, k=5, touch=False)
+    assert [m["id"] for m in shown["memories"]] == [h.memory.id for h in direct]
