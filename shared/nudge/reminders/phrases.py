@@ -43,7 +43,9 @@ def _longest_time_suffix(body: str) -> tuple[str, str] | None:
 
 
 # A word after one of these names a thing ("the sun", "my wed dress"), never a time.
-_DETERMINERS = frozenset("the a an my your his her their our its that".split())
+_DETERMINERS = frozenset(
+    ["the", "a", "an", "my", "your", "his", "her", "their", "our", "its", "that"]
+)
 
 
 def split_reminder(text: str) -> tuple[str, str] | None:
