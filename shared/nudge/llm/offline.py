@@ -196,7 +196,7 @@ class OfflineModel:
             return FunctionCall(name="recall", args=_recall_args(line.rstrip("?")))
         if facts.awaiting == "timezone" and resolve_timezone(line):
             return FunctionCall(name="set_timezone", args={"timezone": _clean(line)})
-        if facts.awaiting == "name" and resolve_timezone(line):
+        if facts.awaiting == "name" and resolve_timezone(line, gazetteer=False):
             # "Toronto" answers where they are, even before their name: rarely a name.
             return FunctionCall(name="set_timezone", args={"timezone": _clean(line)})
         if facts.awaiting == "name" and self._looks_like_a_name(line):

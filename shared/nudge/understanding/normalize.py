@@ -1,0 +1,52 @@
+"""The core of a text: lead-ins, fillers and texting spellings out, apostrophes back in.
+
+"ugh can u snooze 10" -> "snooze 10"; "lol no. remind me at 5" -> "remind me at 5";
+"whats on my list" -> "what's on my list"."""
+
+from __future__ import annotations
+
+import re
+
+_APOSTROPHES = {
+    "whats": "what's", "im": "i'm", "dont": "don't", "cant": "can't", "wont": "won't",
+    "didnt": "didn't", "doesnt": "doesn't", "isnt": "isn't", "ive": "i've", "ill": "i'll",
+    "id": "i'd", "thats": "that's", "theres": "there's", "wheres": "where's", "hows": "how's",
+    "lets": "let's", "youre": "you're", "its": "it's", "couldnt": "couldn't",
+    "shouldnt": "shouldn't", "wasnt": "wasn't", "havent": "haven't", "arent": "aren't",
+    "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "thx": "thanks",
+    "ty": "thanks", "tmrw": "tomorrow", "2moro": "tomorrow", "b4": "before", "abt": "about",
+    "w/": "with", "bc": "because", "cuz": "because", "rn": "right now", "idk": "i don't know",
+    "gonna": "going to", "gotta": "have to", "wanna": "want to", "lemme": "let me",
+}  # fmt: skip
+
+# Lead-ins people put before what they want; removed only from the start of a text.
+_LEAD_IN = re.compile(
+    r"^(?:(?:ugh+|argh+|ok(?:ay)?|k+|so|also|and|oh+|ah+|hmm+|um+|uh+|lol|lmao|no|nah|yes|yeah|"
+    r"yep|hey+|hi+|hello|yo|nudge|please|actually|wait|well|right|alright|oops|sorry|btw|fyi|"
+    r"quick one|one more thing|oh and|and also|ok so|oh wait|oh also|by the way)"
+    r"[\s,.!:;-]+)+",
+    re.I,
+)
+_POLITE = re.compile(
+    r"^(?:can you|could you|would you|will you|can you please|could you please|please)\s+", re.I
+)
+
+
+def fix_spelling(text: str) -> str:
+    def swap(match: re.Match) -> str:
+        word = match[0]
+        fixed = _APOSTROPHES.get(word.lower())
+        if fixed is None:
+            return word
+        return fixed.capitalize() if word[0].isupper() and word.lower() != "i" else fixed
+
+    return re.sub(r"[A-Za-z0-9/]+", swap, text)
+
+
+def core(text: str) -> str:
+    """The request inside a text, in plain spelling."""
+    text = fix_spelling(text.strip())
+    text = re.sub(r"\s+", " ", text)
+    stripped = _LEAD_IN.sub("", text).strip()
+    stripped = _POLITE.sub("", stripped).strip()
+    return stripped.strip(" .!") or text.strip(" .!")
