@@ -143,7 +143,7 @@ def test_recall_offers_only_close_memories():
         ("San Francisco", "America/Los_Angeles"),
         ("New York", "America/New_York"),
         ("UTC", "Etc/UTC"),
-        ("Atlantis", None),
+        ("Blorptown", None),  # (Atlantis is a real town in South Africa)
     ],
 )
 def test_timezones_resolve_from_what_people_type(text, zone):
@@ -169,7 +169,7 @@ def test_timezones_resolve_from_what_people_type(text, zone):
         ("I'm having a bad day", "set_energy", {"level": "bad_day"}),
         ("goal: run a 5k", "add_goal", {"title": "run a 5k"}),
         ("drop it", "drop_task", {}),
-        ("drop the garage", "drop_task", {"title": "the garage"}),
+        ("drop the garage", "drop_task", {"title": "garage"}),
     ],
 )
 def test_planning_and_reminder_commands(text, name, args):

@@ -9,7 +9,7 @@ import re
 
 _APOSTROPHES = {
     "whats": "what's", "im": "i'm", "dont": "don't", "cant": "can't", "wont": "won't",
-    "didnt": "didn't", "doesnt": "doesn't", "isnt": "isn't", "ive": "i've", "ill": "i'll",
+    "didnt": "didn't", "doesnt": "doesn't", "isnt": "isn't", "ive": "i've",
     "id": "i'd", "thats": "that's", "theres": "there's", "wheres": "where's", "hows": "how's",
     "lets": "let's", "youre": "you're", "its": "it's", "couldnt": "couldn't",
     "shouldnt": "shouldn't", "wasnt": "wasn't", "havent": "haven't", "arent": "aren't",
@@ -19,12 +19,14 @@ _APOSTROPHES = {
     "gonna": "going to", "gotta": "have to", "wanna": "want to", "lemme": "let me",
 }  # fmt: skip
 
-# Lead-ins people put before what they want; removed only from the start of a text.
+# Lead-ins people put before what they want; removed only from the start of a text. Words
+# that can begin a request themselves ("no more reminders", "right now") only with a comma,
+# full stop or the like after them.
 _LEAD_IN = re.compile(
-    r"^(?:(?:ugh+|argh+|ok(?:ay)?|k+|so|also|and|oh+|ah+|hmm+|um+|uh+|lol|lmao|no|nah|yes|yeah|"
-    r"yep|hey+|hi+|hello|yo|nudge|please|actually|wait|well|right|alright|oops|sorry|btw|fyi|"
-    r"quick one|one more thing|oh and|and also|ok so|oh wait|oh also|by the way)"
-    r"[\s,.!:;-]+)+",
+    r"^(?:(?:(?:ugh+|argh+|ok(?:ay)?|k+|so|also|and|oh+|ah+|hmm+|um+|uh+|lol|lmao|hey+|hi+|"
+    r"hello|yo|please|actually|oops|btw|quick one|one more thing|oh and|and also|"
+    r"ok so|oh wait|oh also|by the way|omg|god|jeez|ahh+|welp)[\s,.!:;-]+)|"
+    r"(?:(?:no|nah|nope|yes|yeah|yep|wait|well|right|alright|sorry|hmm|nudge)\s*[,.!:;-]+\s*))+",
     re.I,
 )
 _POLITE = re.compile(
@@ -43,9 +45,14 @@ def fix_spelling(text: str) -> str:
     return re.sub(r"[A-Za-z0-9/]+", swap, text)
 
 
+def stretch_out(text: str) -> str:
+    """ "thank youuu", "sooo tired" -> "thank you", "so tired" (three or more of a letter)."""
+    return re.sub(r"([a-z])\1{2,}", r"\1", text, flags=re.I)
+
+
 def core(text: str) -> str:
     """The request inside a text, in plain spelling."""
-    text = fix_spelling(text.strip())
+    text = fix_spelling(stretch_out(text.strip()))
     text = re.sub(r"\s+", " ", text)
     stripped = _LEAD_IN.sub("", text).strip()
     stripped = _POLITE.sub("", stripped).strip()

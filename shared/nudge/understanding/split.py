@@ -17,15 +17,29 @@ TASK_VERBS = {
     "empty", "fold", "iron", "mow", "shower", "exercise", "meditate", "visit", "see", "ask",
     "tell", "remind", "confirm", "move", "put", "bring", "charge", "backup", "back", "install",
     "dust", "mop", "sweep", "hang", "grab", "download", "upload", "shop", "laundry",
-    "dishes", "groceries", "declutter", "wrap", "contact", "invite", "thank",
+    "dishes", "groceries", "declutter", "wrap", "contact", "invite",
 }  # fmt: skip
 
-_SEPARATORS = re.compile(r"\s*(?:\n+|;|\s+and then\s+|\s+then\s+|\s+also\s+|\s+plus\s+)\s*", re.I)
+_VERB_AHEAD = "(?=(?:" + "|".join(sorted(TASK_VERBS, key=len, reverse=True)) + r")\b)"
+# Where one request ends and the next begins; a bare "then"/"also" only before a verb ("pay
+# rent then call mom"), so "I also need to..." stays whole.
+_SEPARATORS = re.compile(
+    r"\s*(?:\n+|;|,?\s+and\s+(?:then|also)\s+|,\s*(?:then|also|plus)\s+|"
+    rf"\s+(?:then|also|plus)\s+{_VERB_AHEAD})\s*",
+    re.I,
+)
 _LIST = re.compile(r"\s*,\s*(?:and\s+|&\s+)?|\s+and\s+|\s+&\s+", re.I)
 
 
+_LEAD = re.compile(
+    r"^(?:(?:i|we)\s+)?(?:(?:really|also|still|just)\s+)*(?:need to|have to|gotta|got to|should|"
+    r"must|want to|wanna|ought to)\s+",
+    re.I,
+)
+
+
 def _starts_with_verb(part: str) -> bool:
-    words = part.lower().split()
+    words = _LEAD.sub("", part.lower()).split()
     return bool(words) and words[0] in TASK_VERBS
 
 
@@ -40,7 +54,7 @@ def split_requests(text: str) -> list[str]:
         parts = [p.strip(" .!") for p in _LIST.split(chunk) if p.strip(" .!")]
         if (
             len(parts) > 1
-            and sum(_starts_with_verb(p) for p in parts) >= 2
+            and sum(_starts_with_verb(p) for p in parts) >= (1 if _LEAD.match(parts[-1]) else 2)
             and all(_starts_with_verb(p) or len(p.split()) >= 2 for p in parts[1:])
         ):
             # Parts without a verb of their own ride on the request before them.

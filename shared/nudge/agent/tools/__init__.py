@@ -1,10 +1,12 @@
 """Every tool the agent can call; importing this package registers them all."""
 
 from nudge.agent.tools import (  # noqa: F401 - registration
+    about_me,
     goals,
     memory,
     planning,
     profile,
+    reminder_moves,
     reminders,
     tasks,
 )
