@@ -18,13 +18,14 @@ from nudge.llm.offline import OfflineModel
 from nudge.llm.types import TurnFacts
 from nudge.understanding.reader import ACTIONS
 
-DATA = Path(__file__).parent / "data" / "understanding.json"
+DATA = Path(__file__).parent / "data"
+SETS = ("understanding.json", "understanding_second.json")
 QUESTIONS = {"ask", "unknown"}
 _IGNORED = {"the", "a", "an", "my", "your", "to", "me", "please", "pls", "i", "at", "for", "on"}
 
 
-def load_messages(path: Path = DATA) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))["messages"]
+def load_messages(name: str) -> list[dict]:
+    return json.loads((DATA / name).read_text(encoding="utf-8"))["messages"]
 
 
 def facts_for(message: dict) -> TurnFacts:
@@ -95,19 +96,16 @@ def by_intent(results) -> dict[str, Counter]:
     return dict(table)
 
 
-def main() -> None:
-    from nudge.embeddings.wordllama import WordLlamaEmbedder
-
-    model = OfflineModel(embedder=WordLlamaEmbedder())
-    messages = load_messages()
-    model.understand("warm up", facts_for({}))
+def report(model: OfflineModel, name: str) -> None:
+    messages = load_messages(name)
     started = time.perf_counter()
     results = evaluate(model, messages)
     per_message_ms = (time.perf_counter() - started) * 1000 / len(messages)
     totals = Counter(outcome for _, _, outcome in results)
     n = len(results)
-    print(f"{n} messages: right {totals['right'] / n:.1%}, wrong action {totals['wrong'] / n:.1%}, "
-          f"missed/asked {totals['miss'] / n:.1%}; {per_message_ms:.1f} ms a message")  # fmt: skip
+    print(f"{name}: {n} messages: right {totals['right'] / n:.1%}, "
+          f"wrong action {totals['wrong'] / n:.1%}, missed/asked {totals['miss'] / n:.1%}; "
+          f"{per_message_ms:.1f} ms a message")  # fmt: skip
     print(f"{'intent':22} {'n':>4} {'right':>7} {'wrong':>7}")
     for intent, counts in sorted(by_intent(results).items()):
         total = sum(counts.values())
@@ -117,6 +115,15 @@ def main() -> None:
         if outcome != "right":
             got = "; ".join(f"{r.intent} {r.slots}" for r in readings)
             print(f"  {outcome:5} {message['text'][:60]!r} -> {got}")
+
+
+def main() -> None:
+    from nudge.embeddings.wordllama import WordLlamaEmbedder
+
+    model = OfflineModel(embedder=WordLlamaEmbedder())
+    model.understand("warm up", facts_for({}))
+    for name in SETS:
+        report(model, name)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ _APOSTROPHES = {
     "shouldnt": "shouldn't", "wasnt": "wasn't", "havent": "haven't", "arent": "aren't",
     "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "thx": "thanks",
     "ty": "thanks", "tmrw": "tomorrow", "2moro": "tomorrow", "b4": "before", "abt": "about",
-    "w/": "with", "bc": "because", "cuz": "because", "rn": "right now", "idk": "i don't know",
+    "w/": "with", "em": "them", "smth": "something",
+    "bc": "because", "cuz": "because", "rn": "right now", "idk": "i don't know",
     "gonna": "going to", "gotta": "have to", "wanna": "want to", "lemme": "let me",
 }  # fmt: skip
 
@@ -34,6 +35,14 @@ _POLITE = re.compile(
 )
 
 
+# "need 2 call" -> "need to call": a 2 between words is "to".
+_TWO = re.compile(
+    r"\b(need|have|got|want|going|how|time|go|try|wait|able|like|love|ready|due|back) 2 "
+    r"(?=[a-z]{2,})",
+    re.I,
+)
+
+
 def fix_spelling(text: str) -> str:
     def swap(match: re.Match) -> str:
         word = match[0]
@@ -42,7 +51,7 @@ def fix_spelling(text: str) -> str:
             return word
         return fixed.capitalize() if word[0].isupper() and word.lower() != "i" else fixed
 
-    return re.sub(r"[A-Za-z0-9/]+", swap, text)
+    return re.sub(r"[A-Za-z0-9/]+", swap, _TWO.sub(r"\1 to ", text))
 
 
 def stretch_out(text: str) -> str:

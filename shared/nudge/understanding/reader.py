@@ -46,7 +46,9 @@ def _clean(text: str) -> str:
 _TASK_LEAD = re.compile(
     r"^(?:(?:i|we)\s+)?(?:(?:really|still|also|probably|seriously|just|def(?:initely)?|kinda)\s+)*"
     r"(?:need to|needa|have to|gotta|got to|must|should|ought to|want to|wanna|gonna|"
-    r"going to|am supposed to|'m supposed to|i'm supposed to|keep forgetting to|need)\s+",
+    r"going to|am supposed to|'m supposed to|i'm supposed to|keep forgetting to|need|"
+    r"keep meaning to|been meaning to|meant to|mean to|plan to|hope to)\s+"
+    r"(?:(?:really|probably|just|actually|definitely|finally|also)\s+)*",
     re.I,
 )
 _TASK_PREFIX = re.compile(
@@ -257,7 +259,8 @@ _NAME_THEN = re.compile(
 )
 _PLACE = re.compile(
     r"^(?:my )?(?:time ?zone(?: is)?|tz(?: is)?|i live in|i'?m living in|i moved to|"
-    r"we moved to|just moved to|i'?m based in|based in|i'?m in|i am in|i'?m now in|"
+    r"we moved to|(?:i |we )?(?:just |recently )?moved to|i'?m based in|based in|i'?m in|"
+    r"i am in|i'?m now in|"
     r"set (?:my )?time ?zone to|change (?:my )?time ?zone to|i'?m at)\s+(?P<place>.+)$",
     re.I,
 )
@@ -314,6 +317,23 @@ _MARK_DONE = re.compile(
     r".*\b(?:as done|as complete|is done|are done)$",
     re.I,
 )
+_TOOK_MEDS = re.compile(
+    r"^(?:(?:i |just |already )*(?:took|taken|had) (?:it|them|my (?:meds|pills|medication|"
+    r"medicine|vitamins|tablets|dose)))$",
+    re.I,
+)
+_BREAK_START = re.compile(r"^(?:break|split|chunk)\b.*\b(?:down|up|into|steps|pieces)\b", re.I)
+_TOO_BIG = re.compile(
+    r"^(?P<what>.+?)\s+(?:feels?|seems?|is|looks?|'s)\s+(?:so |too |really )?"
+    r"(?:huge|big|massive|impossible|overwhelming|too much)$",
+    re.I,
+)
+_LIST_QUESTION = re.compile(
+    r"^(?:what|what'?s|whats|show|list|read|send|give|tell|can i see|do i have|have i got|any)\b"
+    r".*\b(?:list|to ?dos?|to-dos?|tasks|need to do|have to do|got to do|plate|left|"
+    r"reminders?(?: set| coming| today)?)\b[?!. ]*$",
+    re.I,
+)
 _MARK_WORDS = re.compile(r"^(?:mark|tick off|check off|cross off|tick)\s+", re.I)
 _WHAT_TO_DO = re.compile(
     r"\bwhat (?:should|can|do|shall) i (?:do|work on|start(?: with)?|tackle)\b(?! with\b)"
@@ -327,7 +347,9 @@ _START_WITH = re.compile(
 )
 _FEELING_WORDS = re.compile(
     r"\b(?:failure|overwhelm\w*|stressed|anxious|panick?\w*|useless|hopeless|hate myself|"
-    r"too much|drowning|can'?t cope|falling apart|worthless|such a mess|sorry this is a lot)\b",
+    r"too much|drowning|can'?t cope|falling apart|worthless|such a mess|sorry this is a lot|"
+    r"so much to do|can'?t get anything done|hate that i|never get anything done|"
+    r"can'?t do this|messed up|screwed up|ruined)\b",
     re.I,
 )
 
@@ -362,6 +384,14 @@ def looks_like_a_name(words: str) -> bool:
 _TASK_OVERRIDES = {
     "feeling_overwhelmed", "feeling_low", "energy_bad_day", "energy_low", "what_now",
     "break_down", "cancel_reminder", "move_reminder",
+}  # fmt: skip
+
+
+# What a past-tense text ("took my meds", "messed up today") still means when its meaning is
+# clearly one of these rather than a finished task.
+_DONE_OVERRIDES = {
+    "acknowledge", "feeling_overwhelmed", "feeling_low", "energy_bad_day", "energy_low",
+    "energy_better", "remember",
 }  # fmt: skip
 
 
@@ -402,18 +432,22 @@ class Reader:
             return decided
         match = self._classify(text)
         tense = _tense(lower)
+        if tense == "task" and (text.endswith("?") or _QUESTION.match(text)):
+            tense = None
         if tense == "task" and not (
             match is not None and match.score >= 0.75 and match.intent in _TASK_OVERRIDES
         ):
             return Reading("add_task", {"title": task_title(text)}, text)
+        if tense == "done" and _FEELING_WORDS.search(text):
+            tense = None
         if (
             match is not None
             and match.confident
             and tense == "done"
-            and (match.intent == "acknowledge" or match.intent.startswith("feeling"))
+            and match.intent in _DONE_OVERRIDES
         ):
             return self._slots(match.intent, text, lower, match.score)
-        if tense == "done" and (match is None or match.intent == "add_task" or not match.confident):
+        if tense == "done":
             title = done_title(text)
             return Reading("complete_task", {"title": title} if title else {}, text)
         if match is None or not match.confident:
@@ -459,6 +493,9 @@ class Reader:
             if q.lower() in ("me", "myself", "me so far"):
                 return Reading("about_me")
             return Reading("recall", recall_slots(q))
+        if re.match(r"^forget (?:about )?the\b", lower):
+            ref = reference(re.sub(r",.*$", "", text))
+            return Reading("drop_task", {"title": ref} if ref else {})
         if m := _FORGET.match(text):
             match = self._classify(text)
             if match is None or match.intent != "drop_task" or not match.confident:
@@ -503,6 +540,14 @@ class Reader:
             return Reading("what_now")
         if _GREETING_ONLY.match(text):
             return Reading("greeting")
+        if _TOOK_MEDS.match(text):
+            return Reading("acknowledge")
+        if _BREAK_START.match(text) or (m := _TOO_BIG.match(text)):
+            return Reading("break_down", breakdown_slots(m["what"] if m else text))
+        if _LIST_QUESTION.match(text):
+            if _REMINDER_WORD.search(lower):
+                return Reading("list_reminders")
+            return Reading("list_tasks")
         if (m := _DONE_WORD.match(text)) and not re.match(r"^did (?:i|you|we)\b", lower):
             title = done_title(m["title"])
             number = list_number(title) if title else None
@@ -559,6 +604,9 @@ class Reader:
     def _unsure(self, text: str, lower: str, match: Match | None) -> Reading:
         score = match.score if match else 0.0
         words = lower.split()
+        if _FEELING_WORDS.search(text):
+            low = re.search(r"failure|useless|hate|worthless|never|anything done", text, re.I)
+            return Reading("feeling_low" if low else "feeling_overwhelmed", {}, text, score)
         if text.endswith("?") or _QUESTION.match(text):
             return Reading("recall", recall_slots(text), text, score)
         if words and words[0] in TASK_VERBS and not _PAST_TENSE.match(lower) and len(words) >= 2:

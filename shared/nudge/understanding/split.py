@@ -17,7 +17,7 @@ TASK_VERBS = {
     "empty", "fold", "iron", "mow", "shower", "exercise", "meditate", "visit", "see", "ask",
     "tell", "remind", "confirm", "move", "put", "bring", "charge", "backup", "back", "install",
     "dust", "mop", "sweep", "hang", "grab", "download", "upload", "shop", "laundry",
-    "dishes", "groceries", "declutter", "wrap", "contact", "invite",
+    "dishes", "groceries", "declutter", "wrap", "contact", "invite", "add",
 }  # fmt: skip
 
 _VERB_AHEAD = "(?=(?:" + "|".join(sorted(TASK_VERBS, key=len, reverse=True)) + r")\b)"
