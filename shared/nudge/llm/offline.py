@@ -22,13 +22,13 @@ from nudge.reminders.phrases import split_reminder
 from nudge.reminders.timeparse import is_time_phrase
 from nudge.sms.keywords import HELP_TEXT
 from nudge.timezones import resolve_timezone
-from nudge.understanding.reader import Reader, Reading, looks_like_a_name
+from nudge.understanding.reader import YES, Reader, Reading, looks_like_a_name
 
 _GREETING = re.compile(r"^(?:hi|hello|hey|yo|good (?:morning|afternoon|evening))\b", re.I)
 # Shown once; after that, one line.
 MENU = "I'm in simple mode right now, so I understand plain commands. " + HELP_TEXT
 MENU_AGAIN = 'Sorry, I didn\'t catch that. Try saying it another way, or text "help".'
-_OFFER = re.compile(r'^Should I add "(?P<title>.+)" to your list\? \(yes/no\)', re.M)
+_OFFER = re.compile(r'^Should I add "(?P<title>.+)" to your list\?$', re.M)
 _SHOWN_ITEM = re.compile(r"^(?P<n>\d{1,2})\. (?P<title>.+?)(?: \(.*\))?$", re.M)
 
 # Without an LLM to judge relevance, only close memories are offered as answers (cosine
@@ -91,6 +91,9 @@ class OfflineModel:
         if facts.awaiting == "name" and resolve_timezone(line, gazetteer=False):
             # "Toronto" answers where they are, even before their name: rarely a name.
             return [Reading("set_timezone", {"place": line}, line)]
+        offer = next((m for r in facts.recent_replies[-1:] if (m := _OFFER.search(r))), None)
+        if offer is not None and YES.match(line):
+            return [Reading("add_task", {"title": offer["title"]}, line)]
         readings = self.reader.read(text, user_name=facts.user_name)
         unsure = len(readings) == 1 and readings[0].intent in ("ask", "unknown", "recall")
         if (
@@ -101,14 +104,7 @@ class OfflineModel:
             and not line.endswith("?")
         ):
             return [Reading("set_name", {"name": line.title()}, line)]
-        if len(readings) == 1 and readings[0].intent == "yes":
-            offer = next(
-                (m for r in reversed(facts.recent_replies[-1:]) if (m := _OFFER.search(r))), None
-            )
-            if offer is not None:
-                return [Reading("add_task", {"title": offer["title"]}, line)]
-            return [Reading("acknowledge", {}, line)]
-        return readings
+        return [Reading("acknowledge", {}, r.text) if r.intent == "yes" else r for r in readings]
 
     def _calls(self, reading: Reading, facts: TurnFacts) -> list[FunctionCall]:
         slots = reading.slots
@@ -371,7 +367,10 @@ class OfflineModel:
         shown = "\n".join(f"{i}. {second_person(t['title'])}" for i, t in enumerate(tasks[:8], 1))
         more = f"\n(+{len(tasks) - 8} more)" if len(tasks) > 8 else ""
         if result.get("bad_day"):
-            ending = "Go gently today. If you do anything, 1 is the smallest."
+            resting = result.get("resting", 0)
+            ending = "Go gently today: any one of these is plenty." + (
+                f" ({resting} more can wait.)" if resting else ""
+            )
         elif len(tasks) == 1:
             ending = 'Text "done" when it\'s done.'
         else:

@@ -285,9 +285,7 @@ _GREETING_ONLY = re.compile(
     r"what'?s up|sup)(?:\s+(?:there|nudge|again|friend|you))*[\s!.]*$",
     re.I,
 )
-_YES = re.compile(
-    r"^(?:yes|yep|yeah|yup|ya|sure|ok|okay|please|yes please|do it|go ahead|y)$", re.I
-)
+YES = re.compile(r"^(?:yes|yep|yeah|yup|ya|sure|ok|okay|please|yes please|do it|go ahead|y)$", re.I)
 _PAST_TENSE = re.compile(r"^(?:(?:i|we)\s+)?(?:just\s+|finally\s+|already\s+)?\w+ed\b", re.I)
 _MORE = re.compile(r"\b(?:and|also|then|,)\s*(?:what|where)\b.*\b(?:do|start)\b", re.I)
 
@@ -612,7 +610,7 @@ class Reader:
         if words and words[0] in TASK_VERBS and not _PAST_TENSE.match(lower) and len(words) >= 2:
             # An imperative: most likely something to do.
             return Reading("add_task", {"title": task_title(text)}, text, score)
-        if _YES.match(text):
+        if YES.match(text):
             return Reading("yes", {}, text, score)
         if len(words) >= 2:
             return Reading("ask", {"question": _question_for(text)}, text, score)
@@ -625,4 +623,4 @@ def _is_action(intent: str) -> bool:
 
 def _question_for(text: str) -> str:
     title = task_title(text)
-    return f'Should I add "{title}" to your list? (yes/no)'
+    return f'Should I add "{title}" to your list?'

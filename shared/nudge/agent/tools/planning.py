@@ -158,7 +158,11 @@ def choose(ctx: ToolContext, *, count: int = 1) -> list[Task]:
 
     ranked = [item for _, item in sorted(candidates, key=score)]
     if energy == "bad_day":
-        ranked = [i for i in ranked if (i.estimate_minutes or 99) <= 15 or i.parent_task_id]
+        # Tiny things first; the rest (easiest first) still show when there are few tiny ones,
+        # so one dreaded task's first step is never all that is left.
+        tiny = [i for i in ranked if (i.estimate_minutes or 99) <= 15 or i.parent_task_id]
+        rest = sorted((i for i in ranked if i not in tiny), key=lambda i: i.estimate_minutes or 99)
+        ranked = tiny + rest
         count = min(count, 3)
     return ranked[:count]
 
