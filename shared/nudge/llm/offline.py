@@ -40,6 +40,30 @@ def _clean(text: str) -> str:
     return text.strip().strip(" .!").strip()
 
 
+_BUY = re.compile(r"^(?:buy|get|pick up|grab)\s+(?:some\s+)?(?P<items>.+)$", re.I)
+_GOT = re.compile(r"^(?:i\s+)?(?:just\s+)?(?:got|bought|picked up)\s+(?P<items>.+)$", re.I)
+# "add buy milk to my list": they chose the to-do list.
+_TODO_LIST = re.compile(r"\b(?:to ?do|to-do|my list|the list|tasks?)\b", re.I)
+_WHERE = re.compile(r"^where(?:'s| is) (?:my |the )?(?P<name>[\w' ]+?)\??$", re.I)
+
+
+def _groceries_in(text: str, form: re.Pattern) -> list[str] | None:
+    """The items of "buy milk, eggs and bread" when every one is a grocery, else None."""
+    from nudge.understanding.groceries import is_grocery
+    from nudge.understanding.split import list_items
+
+    m = form.match(text.strip())
+    if m is None:
+        return None
+    items = [re.sub(r"^(?:the|some)\s+", "", i, flags=re.I) for i in list_items(m["items"])]
+    return items if items and all(is_grocery(i) for i in items) else None
+
+
+def _money(amount: str, currency: str) -> str:
+    symbol = {"USD": "$", "CAD": "$", "AUD": "$", "NZD": "$", "GBP": "£", "EUR": "€"}
+    return f"{symbol[currency]}{amount}" if currency in symbol else f"{amount} {currency}"
+
+
 def shown_list(facts: TurnFacts) -> list[str]:
     """The numbered items of the last list Nudge sent, in order."""
     for reply in reversed(facts.recent_replies):
@@ -113,8 +137,27 @@ class OfflineModel:
             return [FunctionCall(name=name, args=args or {})]
 
         match reading.intent:
+            case "add_task" if (
+                not _TODO_LIST.search(reading.text)
+                and (items := _groceries_in(slots["title"], _BUY)) is not None
+            ):
+                return call("add_groceries", {"items": items})
             case "add_task":
                 return call("add_task", {"title": slots["title"]})
+            case "complete_task" if (items := _groceries_in(reading.text, _GOT)) is not None:
+                return call("got_groceries", {"items": items})
+            case "add_groceries" | "got_groceries":
+                return call(reading.intent, {"items": slots.get("items", [])})
+            case "list_groceries":
+                return call("list_groceries")
+            case "log_expense" | "spending" | "save_place":
+                return call(reading.intent, slots)
+            case "set_budget":
+                return call(
+                    "set_budget", {"category": slots["category"], "monthly_amount": slots["amount"]}
+                )
+            case "recall" if (m := _WHERE.match(reading.text)) is not None:
+                return call("where_is", {"name": m["name"]}) + call("recall", slots)
             case "list_tasks" | "list_reminders" | "what_now" | "about_me" | "list_goals":
                 return call(reading.intent)
             case "complete_task" | "drop_task":
@@ -236,6 +279,8 @@ class OfflineModel:
                     )
                     results.append((call, result))
         facts = request.facts
+        if any(r.name == "where_is" and r.response.get("found") for _, r in results):
+            results = [(c, r) for c, r in results if c.name != "recall"]
         lines = [self._describe(call, result.response) for call, result in results]
         added = [r for c, r in results if c.name == "add_task" and r.response.get("ok")]
         if len(added) >= 2:  # a brain dump: one numbered reply that offers where to start
@@ -323,6 +368,57 @@ class OfflineModel:
                 return self._list(result)
             case "move_reminder":
                 return f"Moved. I'll remind you to {result['text']} {result['when']}."
+            case "add_groceries":
+                added, already = result.get("added", []), result.get("already_on_list", [])
+                text = f"Added to your grocery list: {', '.join(added)}." if added else ""
+                if already:
+                    text += f" Already on it: {', '.join(already)}."
+                return text.strip()
+            case "list_groceries":
+                groups = result.get("groups", {})
+                if not groups:
+                    return "Your grocery list is empty."
+                lines = [
+                    f"{aisle.capitalize()}: {', '.join(items)}" for aisle, items in groups.items()
+                ]
+                return f"From the store ({result['count']}):\n" + "\n".join(lines)
+            case "got_groceries":
+                if not result.get("got"):
+                    return "That wasn't on your grocery list."
+                left = result.get("left", 0)
+                return f"Got it: {', '.join(result['got'])}." + (
+                    f" {left} left on the list." if left else " That's the whole list!"
+                )
+            case "log_expense":
+                money = _money(result["amount"], result["currency"])
+                total = _money(result["month_total"], result["currency"])
+                text = f"Logged {money} on {result['category']}. {total} this month."
+                if result.get("heads_up"):
+                    budget = _money(result["budget"], result["currency"])
+                    text += (
+                        f" Heads up: that's over 80% of your {budget} {result['category']} budget."
+                    )
+                return text
+            case "spending":
+                total = _money(result["total"], result["currency"])
+                period = result["period"].replace("_", " ")
+                if result.get("category"):
+                    return f"You've spent {total} on {result['category']} {period}."
+                parts = ", ".join(
+                    f"{k} {_money(v, result['currency'])}" for k, v in result["by_category"].items()
+                )
+                return f"You've spent {total} {period}." + (f" ({parts})" if parts else "")
+            case "set_budget":
+                return f"Budget set: {result['monthly_budget']} a month for {result['category']}."
+            case "save_place":
+                return f"Saved: {result['name']}, {result['address']}."
+            case "where_is":
+                if not result.get("found"):
+                    return ""
+                text = f"{result['name'].capitalize()}: {result['address'] or 'no address yet'}."
+                if result.get("next_visit"):
+                    text += f" Next: {result['next_visit']}."
+                return text
             case "about_me":
                 return self._about(result)
             case "complete_task":

@@ -1,6 +1,14 @@
 """pydantic models in and out of the document store."""
 
 from nudge.models.base import Document, utcnow
+from nudge.models.life_admin import (
+    Expense,
+    ExpenseCategory,
+    GroceryItem,
+    GroceryStatus,
+    Money,
+    Place,
+)
 from nudge.models.records import (
     OPEN_OCCURRENCE,
     AgentLog,
@@ -26,13 +34,19 @@ __all__ = [
     "Direction",
     "Document",
     "Energy",
+    "Expense",
+    "ExpenseCategory",
     "Goal",
+    "GroceryItem",
+    "GroceryStatus",
     "Memory",
     "MemoryType",
     "Message",
+    "Money",
     "Note",
     "OccurrenceStatus",
     "OnboardingStep",
+    "Place",
     "Reminder",
     "ReminderOccurrence",
     "ReminderStatus",

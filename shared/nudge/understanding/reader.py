@@ -21,7 +21,7 @@ from nudge.understanding.split import TASK_VERBS, list_items, split_requests
 ACTIONS = {
     "add_task", "complete_task", "drop_task", "cancel_reminder", "move_reminder",
     "set_reminder", "snooze", "remember", "forget", "set_name", "set_timezone", "set_energy",
-    "add_goal",
+    "add_goal", "add_groceries", "got_groceries", "log_expense", "set_budget", "save_place",
 }  # fmt: skip
 # Intents of intents.json that become one of those actions.
 _CLASSIFIED_ACTIONS = {"snooze", "energy_bad_day", "energy_low", "energy_better"}
@@ -393,6 +393,88 @@ _DONE_OVERRIDES = {
 }  # fmt: skip
 
 
+_MONEY = r"[$£€]?\s*\d{1,7}(?:[.,]\d{1,2})?\s*(?:dollars|bucks|pounds|euros|quid)?"
+_SPENT = re.compile(
+    rf"^(?:i\s+)?(?:just\s+)?(?:spent|paid|spend|dropped)\s+(?P<amount>{_MONEY})\s+"
+    r"(?:on|for|at)\s+(?P<what>.+)$|"
+    rf"^(?P<amount2>[$£€]\s*\d{{1,7}}(?:[.,]\d{{1,2}})?|\d{{1,7}}[.,]\d{{2}})\s+(?:on|for)\s+"
+    r"(?P<what2>.+)$",
+    re.I,
+)
+_HOW_MUCH = re.compile(
+    r"^how much (?:money )?(?:(?:have i|did i|i'?ve|i have|i)\s+)?(?:(?:spent|spend)\b\s*"
+    r"(?:on (?P<what>.+?))?|(?:on|for) (?P<on>.+?))"
+    r"(?:\s+(?P<period>this month|this week|today|last month|so far))?"
+    r"[?!. ]*$",
+    re.I,
+)
+_BUDGET = re.compile(
+    rf"^(?:set\s+)?(?:my\s+|a\s+)?(?:monthly\s+)?budget\s+(?:for\s+|on\s+)?(?P<what>[a-z ]+?)"
+    rf"\s+(?:is\s+|to\s+|at\s+|of\s+)?(?P<amount>{_MONEY})(?:\s+a month)?$|"
+    rf"^(?:set\s+)?(?:a\s+|my\s+)?(?P<amount2>{_MONEY})\s+(?:a month\s+|monthly\s+)?budget\s+"
+    r"(?:for|on)\s+(?P<what2>.+)$",
+    re.I,
+)
+_GROCERY_ADD = re.compile(
+    r"^(?:add|put)\s+(?P<a>.+?)\s+(?:to|on)\s+(?:my|the)\s+(?:grocery|groceries|shopping)"
+    r"(?:\s+list)?$|^(?:groceries|grocery list|shopping list|shopping)\s*[:\-]\s*(?P<b>.+)$|"
+    r"^(?:we'?re|i'?m|we are|i am)\s+(?:all\s+)?out of\s+(?P<c>.+)$|"
+    r"^(?:need|get|pick up|grab)\s+(?P<d>.+?)\s+from the (?:store|shop|shops|supermarket)$",
+    re.I,
+)
+_GROCERY_LIST = re.compile(
+    r"^(?:what do (?:i|we) need from the (?:store|shops?|supermarket)|"
+    r"(?:what'?s on |show |send )?(?:me )?(?:my |the )?(?:grocery|shopping) list|"
+    r"what groceries do (?:i|we) need)[?!. ]*$",
+    re.I,
+)
+_GOT_ALL = re.compile(r"^(?:got|bought|picked up) (?:everything|it all|all of it|all the)\b", re.I)
+_PLACE_AT = re.compile(
+    r"^(?:the |my )?(?P<name>[a-z' ]{2,40}?)(?:'s| is) (?:at|on|located at) (?P<address>.+)$",
+    re.I,
+)
+_STREET = re.compile(
+    r"\d|\b(?:st|street|rd|road|ave|avenue|blvd|lane|ln|dr|drive|way|plaza)\b", re.I
+)
+_PERIODS = {"this month": "this_month", "this week": "this_week", "today": "today",
+            "last month": "last_month", "so far": "this_month"}  # fmt: skip
+
+
+def _life_admin(text: str, lower: str) -> Reading | None:
+    """Groceries, money and places: forms that decide by themselves."""
+    from nudge.understanding.groceries import is_grocery
+    from nudge.understanding.money import amount, category
+
+    if m := _SPENT.match(text):
+        value = amount(m["amount"] or m["amount2"])
+        if value is not None:
+            what = _clean(m["what"] or m["what2"])
+            return Reading("log_expense", {"amount": str(value), "category": category(what),
+                                           "note": what})  # fmt: skip
+    if m := _HOW_MUCH.match(text):
+        slots = {"period": _PERIODS.get((m["period"] or "this month").lower(), "this_month")}
+        if m["what"] or m["on"]:
+            slots["category"] = category(m["what"] or m["on"])
+        return Reading("spending", slots)
+    if m := _BUDGET.match(text):
+        value = amount(m["amount"] or m["amount2"])
+        if value is not None:
+            return Reading("set_budget", {"category": category(m["what"] or m["what2"]),
+                                          "amount": str(value)})  # fmt: skip
+    if _GROCERY_LIST.match(text):
+        return Reading("list_groceries")
+    if m := _GROCERY_ADD.match(text):
+        items = list_items(m["a"] or m["b"] or m["c"] or m["d"])
+        return Reading("add_groceries", {"items": items})
+    if _GOT_ALL.match(text):
+        return Reading("got_groceries", {"items": []})
+    if (m := _PLACE_AT.match(text)) and _STREET.search(m["address"]):
+        name = m["name"].strip()
+        if not is_grocery(name) and len(name.split()) <= 4:
+            return Reading("save_place", {"name": name, "address": _clean(m["address"])})
+    return None
+
+
 class Reader:
     def __init__(self, classifier: IntentClassifier | None) -> None:
         self.classifier = classifier
@@ -475,6 +557,8 @@ class Reader:
         return self.classifier.classify(text)
 
     def _decisive(self, text: str, lower: str, user_name: str | None) -> Reading | None:
+        if (admin := _life_admin(text, lower)) is not None:
+            return admin
         if (quick := quick_reply(text)) is not None and quick[0] == "snooze":
             return Reading("snooze", {"minutes": quick[1]})
         if re.match(r"^remind me (?:what|of what|about what)\b", lower):

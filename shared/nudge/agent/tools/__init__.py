@@ -3,7 +3,10 @@
 from nudge.agent.tools import (  # noqa: F401 - registration
     about_me,
     goals,
+    groceries,
     memory,
+    money,
+    places,
     planning,
     profile,
     reminder_moves,
