@@ -116,3 +116,36 @@ def test_a_budget_in_plain_words(store, chat, user):
     assert budget.monthly_budget == Decimal("200") and budget.name == "food"
     assert "$12.50 on food" in chat.say("spent 12.50 on lunch")
     assert "You've spent $12.50 on food this month" in chat.say("how much on food this month?")
+
+
+def test_a_recipe_planned_for_tuesday_adds_its_ingredients_merged_by_unit(store, chat, user):
+    chat.say("add 200 ml milk to my grocery list")
+    saved = chat.say(
+        "recipe pancakes: 2 cups flour, 2 eggs, 1 cup milk. steps: mix everything; fry in a pan"
+    )
+    assert saved == "Saved the recipe for pancakes (3 ingredients)."
+    sid, outcome = chat.send("plan pancakes for tuesday")
+    assert outcome.reply.startswith("pancakes is planned for Tuesday dinner.")
+    again = run_agent_turn(chat.deps, user_id=user.id, message_id=sid, now=chat.now)
+    assert again.status == TurnStatus.already_done
+    chat.say("plan pancakes for tuesday")  # said twice: its groceries are still added once
+    items = {i.name: (i.quantity, i.unit) for i in LifeAdmin(store.db).groceries.needed(user.id)}
+    assert items == {
+        "milk": (Decimal("436.59"), "ml"),  # 200 ml + 1 cup (236.59 ml), one line
+        "flour": (Decimal("2"), "cup"),
+        "eggs": (Decimal("2"), None),
+    }
+    listed = chat.say("what do I need from the store?")
+    assert "436.59 ml milk" in listed and "2 cup flour" in listed
+    # NOW is a Monday: Tuesday's dinner is tomorrow's.
+    assert chat.say("what's for dinner tomorrow?").startswith(
+        "Tuesday: pancakes. First step: mix everything."
+    )
+
+
+def test_recipes_and_meal_plans_are_per_person(store, settings, user, other):
+    mine, theirs = ctx_for(store, settings, user), ctx_for(store, settings, other)
+    call(mine, "save_recipe", name="chili", ingredients=["1 can beans", "500 g beef"])
+    assert "question" in call(theirs, "plan_meal", recipe="chili", day="tuesday")
+    assert call(mine, "plan_meal", recipe="chili", day="tuesday")["ok"] is True
+    assert call(theirs, "whats_for_dinner", day="tuesday")["planned"] is None

@@ -150,7 +150,9 @@ class OfflineModel:
                 return call(reading.intent, {"items": slots.get("items", [])})
             case "list_groceries":
                 return call("list_groceries")
-            case "log_expense" | "spending" | "save_place":
+            case "log_expense" | "spending" | "save_place" | "save_recipe" | "plan_meal":
+                return call(reading.intent, slots)
+            case "whats_for_dinner":
                 return call(reading.intent, slots)
             case "set_budget":
                 return call(
@@ -412,6 +414,25 @@ class OfflineModel:
                 return f"Budget set: {result['monthly_budget']} a month for {result['category']}."
             case "save_place":
                 return f"Saved: {result['name']}, {result['address']}."
+            case "save_recipe":
+                return (
+                    f"Saved the recipe for {result['name']} ({result['ingredients']} ingredients)."
+                )
+            case "plan_meal":
+                text = f"{result['recipe']} is planned for {result['day']} {result['meal']}."
+                if result.get("groceries"):
+                    text += f" Added to your grocery list: {', '.join(result['groceries'])}."
+                return text
+            case "whats_for_dinner":
+                if not result.get("planned"):
+                    text = f"Nothing planned for {result['day']} yet."
+                else:
+                    text = f"{result['day']}: {result['planned']}."
+                    if result.get("first_step"):
+                        text += f" First step: {result['first_step']}."
+                if result.get("week"):
+                    text += " Coming up: " + "; ".join(result["week"]) + "."
+                return text
             case "where_is":
                 if not result.get("found"):
                     return ""

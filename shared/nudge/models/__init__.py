@@ -6,8 +6,11 @@ from nudge.models.life_admin import (
     ExpenseCategory,
     GroceryItem,
     GroceryStatus,
+    Ingredient,
     Money,
     Place,
+    PlannedMeal,
+    Recipe,
 )
 from nudge.models.records import (
     OPEN_OCCURRENCE,
@@ -39,6 +42,7 @@ __all__ = [
     "Goal",
     "GroceryItem",
     "GroceryStatus",
+    "Ingredient",
     "Memory",
     "MemoryType",
     "Message",
@@ -47,6 +51,8 @@ __all__ = [
     "OccurrenceStatus",
     "OnboardingStep",
     "Place",
+    "PlannedMeal",
+    "Recipe",
     "Reminder",
     "ReminderOccurrence",
     "ReminderStatus",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer
 
 from nudge.models.base import Document
 
@@ -71,3 +71,28 @@ class Place(Document):
     name: str = Field(min_length=1, max_length=80)
     address: str | None = Field(None, max_length=300)
     notes: str | None = Field(None, max_length=500)
+
+
+class Ingredient(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    quantity: Quantity = None
+    unit: str | None = None
+
+
+class Recipe(Document):
+    """RECIPES: a recipe saved from text; the document id is its name, lower-cased."""
+
+    name: str = Field(min_length=1, max_length=120)
+    ingredients: list[Ingredient] = Field(default_factory=list)
+    steps: list[str] = Field(default_factory=list)
+
+
+class PlannedMeal(Document):
+    """One meal of the week's plan; the document id is "<date>-<meal>", so a day holds one."""
+
+    day: date
+    meal: str = "dinner"
+    recipe_id: str
+    recipe_name: str
+    # Set once its ingredients are on the grocery list: a redelivered turn adds them once.
+    groceries_added: bool = False

@@ -1,4 +1,5 @@
-"""Repositories for life admin: users/{id}/groceries, expenses, expense_categories, places."""
+"""Repositories for life admin: users/{id}/groceries, expenses, expense_categories, places,
+recipes, meal_plan."""
 
 from __future__ import annotations
 
@@ -6,7 +7,15 @@ from datetime import date
 
 from google.cloud import firestore
 
-from nudge.models import Expense, ExpenseCategory, GroceryItem, GroceryStatus, Place
+from nudge.models import (
+    Expense,
+    ExpenseCategory,
+    GroceryItem,
+    GroceryStatus,
+    Place,
+    PlannedMeal,
+    Recipe,
+)
 from nudge.store.repository import UserScopedRepository
 
 
@@ -37,6 +46,16 @@ class PlaceRepository(UserScopedRepository[Place]):
     model = Place
 
 
+class RecipeRepository(UserScopedRepository[Recipe]):
+    collection = "recipes"
+    model = Recipe
+
+
+class MealPlanRepository(UserScopedRepository[PlannedMeal]):
+    collection = "meal_plan"
+    model = PlannedMeal
+
+
 class LifeAdmin:
     """The life-admin repositories over one Firestore client."""
 
@@ -45,3 +64,5 @@ class LifeAdmin:
         self.expenses = ExpenseRepository(db)
         self.categories = ExpenseCategoryRepository(db)
         self.places = PlaceRepository(db)
+        self.recipes = RecipeRepository(db)
+        self.meal_plan = MealPlanRepository(db)

@@ -22,6 +22,7 @@ ACTIONS = {
     "add_task", "complete_task", "drop_task", "cancel_reminder", "move_reminder",
     "set_reminder", "snooze", "remember", "forget", "set_name", "set_timezone", "set_energy",
     "add_goal", "add_groceries", "got_groceries", "log_expense", "set_budget", "save_place",
+    "save_recipe", "plan_meal",
 }  # fmt: skip
 # Intents of intents.json that become one of those actions.
 _CLASSIFIED_ACTIONS = {"snooze", "energy_bad_day", "energy_low", "energy_better"}
@@ -436,8 +437,41 @@ _PLACE_AT = re.compile(
 _STREET = re.compile(
     r"\d|\b(?:st|street|rd|road|ave|avenue|blvd|lane|ln|dr|drive|way|plaza)\b", re.I
 )
+_DAY = r"(?:today|tonight|tomorrow|(?:next |this )?(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+_RECIPE = re.compile(
+    r"^(?:save (?:a |this |my )?recipe|new recipe|recipe)(?: for)?\s*[:\-]?\s*(?P<name>[^:\n]+?)"
+    r"\s*(?::|\n)\s*(?P<body>.+)$",
+    re.I | re.S,
+)
+_STEPS = re.compile(r"(?:^|[\n;.]\s*)(?:steps|method|directions|instructions)\s*[:\-]\s*", re.I)
+_PLAN_MEAL = re.compile(
+    rf"^(?:plan|let'?s have|we'?ll have|i'?ll make|put)\s+(?P<recipe>.+?)\s+(?:for|on)\s+"
+    rf"(?:dinner\s+(?:on\s+)?)?(?P<day>{_DAY})(?:\s+(?:for\s+)?(?:dinner|night))?$|"
+    rf"^(?P<recipe2>.+?)\s+for dinner\s+(?:on\s+)?(?P<day2>{_DAY})$",
+    re.I,
+)
+_DINNER = re.compile(
+    rf"^(?:what'?s for (?:dinner|tea|supper)|what am i (?:eating|cooking|making)|"
+    rf"what'?s the meal plan)(?:\s+(?P<day>{_DAY}))?[?!. ]*$",
+    re.I,
+)
 _PERIODS = {"this month": "this_month", "this week": "this_week", "today": "today",
             "last month": "last_month", "so far": "this_month"}  # fmt: skip
+
+
+def _recipe(text: str) -> Reading | None:
+    """ "recipe pancakes: 2 cups flour, 2 eggs; steps: mix; fry" -> one save_recipe."""
+    m = _RECIPE.match(text.strip())
+    if m is None:
+        return None
+    parts = _STEPS.split(m["body"], maxsplit=1)
+    ingredients = [i for chunk in re.split(r"[\n;]+", parts[0]) for i in list_items(chunk)]
+    steps = []
+    if len(parts) > 1:
+        steps = [_clean(x) for x in re.split(r"\n+|;|\bthen\b|\d+[.)]\s", parts[1])]
+    return Reading("save_recipe", {"name": _clean(m["name"]),
+                                   "ingredients": [i for i in ingredients if _clean(i)],
+                                   "steps": [x for x in steps if x]}, text)  # fmt: skip
 
 
 def _life_admin(text: str, lower: str) -> Reading | None:
@@ -461,6 +495,11 @@ def _life_admin(text: str, lower: str) -> Reading | None:
         if value is not None:
             return Reading("set_budget", {"category": category(m["what"] or m["what2"]),
                                           "amount": str(value)})  # fmt: skip
+    if m := _DINNER.match(text):
+        return Reading("whats_for_dinner", {"day": (m["day"] or "today").lower()})
+    if m := _PLAN_MEAL.match(text):
+        return Reading("plan_meal", {"recipe": _clean(m["recipe"] or m["recipe2"]),
+                                     "day": (m["day"] or m["day2"]).lower()})  # fmt: skip
     if _GROCERY_LIST.match(text):
         return Reading("list_groceries")
     if m := _GROCERY_ADD.match(text):
@@ -483,6 +522,8 @@ class Reader:
         """Every request in a text, in order."""
         readings: list[Reading] = []
         text = fix_spelling(text.strip())
+        if (recipe := _recipe(text)) is not None:
+            return [recipe]
         if m := _BRAIN_DUMP.match(text.strip()):
             items = [i for part in re.split(r"[\n;]+", m["items"]) for i in list_items(part)]
             return [Reading("add_task", {"title": task_title(i)}, i) for i in items if _clean(i)]

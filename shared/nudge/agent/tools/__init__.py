@@ -4,6 +4,7 @@ from nudge.agent.tools import (  # noqa: F401 - registration
     about_me,
     goals,
     groceries,
+    meals,
     memory,
     money,
     places,
