@@ -3,6 +3,7 @@ model's plain commands through real turns (isolation per user, redelivery writes
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -149,3 +150,21 @@ def test_recipes_and_meal_plans_are_per_person(store, settings, user, other):
     assert "question" in call(theirs, "plan_meal", recipe="chili", day="tuesday")
     assert call(mine, "plan_meal", recipe="chili", day="tuesday")["ok"] is True
     assert call(theirs, "whats_for_dinner", day="tuesday")["planned"] is None
+
+
+def test_the_weekly_look_back_is_opt_in_and_plain_offline(store, chat, user):
+    from nudge.models import Task, TaskStatus
+
+    week_ago = NOW - timedelta(days=9)
+    store.tasks.add(user.id, Task(title="sort the garage", created_at=week_ago))
+    store.tasks.add(
+        user.id,
+        Task(title="call the bank", status=TaskStatus.done, completed_at=NOW - timedelta(days=2)),
+    )
+    assert store.users.get_settings(user.id).weekly_review is False
+    assert "Sunday evenings" in chat.say("turn on the weekly look back")
+    assert store.users.get_settings(user.id).weekly_review is True
+    review = chat.say("how did my week go?")
+    assert review.startswith("This week you got done: call the bank.")
+    assert 'Still waiting: sort the garage. Want to shrink "sort the garage"' in review
+    assert "streak" not in review.lower()

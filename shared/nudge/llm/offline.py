@@ -154,6 +154,10 @@ class OfflineModel:
                 return call(reading.intent, slots)
             case "whats_for_dinner":
                 return call(reading.intent, slots)
+            case "week_review":
+                return call("week_review")
+            case "weekly_review_opt":
+                return call("set_preferences", {"weekly_review": slots["on"]})
             case "set_budget":
                 return call(
                     "set_budget", {"category": slots["category"], "monthly_amount": slots["amount"]}
@@ -472,7 +476,16 @@ class OfflineModel:
             case "set_name":
                 return f"Nice to meet you, {result['name']}!"
             case "set_preferences":
+                weekly = result.get("preferences", {}).get("weekly_review")
+                if call.args.get("weekly_review") is not None:
+                    return (
+                        "Okay: a short look back on Sunday evenings, no scores."
+                        if weekly
+                        else "Okay, no more weekly look backs."
+                    )
                 return "Preferences saved."
+            case "week_review":
+                return result["text"]
             case _:
                 return "Done."
 

@@ -22,7 +22,7 @@ ACTIONS = {
     "add_task", "complete_task", "drop_task", "cancel_reminder", "move_reminder",
     "set_reminder", "snooze", "remember", "forget", "set_name", "set_timezone", "set_energy",
     "add_goal", "add_groceries", "got_groceries", "log_expense", "set_budget", "save_place",
-    "save_recipe", "plan_meal",
+    "save_recipe", "plan_meal", "weekly_review_opt",
 }  # fmt: skip
 # Intents of intents.json that become one of those actions.
 _CLASSIFIED_ACTIONS = {"snooze", "energy_bad_day", "energy_low", "energy_better"}
@@ -455,6 +455,17 @@ _DINNER = re.compile(
     rf"what'?s the meal plan)(?:\s+(?P<day>{_DAY}))?[?!. ]*$",
     re.I,
 )
+_REVIEW = re.compile(
+    r"^(?:how did (?:my|this) week go|(?:my |the )?week(?:ly)? (?:review|look ?back|recap)|"
+    r"look back (?:at|on) (?:my|the|this) week|how was my week)[?!. ]*$",
+    re.I,
+)
+_REVIEW_OPT = re.compile(
+    r"^(?P<verb>turn on|turn off|start|stop|enable|disable|no more|i want|send me)\s+"
+    r"(?:the |a |my )?"
+    r"(?:weekly|sunday|week) (?:review|look ?backs?|recaps?|summar(?:y|ies))(?:\s+(?:on|off))?$",
+    re.I,
+)
 _PERIODS = {"this month": "this_month", "this week": "this_week", "today": "today",
             "last month": "last_month", "so far": "this_month"}  # fmt: skip
 
@@ -500,6 +511,11 @@ def _life_admin(text: str, lower: str) -> Reading | None:
     if m := _PLAN_MEAL.match(text):
         return Reading("plan_meal", {"recipe": _clean(m["recipe"] or m["recipe2"]),
                                      "day": (m["day"] or m["day2"]).lower()})  # fmt: skip
+    if _REVIEW.match(text):
+        return Reading("week_review")
+    if m := _REVIEW_OPT.match(text):
+        off = m["verb"].lower() in ("turn off", "stop", "disable", "no more")
+        return Reading("weekly_review_opt", {"on": not off})
     if _GROCERY_LIST.match(text):
         return Reading("list_groceries")
     if m := _GROCERY_ADD.match(text):

@@ -12,6 +12,7 @@ from nudge.agent.tools import (  # noqa: F401 - registration
     profile,
     reminder_moves,
     reminders,
+    review,
     tasks,
 )
 from nudge.agent.tools.registry import ToolContext, registry
