@@ -139,3 +139,14 @@ def test_a_reminder_moves_to_a_new_time(store, settings, user, embedder, task_qu
     local = active[0].next_due_at.astimezone(ZoneInfo("America/Toronto"))
     assert (local.hour, local.minute) == (17, 0)
     assert "5:00 PM" in reply
+
+
+def test_a_number_picks_that_item_never_a_look_alike(store, chat, user):
+    chat.say("todo: call my mom back")
+    chat.say("todo: call my mom")
+    listed = chat.say("list").splitlines()
+    second = listed[2].removeprefix("2. ")
+    chat.say("delete number 2")
+    [left] = titles(store, user)
+    assert second.replace("your", "my") != left  # the one shown as 2 went, the other stayed
+    assert titles(store, user, TaskStatus.dropped) == [second.replace("your", "my")]

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel, Field
 
-from nudge.agent.tools.planning import choose, energy_today
+from nudge.agent.tools.planning import choose, energy_today, exact_title
 from nudge.agent.tools.registry import ToolContext, tool
 from nudge.models import Energy, Task, TaskStatus
 
@@ -84,6 +84,8 @@ def complete_task(ctx: ToolContext, args: CompleteTaskArgs) -> dict:
     match: Task | None = None
     if args.task_id:
         match = next((t for t in open_tasks if t.id == args.task_id), None)
+    elif args.title and (exact := exact_title(open_tasks, args.title)):
+        match = exact
     elif args.title:
         words = set(args.title.casefold().split())
         scored = [(len(words & set(t.title.casefold().split())), t) for t in open_tasks]
