@@ -253,6 +253,10 @@ class OfflineModel:
                 return "👍"
             case "greeting":
                 return f"Hi{name}! What's one thing on your mind? I can hold it for you."
+            case "decline":
+                return 'Okay, leaving it. If I got something wrong, text "list" or "reminders".'
+            case "time_now":
+                return f"It's {facts.local_time}." if facts.local_time else "I can't tell the time."
             case "help":
                 return MENU
             case "out_of_scope":

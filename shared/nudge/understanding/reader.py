@@ -335,7 +335,7 @@ _LIST_QUESTION = re.compile(
 )
 _MARK_WORDS = re.compile(r"^(?:mark|tick off|check off|cross off|tick)\s+", re.I)
 _WHAT_TO_DO = re.compile(
-    r"\bwhat (?:should|can|do|shall) i (?:do|work on|start(?: with)?|tackle)\b(?! with\b)"
+    r"\bwhat (?:should|can|do|shall) i (?:do|work on|start(?: with)?|tackle|focus on)\b(?! with\b)"
     r"|\bwhat(?:'s| is) next\b|\bwhat now\b",
     re.I,
 )
@@ -348,7 +348,9 @@ _FEELING_WORDS = re.compile(
     r"\b(?:failure|overwhelm\w*|stressed|anxious|panick?\w*|useless|hopeless|hate myself|"
     r"too much|drowning|can'?t cope|falling apart|worthless|such a mess|sorry this is a lot|"
     r"so much to do|can'?t get anything done|hate that i|never get anything done|"
-    r"can'?t do this|messed up|screwed up|ruined)\b",
+    r"can'?t do this|messed up|screwed up|ruined|"
+    r"feel(?:ing)? (?:so |really |pretty )?(?:terrible|awful|horrible|bad|low|down|sad|"
+    r"hopeless|like crap|like shit|like garbage))\b",
     re.I,
 )
 
@@ -466,6 +468,15 @@ _REVIEW_OPT = re.compile(
     r"(?:weekly|sunday|week) (?:review|look ?backs?|recaps?|summar(?:y|ies))(?:\s+(?:on|off))?$",
     re.I,
 )
+_DECLINE = re.compile(
+    r"^(?:no|nah|nope|no thanks|no thank you|not really|cancel that|scrap that|forget it|"
+    r"forget that|never ?mind|nvm|undo|ignore that|ignore me|wrong|that'?s wrong)[!. ]*$",
+    re.I,
+)
+_TIME_NOW = re.compile(
+    r"^(?:what time is it|what'?s the time|what day is it)(?: now| there)?[?!. ]*$", re.I
+)
+_MY_NAME = re.compile(r"^(?:what'?s my name|who am i|do you know my name)[?!. ]*$", re.I)
 _PERIODS = {"this month": "this_month", "this week": "this_week", "today": "today",
             "last month": "last_month", "so far": "this_month"}  # fmt: skip
 
@@ -587,6 +598,13 @@ class Reader:
         if tense == "done":
             title = done_title(text)
             return Reading("complete_task", {"title": title} if title else {}, text)
+        feeling = match is not None and match.confident and match.intent.startswith("feeling")
+        if (
+            _FEELING_WORDS.search(text)
+            and not feeling
+            and (match is None or not match.confident or match.ambiguous)
+        ):
+            return self._unsure(text, lower, match)  # read by its words
         if match is None or not match.confident:
             return self._unsure(text, lower, match)
         intent = match.intent
@@ -616,6 +634,12 @@ class Reader:
     def _decisive(self, text: str, lower: str, user_name: str | None) -> Reading | None:
         if (admin := _life_admin(text, lower)) is not None:
             return admin
+        if _DECLINE.match(text):
+            return Reading("decline")
+        if _TIME_NOW.match(text):
+            return Reading("time_now")
+        if _MY_NAME.match(text):
+            return Reading("about_me")
         if (quick := quick_reply(text)) is not None and quick[0] == "snooze":
             return Reading("snooze", {"minutes": quick[1]})
         if re.match(r"^remind me (?:what|of what|about what)\b", lower):
@@ -744,7 +768,12 @@ class Reader:
         score = match.score if match else 0.0
         words = lower.split()
         if _FEELING_WORDS.search(text):
-            low = re.search(r"failure|useless|hate|worthless|never|anything done", text, re.I)
+            low = re.search(
+                r"failure|useless|hate|worthless|never|anything done|terrible|awful|horrible|"
+                r"\bbad\b|\blow\b|\bdown\b|\bsad\b|crap|garbage",
+                text,
+                re.I,
+            )
             return Reading("feeling_low" if low else "feeling_overwhelmed", {}, text, score)
         if text.endswith("?") or _QUESTION.match(text):
             return Reading("recall", recall_slots(text), text, score)
