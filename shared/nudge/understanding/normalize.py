@@ -15,7 +15,7 @@ _APOSTROPHES = {
     "shouldnt": "shouldn't", "wasnt": "wasn't", "havent": "haven't", "arent": "aren't",
     "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "thx": "thanks",
     "ty": "thanks", "tmrw": "tomorrow", "2moro": "tomorrow", "b4": "before", "abt": "about",
-    "w/": "with", "em": "them", "smth": "something",
+    "w/": "with", "em": "them", "smth": "something", "rly": "really", "realy": "really",
     "bc": "because", "cuz": "because", "rn": "right now", "idk": "i don't know",
     "gonna": "going to", "gotta": "have to", "wanna": "want to", "lemme": "let me",
 }  # fmt: skip
@@ -26,10 +26,12 @@ _APOSTROPHES = {
 _LEAD_IN = re.compile(
     r"^(?:(?:(?:ugh+|argh+|ok(?:ay)?|k+|so|also|and|oh+|ah+|hmm+|um+|uh+|lol|lmao|hey+|hi+|"
     r"hello|yo|please|actually|oops|btw|quick one|one more thing|oh and|and also|"
-    r"ok so|oh wait|oh also|by the way|omg|god|jeez|ahh+|welp)[\s,.!:;-]+)|"
+    r"ok so|oh wait|oh also|by the way|omg|god|jeez|ahh+|welp|basically|honestly|literally|"
+    r"anyway|anyways|so basically|ok basically)[\s,.!:;-]+)|"
     r"(?:(?:no|nah|nope|yes|yeah|yep|wait|well|right|alright|sorry|hmm|nudge)\s*[,.!:;-]+\s*))+",
     re.I,
 )
+_LEADING_SYMBOLS = re.compile(r"^[^\w\s\"'(#$£€]+\s+(?=\w)")
 _POLITE = re.compile(
     r"^(?:can you|could you|would you|will you|can you please|could you please|please)\s+", re.I
 )
@@ -63,6 +65,7 @@ def core(text: str) -> str:
     """The request inside a text, in plain spelling."""
     text = fix_spelling(stretch_out(text.strip()))
     text = re.sub(r"\s+", " ", text)
+    text = _LEADING_SYMBOLS.sub("", text) or text  # "🥲 thanks" -> "thanks"
     stripped = _LEAD_IN.sub("", text).strip()
     stripped = _POLITE.sub("", stripped).strip()
     return stripped.strip(" .!") or text.strip(" .!")

@@ -38,8 +38,13 @@ class Reading:
     score: float = 1.0
 
 
+_SYMBOLS_AT_END = re.compile(r"(?:\s*[^\w\s'\"()#$£€%&+/-])+$")
+
+
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().strip(" .!?,;:").strip()
+    """Spaces folded; punctuation and emoji off the ends ("essay done ✅" -> "essay done")."""
+    text = _SYMBOLS_AT_END.sub("", re.sub(r"\s+", " ", text).strip())
+    return text.strip().strip(" .!?,;:").strip()
 
 
 # -- slots ------------------------------------------------------------------------------------
@@ -48,7 +53,8 @@ _TASK_LEAD = re.compile(
     r"^(?:(?:i|we)\s+)?(?:(?:really|still|also|probably|seriously|just|def(?:initely)?|kinda)\s+)*"
     r"(?:need to|needa|have to|gotta|got to|must|should|ought to|want to|wanna|gonna|"
     r"going to|am supposed to|'m supposed to|i'm supposed to|keep forgetting to|need|"
-    r"keep meaning to|been meaning to|meant to|mean to|plan to|hope to)\s+"
+    r"keep meaning to|been meaning to|meant to|mean to|plan to|hope to|"
+    r"(?:totally |completely )?forgot to|still haven'?t)\s+"
     r"(?:(?:really|probably|just|actually|definitely|finally|also)\s+)*",
     re.I,
 )
@@ -276,7 +282,9 @@ _ABOUT = re.compile(
 _FORGET = re.compile(r"^(?:please\s+)?forget\s+(?:that\s+|about\s+)?(?P<what>.+)$", re.I)
 _GOAL = re.compile(r"^(?:goal|new goal|my goal is|add (?:a )?goal)\s*[:\-]?\s+(?P<title>.+)$", re.I)
 _BRAIN_DUMP = re.compile(
-    r"^(?:brain ?dump|braindump|mind ?dump|things to do(?: today)?)\s*[:\-]\s*(?P<items>.+)$",
+    r"^(?:brain ?dump|braindump|mind ?dump|(?:things|stuff) (?:i )?(?:need |have )?to do"
+    r"(?: today| this week)?|(?:i )?(?:need|have|gotta) to(?: do)?|to ?do list|today)\s*[:\-]\s*"
+    r"(?P<items>.+)$",
     re.I | re.S,
 )
 _DONE_WORD = re.compile(r"^(?:done|finished|completed|did)\b\s*[:\-]?\s*(?P<title>.*)$", re.I)
@@ -327,6 +335,11 @@ _TOO_BIG = re.compile(
     r"(?:huge|big|massive|impossible|overwhelming|too much)$",
     re.I,
 )
+_DAY_QUESTION = re.compile(
+    r"^(?:how'?s|how is|what'?s|what does) (?:my|the) (?:day|today|schedule)"
+    r"(?: look(?:ing)?(?: like)?)?[?!. ]*$",
+    re.I,
+)
 _LIST_QUESTION = re.compile(
     r"^(?:what|what'?s|whats|show|list|read|send|give|tell|can i see|do i have|have i got|any)\b"
     r".*\b(?:list|to ?dos?|to-dos?|tasks|need to do|have to do|got to do|plate|left|"
@@ -341,14 +354,16 @@ _WHAT_TO_DO = re.compile(
 )
 _START_WITH = re.compile(
     r"^(?:(?:where|how) (?:do|can|should) i (?:even )?(?:start|begin)(?: with| on)?|"
-    r"i'?m (?:so )?stuck (?:on|with)|i can'?t (?:even )?(?:start|begin))\s*(?P<what>.*)$",
+    r"i'?m (?:so )?stuck (?:on|with)|i can'?t (?:even )?(?:start|begin)|"
+    r"help me (?:get )?(?:start(?:ed)?|begin)(?: on| with)?)\s*(?P<what>.*)$",
     re.I,
 )
 _FEELING_WORDS = re.compile(
     r"\b(?:failure|overwhelm\w*|stressed|anxious|panick?\w*|useless|hopeless|hate myself|"
     r"too much|drowning|can'?t cope|falling apart|worthless|such a mess|sorry this is a lot|"
     r"so much to do|can'?t get anything done|hate that i|never get anything done|"
-    r"can'?t do this|messed up|screwed up|ruined|"
+    r"can'?t do this|messed up|screwed up|ruined|tired of|sick of|can'?t focus|"
+    r"can'?t concentrate|brain fog|"
     r"feel(?:ing)? (?:so |really |pretty )?(?:terrible|awful|horrible|bad|low|down|sad|"
     r"hopeless|like crap|like shit|like garbage))\b",
     re.I,
@@ -370,6 +385,14 @@ def _tense(lower: str) -> str | None:
     if first in TASK_VERBS and len(words) >= 2:
         return "task"
     return None
+
+
+_NAME_FILLERS = re.compile(r"[\s,.!]+(?:btw|lol|haha|thanks|thx|pls|please|:\)|:d)[\s.!]*$", re.I)
+
+
+def name_as_written(name: str) -> str:
+    """ "sam" -> "Sam"; "AJ" and "McKenzie" stay as typed."""
+    return name if any(c.isupper() for c in name) else name.title()
 
 
 def looks_like_a_name(words: str) -> bool:
@@ -580,7 +603,7 @@ class Reader:
             return decided
         match = self._classify(text)
         tense = _tense(lower)
-        if tense == "task" and (text.endswith("?") or _QUESTION.match(text)):
+        if tense is not None and (text.endswith("?") or _QUESTION.match(text)):
             tense = None
         if tense == "task" and not (
             match is not None and match.score >= 0.75 and match.intent in _TASK_OVERRIDES
@@ -602,12 +625,22 @@ class Reader:
         if (
             _FEELING_WORDS.search(text)
             and not feeling
-            and (match is None or not match.confident or match.ambiguous)
+            and (
+                match is None
+                or not match.confident
+                or match.ambiguous
+                or match.intent.startswith("energy")
+            )
         ):
             return self._unsure(text, lower, match)  # read by its words
         if match is None or not match.confident:
             return self._unsure(text, lower, match)
         intent = match.intent
+        if _is_action(intent) and (text.endswith("?") or _QUESTION.match(text)):
+            # A question never changes anything: "did I finish the essay?" gets the list.
+            if intent in ("add_task", "complete_task", "drop_task"):
+                return Reading("list_tasks", {}, text, match.score)
+            return Reading("ask", {"question": _question_for(text)}, text, match.score)
         if intent == "recall" and not (text.endswith("?") or _QUESTION.match(text)):
             return Reading("ask", {"question": _question_for(text)}, text, match.score)
         if match.ambiguous and _is_action(intent) != _is_action(match.runner_up or ""):
@@ -669,13 +702,18 @@ class Reader:
             return Reading("remember", {"content": memory_content(text)})
         if m := _PLACE.match(text):
             place = _clean(m["place"])
+            words = place.split()
+            for cut in range(len(words), 0, -1):  # "london last week" -> "london"
+                if resolve_timezone(" ".join(words[:cut])):
+                    place = " ".join(words[:cut])
+                    break
             if _EXPLICIT_PLACE.match(lower) or resolve_timezone(place):
                 return Reading("set_timezone", {"place": place})
-        if m := _NAME.match(text):
+        if m := _NAME.match(_NAME_FILLERS.sub("", text)):
             name = _clean(m["name"])
             explicit = re.match(r"^(?:my name|name'?s|call me)", lower)
             if looks_like_a_name(name) and (explicit or not user_name):
-                return Reading("set_name", {"name": name.title()})
+                return Reading("set_name", {"name": name_as_written(name)})
         if _REMINDER_WORD.search(lower) and not lower.startswith(("what", "when", "any", "show")):
             if _CANCEL_VERBS.search(lower):
                 ref = reference(text)
@@ -707,7 +745,7 @@ class Reader:
             return Reading("acknowledge")
         if _BREAK_START.match(text) or (m := _TOO_BIG.match(text)):
             return Reading("break_down", breakdown_slots(m["what"] if m else text))
-        if _LIST_QUESTION.match(text):
+        if _LIST_QUESTION.match(text) or _DAY_QUESTION.match(text):
             if _REMINDER_WORD.search(lower):
                 return Reading("list_reminders")
             return Reading("list_tasks")
@@ -770,7 +808,7 @@ class Reader:
         if _FEELING_WORDS.search(text):
             low = re.search(
                 r"failure|useless|hate|worthless|never|anything done|terrible|awful|horrible|"
-                r"\bbad\b|\blow\b|\bdown\b|\bsad\b|crap|garbage",
+                r"\bbad\b|\blow\b|\bdown\b|\bsad\b|crap|garbage|tired of|sick of",
                 text,
                 re.I,
             )
