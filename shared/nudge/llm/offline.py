@@ -40,7 +40,8 @@ def _clean(text: str) -> str:
     return text.strip().strip(" .!").strip()
 
 
-_BUY = re.compile(r"^(?:buy|get|pick up|grab)\s+(?:some\s+)?(?P<items>.+)$", re.I)
+# "buy milk", "get some eggs", or just "milk and eggs" ("we need milk and eggs").
+_BUY = re.compile(r"^(?:(?:buy|get|pick up|grab)\s+)?(?:some\s+)?(?P<items>.+)$", re.I)
 _GOT = re.compile(r"^(?:i\s+)?(?:just\s+)?(?:got|bought|picked up)\s+(?P<items>.+)$", re.I)
 # "add buy milk to my list": they chose the to-do list.
 _TODO_LIST = re.compile(r"\b(?:to ?do|to-do|my list|the list|tasks?)\b", re.I)

@@ -55,8 +55,12 @@ def aisle(name: str) -> str:
     return "other"
 
 
-def is_grocery(name: str) -> bool:
-    return aisle(_FILLER.sub("", name.strip().lower())) != "other"
+def is_grocery(text: str) -> bool:
+    """Whether "2 cans tomatoes" / "oat milk" names a grocery: by its last word, the thing
+    itself ("call the water company" is not water)."""
+    _, _, name = parse_item(text)
+    words = _FILLER.sub("", name.strip().lower()).split()
+    return bool(words) and len(words) <= 3 and words[-1] in _AISLE_OF
 
 
 def _quantity(text: str | None) -> Decimal | None:
