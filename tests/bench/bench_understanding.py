@@ -96,7 +96,7 @@ def by_intent(results) -> dict[str, Counter]:
     return dict(table)
 
 
-def report(model: OfflineModel, name: str) -> None:
+def report(model: OfflineModel, name: str) -> dict:
     messages = load_messages(name)
     started = time.perf_counter()
     results = evaluate(model, messages)
@@ -115,6 +115,12 @@ def report(model: OfflineModel, name: str) -> None:
         if outcome != "right":
             got = "; ".join(f"{r.intent} {r.slots}" for r in readings)
             print(f"  {outcome:5} {message['text'][:60]!r} -> {got}")
+    return {
+        "messages": n,
+        "right": round(totals["right"] / n, 4),
+        "wrong_action": round(totals["wrong"] / n, 4),
+        "ms_per_message": round(per_message_ms, 2),
+    }
 
 
 def main() -> None:
@@ -122,8 +128,10 @@ def main() -> None:
 
     model = OfflineModel(embedder=WordLlamaEmbedder())
     model.understand("warm up", facts_for({}))
-    for name in SETS:
-        report(model, name)
+    model.understand("i live in manchester uk", facts_for({}))  # the gazetteer loads once
+    from tests.bench.common import record
+
+    record("offline_understanding", {name: report(model, name) for name in SETS})
 
 
 if __name__ == "__main__":
