@@ -402,3 +402,14 @@ def test_lists_do_not_all_end_the_same_way():
 )
 def test_places_resolve_through_the_gazetteer(text, zone):
     assert resolve_timezone(text) == zone
+
+
+def test_a_bare_number_answers_which_task():
+    facts = KNOWN.model_copy(
+        update={
+            "recent_replies": ["Your list:\n1. buy milk\n2. call mom", "Which task should I drop?"]
+        }
+    )
+    assert [(c.name, c.args) for c in plan("1", facts).function_calls] == [
+        ("drop_task", {"title": "buy milk"})
+    ]

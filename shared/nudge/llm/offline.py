@@ -29,6 +29,7 @@ _GREETING = re.compile(r"^(?:hi|hello|hey|yo|good (?:morning|afternoon|evening))
 MENU = "I'm in simple mode right now, so I understand plain commands. " + HELP_TEXT
 MENU_AGAIN = 'Sorry, I didn\'t catch that. Try saying it another way, or text "help".'
 _OFFER = re.compile(r'^Should I add "(?P<title>.+)" to your list\?$', re.M)
+_BARE_NUMBER = re.compile(r"^(?:#|no\.?|number|num)?\s*(?P<n>\d{1,2})$", re.I)
 _SHOWN_ITEM = re.compile(r"^(?P<n>\d{1,2})\. (?P<title>.+?)(?: \(.*\))?$", re.M)
 
 # Without an LLM to judge relevance, only close memories are offered as answers (cosine
@@ -116,7 +117,15 @@ class OfflineModel:
         if facts.awaiting == "name" and resolve_timezone(line, gazetteer=False):
             # "Toronto" answers where they are, even before their name: rarely a name.
             return [Reading("set_timezone", {"place": line}, line)]
+        if (number := _BARE_NUMBER.match(line)) and facts.recent_replies:
+            # "1" answering "Which task should I drop?" (or a list just shown with a question)
+            asked = facts.recent_replies[-1]
+            if "drop" in asked.lower() or "delete" in asked.lower():
+                return [Reading("drop_task", {"number": int(number["n"])}, line)]
+            if "which one" in asked.lower() or "done" in asked.lower():
+                return [Reading("complete_task", {"number": int(number["n"])}, line)]
         offer = next((m for r in facts.recent_replies[-1:] if (m := _OFFER.search(r))), None)
+
         if offer is not None and YES.match(line):
             return [Reading("add_task", {"title": offer["title"]}, line)]
         readings = self.reader.read(text, user_name=facts.user_name)
