@@ -13,10 +13,16 @@ _APOSTROPHES = {
     "id": "i'd", "thats": "that's", "theres": "there's", "wheres": "where's", "hows": "how's",
     "lets": "let's", "youre": "you're", "its": "it's", "couldnt": "couldn't",
     "shouldnt": "shouldn't", "wasnt": "wasn't", "havent": "haven't", "arent": "aren't",
-    "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "thx": "thanks",
+    "u": "you", "ur": "your", "r": "are", "plz": "please", "thx": "thanks",
     "ty": "thanks", "tmrw": "tomorrow", "2moro": "tomorrow", "b4": "before", "abt": "about",
     "w/": "with", "em": "them", "smth": "something", "rly": "really", "realy": "really",
     "bc": "because", "cuz": "because", "rn": "right now", "idk": "i don't know",
+    "tomorow": "tomorrow", "tommorow": "tomorrow", "tommorrow": "tomorrow", "tmr": "tomorrow",
+    "tmrow": "tomorrow", "tonite": "tonight", "lsit": "list", "remidn": "remind",
+    "remnd": "remind", "remid": "remind", "reminde": "remind", "remeber": "remember",
+    "rember": "remember", "remmber": "remember", "shoping": "shopping", "wat": "what",
+    "wut": "what", "grocerys": "groceries", "thnx": "thanks", "thanx": "thanks",
+    "pls": "please",
     "gonna": "going to", "gotta": "have to", "wanna": "want to", "lemme": "let me",
 }  # fmt: skip
 

@@ -289,6 +289,12 @@ _BRAIN_DUMP = re.compile(
 )
 _DONE_WORD = re.compile(r"^(?:done|finished|completed|did)\b\s*[:\-]?\s*(?P<title>.*)$", re.I)
 _QUESTION = re.compile(r"^(?:when|what|where|who|which|how|is|does|did|do|was|were|am|are)\b", re.I)
+# "i need a reminder at 4 to pick up the kids", "set an alarm for 7am to wake up"
+_NEED_REMINDER = re.compile(
+    r"^(?:(?:i|we)\s+)?(?:need|want|set|get|make|create|add|put in)\s+(?:me\s+)?(?:a|an)\s+"
+    r"(?:reminder|alarm)\s+(?P<rest>.+)$",
+    re.I,
+)
 _GREETING_ONLY = re.compile(
     r"^(?:hi+|hey+|hello|hiya|yo|howdy|morning|evening|good (?:morning|afternoon|evening)|"
     r"what'?s up|sup)(?:\s+(?:there|nudge|again|friend|you))*[\s!.]*$",
@@ -680,6 +686,11 @@ class Reader:
         if (reminder := split_reminder(text)) is not None:
             what, when = reminder
             return Reading("set_reminder", {"text": what or "your reminder", "when": when})
+        if (m := _NEED_REMINDER.match(text)) and (
+            found := split_reminder(f"remind me {m['rest']}")
+        ):
+            what, when = found
+            return Reading("set_reminder", {"text": what or "your reminder", "when": when})
         if m := _GOAL.match(text):
             return Reading("add_goal", {"title": _clean(m["title"])})
         if re.match(r"^(?:todo|to do|to-do|new task|note to self)\b", lower):
@@ -788,6 +799,15 @@ class Reader:
                 return reading("move_reminder", {"text": ref, "when": when})
             case "snooze":
                 return reading("snooze", {"minutes": snooze_minutes(text)})
+            case "set_reminder":
+                # A reminder the rules missed ("remmind me 5 to call mom", "alert me at 6"):
+                # read as "remind me ..." by the reminder phrases, the first word replaced.
+                body = re.sub(r"^\S+\s+(?:me\s+)?", "", text)
+                found = split_reminder(f"remind me {body}")
+                if found is None:
+                    return reading("ask", {"question": "What should I remind you about, and when?"})
+                what, when = found
+                return reading("set_reminder", {"text": what or "your reminder", "when": when})
             case "break_down":
                 return reading("break_down", breakdown_slots(text))
             case "energy_bad_day" | "energy_low" | "energy_better":
