@@ -263,6 +263,13 @@ class OfflineModel:
                 return "👍"
             case "greeting":
                 return f"Hi{name}! What's one thing on your mind? I can hold it for you."
+            case "not_done":
+                return (
+                    "That's okay, it happens. It stays on your list, no pressure. "
+                    'Want a tiny first step? Text "break it down".'
+                )
+            case "starting":
+                return 'Go you! Text "done" when it\'s done, or "stuck" if it gets hard.'
             case "decline":
                 return 'Okay, leaving it. If I got something wrong, text "list" or "reminders".'
             case "time_now":

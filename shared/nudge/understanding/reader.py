@@ -14,7 +14,7 @@ from nudge.reminders.phrases import quick_reply, split_reminder
 from nudge.reminders.timeparse import is_time_phrase
 from nudge.timezones import resolve_timezone
 from nudge.understanding.intents import IntentClassifier, Match
-from nudge.understanding.normalize import core, fix_spelling
+from nudge.understanding.normalize import core, fix_spelling, stretch_out
 from nudge.understanding.split import TASK_VERBS, list_items, split_requests
 
 # Intents that change something: a wrong one is worse than a question.
@@ -147,7 +147,7 @@ def done_title(text: str) -> str:
     """ "just called mum!!" -> "called mum"; "mark taxes as done" -> "taxes"."""
     title = _DONE_TAIL.sub("", _clean(text))
     title = _clean(_DONE_LEAD.sub("", title))
-    if title.lower() in ("it", "that", "this", "that one", "it all", ""):
+    if title.lower() in ("it", "that", "this", "that one", "it all", "all", "everything", ""):
         return ""
     return title
 
@@ -260,8 +260,9 @@ _NOT_NAME_WORDS = (
 )
 _NOT_NAMES = set(_NOT_NAME_WORDS.split())
 _NAME_THEN = re.compile(
-    r"^(?:(?:hi|hey|hello|hiya|yo)[\s,!.]+)?(?:i'?m|i am|my name is|my name's|this is|it'?s)\s+"
-    r"(?P<name>[A-Za-z][A-Za-z'-]{1,30})\s*[,.!;-]+\s*(?P<rest>.+)$",
+    r"^(?:(?:hi|hey|hello|hiya|yo)[\s,!.]+)?(?:nudge[\s,!.]+)?"
+    r"(?:i'?m|i am|my name is|my name's|this is|it'?s)\s+"
+    r"(?P<name>[A-Za-z][A-Za-z'-]{1,30})\s*(?:[,.!;-]+|\s+and\b)\s*(?P<rest>.+)$",
     re.I,
 )
 _PLACE = re.compile(
@@ -293,6 +294,41 @@ _QUESTION = re.compile(r"^(?:when|what|where|who|which|how|is|does|did|do|was|we
 _NEED_REMINDER = re.compile(
     r"^(?:(?:i|we)\s+)?(?:need|want|set|get|make|create|add|put in)\s+(?:me\s+)?(?:a|an)\s+"
     r"(?:reminder|alarm)\s+(?P<rest>.+)$",
+    re.I,
+)
+# "i couldn't do the taxes", "didn't get to it": not done, and not to be dropped either.
+_NOT_DONE = re.compile(
+    r"^(?:(?:i|we)\s+)?(?:just\s+|still\s+|really\s+)?(?:couldn'?t|could not|didn'?t|did not|"
+    r"wasn'?t able to|haven'?t|have not|failed to|never got to)\b",
+    re.I,
+)
+# "starting on the dishes", "ok i'm going to start the essay now": cheer, change nothing.
+_STARTING = re.compile(
+    r"^(?:(?:i'?m|i am|we'?re)\s+)?(?:(?:going to|gonna|about to|now)\s+)?"
+    r"(?:start(?:ing)?|begin(?:ning)?|working on|doing|tackling|getting (?:on|started))\b"
+    r"(?!.*\b(?:steps|break|smaller|help)\b)"
+    r"(?!\s+(?:much |so much |a lot |way )?"
+    r"(?:better|well|good|ok|okay|great|fine|alright|bad|badly))",
+    re.I,
+)
+_AVOIDING = re.compile(
+    r"^(?:(?:i'?ve been|i'?m|i am|i keep|i)\s+)?(?:(?:still|kind of|kinda|totally)\s+)?"
+    r"(?:avoiding|putting off|dreading|procrastinating on)\s+(?P<what>.+)$",
+    re.I,
+)
+_CLEAR_ALL = re.compile(
+    r"^(?:clear|empty|wipe|delete|remove|drop|erase)\s+(?:out\s+)?(?:all|everything|"
+    r"(?:my|the) (?:whole |entire )?(?:list|tasks|todos?)|"
+    r"all (?:of )?(?:my|the) (?:tasks|todos?|stuff))",
+    re.I,
+)
+# Words that must be there before a text is read as done or dropped by meaning alone.
+_DONE_CUE = re.compile(
+    r"\b(?:done|did|finished|finally|complete|completed|ticked|off|sorted|handled|\w+ed)\b", re.I
+)
+_DROP_CUE = re.compile(
+    r"\b(?:remove|delete|drop|off|scratch|never ?mind|forget|cancel|don'?t need|not doing|"
+    r"anymore|any more|get rid|cross|nix|erase|skip|no longer)\b",
     re.I,
 )
 _GREETING_ONLY = re.compile(
@@ -355,7 +391,7 @@ _LIST_QUESTION = re.compile(
 _MARK_WORDS = re.compile(r"^(?:mark|tick off|check off|cross off|tick)\s+", re.I)
 _WHAT_TO_DO = re.compile(
     r"\bwhat (?:should|can|do|shall) i (?:do|work on|start(?: with)?|tackle|focus on)\b(?! with\b)"
-    r"|\bwhat(?:'s| is) next\b|\bwhat now\b",
+    r"|\bwhat(?:'s| is) next\b|\bwhat now\b|\bplan (?:my|the) day\b",
     re.I,
 )
 _START_WITH = re.compile(
@@ -369,6 +405,7 @@ _FEELING_WORDS = re.compile(
     r"too much|drowning|can'?t cope|falling apart|worthless|such a mess|sorry this is a lot|"
     r"so much to do|can'?t get anything done|hate that i|never get anything done|"
     r"can'?t do this|messed up|screwed up|ruined|tired of|sick of|can'?t focus|"
+    r"can'?t do anything right|"
     r"can'?t concentrate|brain fog|"
     r"feel(?:ing)? (?:so |really |pretty )?(?:terrible|awful|horrible|bad|low|down|sad|"
     r"hopeless|like crap|like shit|like garbage))\b",
@@ -577,7 +614,7 @@ class Reader:
     def read(self, text: str, *, user_name: str | None = None) -> list[Reading]:
         """Every request in a text, in order."""
         readings: list[Reading] = []
-        text = fix_spelling(text.strip())
+        text = fix_spelling(stretch_out(text.strip()))
         if (recipe := _recipe(text)) is not None:
             return [recipe]
         if m := _BRAIN_DUMP.match(text.strip()):
@@ -651,6 +688,12 @@ class Reader:
             return Reading("ask", {"question": _question_for(text)}, text, match.score)
         if match.ambiguous and _is_action(intent) != _is_action(match.runner_up or ""):
             return Reading("ask", {"question": _question_for(text)}, text, match.score)
+        if intent == "complete_task" and tense != "done" and not _DONE_CUE.search(text):
+            question = f'Is "{done_title(text)}" done? Reply "done" if so.'
+            return Reading("ask", {"question": question}, text, match.score)
+        if intent == "drop_task" and not _DROP_CUE.search(text) and list_number(text) is None:
+            question = "Should I take that off your list?"
+            return Reading("ask", {"question": question}, text, match.score)
         return self._slots(intent, text, lower, match.score)
 
     def _feeling(self, text: str) -> Reading | None:
@@ -675,6 +718,17 @@ class Reader:
             return admin
         if _DECLINE.match(text):
             return Reading("decline")
+        if _CLEAR_ALL.match(text):
+            question = (
+                'Drop everything on your list? I\'d rather check: text "list" and drop by number.'
+            )
+            return Reading("ask", {"question": question})
+        if m := _AVOIDING.match(text):
+            return Reading("break_down", breakdown_slots(m["what"]))
+        if _NOT_DONE.match(text) and not _REMINDER_WORD.search(lower):
+            return Reading("not_done")
+        if _STARTING.match(text) and not _REMINDER_WORD.search(lower):
+            return Reading("starting")
         if _TIME_NOW.match(text):
             return Reading("time_now")
         if _MY_NAME.match(text):
@@ -828,7 +882,7 @@ class Reader:
         if _FEELING_WORDS.search(text):
             low = re.search(
                 r"failure|useless|hate|worthless|never|anything done|terrible|awful|horrible|"
-                r"\bbad\b|\blow\b|\bdown\b|\bsad\b|crap|garbage|tired of|sick of",
+                r"\bbad\b|\blow\b|\bdown\b|\bsad\b|crap|garbage|tired of|sick of|anything right",
                 text,
                 re.I,
             )
