@@ -413,3 +413,13 @@ def test_a_bare_number_answers_which_task():
     assert [(c.name, c.args) for c in plan("1", facts).function_calls] == [
         ("drop_task", {"title": "buy milk"})
     ]
+
+
+def test_a_hard_moment_gets_no_onboarding_question_on_top():
+    reply = plan("I'm overwhelmed", NEW).text
+    assert "What should I call you?" not in reply and reply.count("?") == 1
+
+
+def test_an_unclear_statement_gets_one_short_question_not_an_offer_to_add_it():
+    reply = plan("i'm back from the thing").text
+    assert reply.count("?") == 1 and "Should I add" not in reply

@@ -29,6 +29,7 @@ _GREETING = re.compile(r"^(?:hi|hello|hey|yo|good (?:morning|afternoon|evening))
 MENU = "I'm in simple mode right now, so I understand plain commands. " + HELP_TEXT
 MENU_AGAIN = 'Sorry, I didn\'t catch that. Try saying it another way, or text "help".'
 _OFFER = re.compile(r'^Should I add "(?P<title>.+)" to your list\?$', re.M)
+_FEELINGS = ("feeling_overwhelmed", "feeling_low", "not_done")
 _BARE_NUMBER = re.compile(r"^(?:#|no\.?|number|num)?\s*(?P<n>\d{1,2})$", re.I)
 _SHOWN_ITEM = re.compile(r"^(?P<n>\d{1,2})\. (?P<title>.+?)(?: \(.*\))?$", re.M)
 
@@ -237,7 +238,10 @@ class OfflineModel:
 
     def _chat(self, readings: list[Reading], facts: TurnFacts) -> str:
         lines = [self._say(r, facts) for r in readings]
-        return self._with_onboarding(" ".join(line for line in lines if line), facts)
+        reply = " ".join(line for line in lines if line)
+        if any(r.intent in _FEELINGS for r in readings):
+            return reply  # a hard moment gets one offer, not an onboarding question too
+        return self._with_onboarding(reply, facts)
 
     def _say(self, reading: Reading, facts: TurnFacts) -> str:
         """The words for a reading that needs no tool (or whose tool found nothing to do)."""

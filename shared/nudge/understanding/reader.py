@@ -904,5 +904,9 @@ def _is_action(intent: str) -> bool:
 
 
 def _question_for(text: str) -> str:
+    """One short question: an offer to add it when it reads like a thing to do, else which
+    kind of thing it is."""
     title = task_title(text)
+    if re.match(r"^(?:i|i'm|i've|i'd|it|it's|my|we|we're|you|that|this|there)\b", title, re.I):
+        return "Sorry, I didn't follow. Is that something to do, or something to remember?"
     return f'Should I add "{title}" to your list?'
