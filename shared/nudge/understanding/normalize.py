@@ -75,3 +75,12 @@ def core(text: str) -> str:
     stripped = _LEAD_IN.sub("", text).strip()
     stripped = _POLITE.sub("", stripped).strip()
     return stripped.strip(" .!") or text.strip(" .!")
+
+
+_SYMBOLS_AT_END = re.compile(r"(?:\s*[^\w\s'\"()#$£€%&+/-])+$")
+
+
+def clean(text: str) -> str:
+    """Spaces folded; punctuation and emoji off the ends ("essay done ✅" -> "essay done")."""
+    text = _SYMBOLS_AT_END.sub("", re.sub(r"\s+", " ", text).strip())
+    return text.strip().strip(" .!?,;:").strip()
