@@ -363,12 +363,14 @@ class OfflineModel:
                     f"{i}. {step['title']} ({step['minutes']} min)"
                     for i, step in enumerate(result["steps"], 1)
                 )
-                return f'Tiny steps for "{result["task"]}":\n{steps}\nJust start with 1.'
+                task = second_person(result["task"])
+                return f'Tiny steps for "{task}":\n{steps}\nJust start with 1.'
             case "what_now":
                 if not result.get("pick"):
                     return result.get("message", "Nothing on your list.")
                 minutes = f" (about {result['minutes']} min)" if result.get("minutes") else ""
-                return f"Do this now: {result['pick']}{minutes}. Text done when it's done."
+                pick = second_person(result["pick"])
+                return f"Do this now: {pick}{minutes}. Text done when it's done."
             case "set_energy":
                 if result["level"] == "bad_day":
                     return ("Okay, bad day mode: tiny steps only, no pressure. "
@@ -388,7 +390,7 @@ class OfflineModel:
                     return result.get("message", "I couldn't find that.")
                 return f'Forgotten: "{result["forgot"]}". It\'s gone from my memory.'
             case "drop_task":
-                return f'Dropped "{result["dropped"]}". One less thing.'
+                return f'Dropped "{second_person(result["dropped"])}". One less thing.'
             case "reminder_done":
                 if not result.get("ok"):
                     return "Nothing to mark done."
@@ -473,7 +475,7 @@ class OfflineModel:
                 return self._about(result)
             case "complete_task":
                 if result.get("completed"):
-                    return f'Done: "{result["completed"]}". Well done!'
+                    return f'Done: "{second_person(result["completed"])}". Well done!'
                 return result.get("message", "I couldn't find that task.")
             case "remember":
                 return "Saved. I'll remember that."
