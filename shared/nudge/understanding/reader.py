@@ -242,6 +242,8 @@ _NAME = re.compile(
 )
 # Words after "I'm" that say how someone is or where, not who.
 _NOT_NAME_WORDS = (
+    "why what who how when where which yes yeah yep no nope nah sure maybe idk lol hmm huh "
+    "help stop later nothing nobody none thanks thank hi hey hello "
     "a an the so very really just not feeling tired sad ok okay fine good great back home "
     "here there done busy late stuck sick ill bored lost confused exhausted sorry "
     "overwhelmed stressed anxious going trying still almost about ready free up out off in "
