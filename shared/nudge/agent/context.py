@@ -20,6 +20,8 @@ from nudge.timezones import describe_local_time, local_now
 MAX_TASKS = 15
 MAX_MEMORIES = 6
 MAX_REMINDERS = 5
+# Nudge's own replies the offline model reads back (the list shown, an offer made).
+RECENT_REPLIES = 4
 
 
 def estimate_tokens(text: str) -> int:
@@ -145,6 +147,10 @@ def build_request(
         history[-1] = ChatMessage(role="user", text=f"{history[-1].text}\n{user_text}")
     else:
         history.append(ChatMessage(role="user", text=user_text))
+    from nudge.reminders.engine import latest_open
+
+    waiting = latest_open(store, user.id, now, sent_only=True)
+    replies = [m.body for m in recent if m.direction == Direction.outbound][-RECENT_REPLIES:]
     pending = user.pending_reminder
     if pending is not None and now - pending.asked_at > PENDING_REMINDER_TTL:
         pending = None
@@ -160,5 +166,7 @@ def build_request(
             timezone=timezone,
             timezone_known=user.timezone is not None,
             local_time=describe_local_time(timezone, now),
+            recent_replies=replies,
+            reminder_waiting=waiting.text if waiting is not None else None,
         ),
     )

@@ -17,85 +17,21 @@ from nudge.llm.types import (
     ModelRequest,
     TurnFacts,
 )
-from nudge.reminders.phrases import quick_reply, split_reminder
+from nudge.pronouns import second_person
+from nudge.reminders.phrases import split_reminder
 from nudge.reminders.timeparse import is_time_phrase
 from nudge.sms.keywords import HELP_TEXT
 from nudge.timezones import resolve_timezone
-
-_TODO = re.compile(
-    r"^(?:todo|to do|to-do|task|add)\s*[:\-]?\s+(?P<title>.+?)"
-    r"(?:\s+to (?:my|the) (?:list|todo list))?$",
-    re.I,
-)
-_NEED_TO = re.compile(r"^(?:i need to|i have to|i must|i should|need to)\s+(?P<title>.+)$", re.I)
-_LIST = re.compile(
-    r"^(?:list|tasks|todos|my list|show (?:me )?my (?:list|tasks)|"
-    r"what(?:'s| is) on my (?:list|plate)|what do i (?:have|need) to do)\b",
-    re.I,
-)
-_DONE = re.compile(r"^(?:done|finished|completed|did)\b\s*[:\-]?\s*(?P<title>.*)$", re.I)
-_REMEMBER = re.compile(r"^(?:please\s+)?remember\s+(?:that\s+)?(?P<content>.+)$", re.I)
-_RECALL = re.compile(
-    r"^(?:what do you know about|what do you remember about|do you remember|recall)\s+(?P<q>.+)$",
-    re.I,
-)
-# A question about the past also searches what is no longer true ("where did I use to live?").
-_PAST = re.compile(
-    r"\b(?:used to|did (?:i|we) (?:ever )?use to|previous(?:ly)?|former(?:ly)?|any ?more)\b",
-    re.I,
-)
-_TIMEZONE = re.compile(
-    r"^(?:my )?(?:time ?zone is|tz is|i(?:'m| am) in|i live in|i moved to"
-    r"|set (?:my )?time ?zone to)\s+(?P<tz>.+)$",
-    re.I,
-)
-_NAME = re.compile(
-    r"^(?:my name is|i(?:'m| am)|call me|it's|this is)\s+(?P<name>[A-Za-z][\w' -]{0,40})$",
-    re.I,
-)
-_REMINDERS = re.compile(
-    r"^(?:reminders|my reminders|list (?:my )?reminders|what (?:are my )?reminders"
-    r"(?: do i have)?|what reminders do i have)\??$",
-    re.I,
-)
-_CANCEL_REMINDER = re.compile(
-    r"^(?:cancel|delete|stop|remove)\s+(?:the\s+|my\s+)?reminder\s*(?:to|about|for)?\s*(?P<what>.*)$",
-    re.I,
-)
-_WHAT_NOW = re.compile(
-    r"^(?:what (?:should|can|do) i do(?: now| next| first)?|what now|what next|"
-    r"where do i start|help me start|i'?m stuck)\??$",
-    re.I,
-)
-_BREAK_DOWN = re.compile(
-    r"^(?:break (?:(?:it|that|this)\s+)?(?:down|up)|split|smaller steps|"
-    r"make (?:it|them) smaller|tinier steps|steps for)\s*(?:(?:it|the task|task)\s*)?"
-    r"(?:into (?:smaller |tiny )?steps)?\s*(?P<what>.*?)"
-    r"(?:\s+into (?:smaller |tiny )?steps)?$",
-    re.I,
-)
-_FORGET = re.compile(r"^(?:please\s+)?forget\s+(?:that\s+|about\s+(?:my\s+)?)?(?P<what>.+)$", re.I)
-_DROP = re.compile(
-    r"^(?:drop|forget about|never ?mind|remove|delete)\s+(?:task\s+)?(?P<what>.+)$", re.I
-)
-_GOAL = re.compile(r"^(?:goal|new goal|my goal is)\s*[:\-]?\s+(?P<title>.+)$", re.I)
-_GOALS = re.compile(r"^(?:goals|my goals|list (?:my )?goals|what are my goals)\??$", re.I)
-
-
-def _energy(line: str) -> str | None:
-    text = line.lower()
-    if re.search(r"\bbad day\b|\brough day\b|\bcan'?t (?:do|handle) (?:anything|much)", text):
-        return "bad_day"
-    if re.search(r"\b(?:low energy|tired|exhausted|drained)\b", text):
-        return "low"
-    if re.search(r"\b(?:high energy|feeling great|energized|full of energy)\b", text):
-        return "high"
-    return None
-
+from nudge.understanding.reader import YES, Reader, Reading, looks_like_a_name
 
 _GREETING = re.compile(r"^(?:hi|hello|hey|yo|good (?:morning|afternoon|evening))\b", re.I)
-_QUESTION_WORDS = re.compile(r"^(?:when|what|where|who|which|how|is|does|did|do)\b", re.I)
-
+# Shown once; after that, one line.
+MENU = "I'm in simple mode right now, so I understand plain commands. " + HELP_TEXT
+MENU_AGAIN = 'Sorry, I didn\'t catch that. Try saying it another way, or text "help".'
+_OFFER = re.compile(r'^Should I add "(?P<title>.+)" to your list\?$', re.M)
+_FEELINGS = ("feeling_overwhelmed", "feeling_low", "not_done")
+_BARE_NUMBER = re.compile(r"^(?:#|no\.?|number|num)?\s*(?P<n>\d{1,2})$", re.I)
+_SHOWN_ITEM = re.compile(r"^(?P<n>\d{1,2})\. (?P<title>.+?)(?: \(.*\))?$", re.M)
 
 # Without an LLM to judge relevance, only close memories are offered as answers (cosine
 # distance; measured with WordLlama: related questions 0.17-0.61, unrelated 0.83+).
@@ -106,102 +42,189 @@ def _clean(text: str) -> str:
     return text.strip().strip(" .!").strip()
 
 
-def _recall_args(question: str) -> dict:
-    args: dict = {"query": _clean(question)}
-    if _PAST.search(question):
-        args["include_past"] = True
-    return args
+# "buy milk", "get some eggs", or just "milk and eggs" ("we need milk and eggs").
+_BUY = re.compile(r"^(?:(?:buy|get|pick up|grab)\s+)?(?:some\s+)?(?P<items>.+)$", re.I)
+_GOT = re.compile(r"^(?:i\s+)?(?:just\s+)?(?:got|bought|picked up)\s+(?P<items>.+)$", re.I)
+# "add buy milk to my list": they chose the to-do list.
+_TODO_LIST = re.compile(r"\b(?:to ?do|to-do|my list|the list|tasks?)\b", re.I)
+_WHERE = re.compile(r"^where(?:'s| is) (?:my |the )?(?P<name>[\w' ]+?)\??$", re.I)
+
+
+def _groceries_in(text: str, form: re.Pattern) -> list[str] | None:
+    """The items of "buy milk, eggs and bread" when every one is a grocery, else None."""
+    from nudge.understanding.groceries import is_grocery
+    from nudge.understanding.split import list_items
+
+    m = form.match(text.strip())
+    if m is None:
+        return None
+    items = [re.sub(r"^(?:the|some)\s+", "", i, flags=re.I) for i in list_items(m["items"])]
+    return items if items and all(is_grocery(i) for i in items) else None
+
+
+def _money(amount: str, currency: str) -> str:
+    symbol = {"USD": "$", "CAD": "$", "AUD": "$", "NZD": "$", "GBP": "£", "EUR": "€"}
+    return f"{symbol[currency]}{amount}" if currency in symbol else f"{amount} {currency}"
+
+
+def shown_list(facts: TurnFacts) -> list[str]:
+    """The numbered items of the last list Nudge sent, in order."""
+    for reply in reversed(facts.recent_replies):
+        items = [m["title"] for m in _SHOWN_ITEM.finditer(reply)]
+        if items:
+            return items
+    return []
 
 
 class OfflineModel:
     name = "offline"
 
+    def __init__(self, embedder=None) -> None:
+        # The local embedder for intents; None means the process's WordLlama, loaded on first use.
+        self._embedder = embedder
+        self._reader: Reader | None = None
+
+    @property
+    def reader(self) -> Reader:
+        if self._reader is None:
+            from nudge.understanding.intents import IntentClassifier, default_classifier
+
+            classifier = (
+                IntentClassifier(self._embedder) if self._embedder is not None
+                else default_classifier()
+            )  # fmt: skip
+            self._reader = Reader(classifier)
+        return self._reader
+
     def generate(self, request: ModelRequest) -> ModelReply:
         last = request.messages[-1]
         if last.role == "tool":
             return ModelReply(model=self.name, text=self._compose(request))
-        calls = self._plan(last.text or "", request.facts)
+        readings = self.understand(last.text or "", request.facts)
+        calls = [call for r in readings for call in self._calls(r, request.facts)]
         if calls:
             return ModelReply(model=self.name, function_calls=calls)
-        return ModelReply(model=self.name, text=self._chat(last.text or "", request.facts))
+        return ModelReply(model=self.name, text=self._chat(readings, request.facts))
 
     # -- understanding ---------------------------------------------------------------------
 
-    def _plan(self, text: str, facts: TurnFacts) -> list[FunctionCall]:
-        calls: list[FunctionCall] = []
-        for line in (part.strip() for part in text.splitlines()):
-            if line:
-                call = self._understand(line, facts)
-                if call is not None:
-                    calls.append(call)
-        return calls
-
-    def _understand(self, line: str, facts: TurnFacts) -> FunctionCall | None:
+    def understand(self, text: str, facts: TurnFacts) -> list[Reading]:
+        """What the text asks for, read with what Nudge last asked."""
+        line = _clean(text)
         if facts.pending_reminder and self._answers_pending(line, facts):
-            return FunctionCall(
-                name="set_reminder", args={"text": facts.pending_reminder, "when": line}
-            )
-        if (reminder := split_reminder(line)) is not None:
-            text, when = reminder
-            return FunctionCall(
-                name="set_reminder", args={"text": text or "your reminder", "when": when}
-            )
-        if _REMINDERS.match(line):
-            return FunctionCall(name="list_reminders", args={})
-        if m := _CANCEL_REMINDER.match(line):
-            return FunctionCall(name="cancel_reminder", args={"text": _clean(m["what"])})
-        if (quick := quick_reply(line)) is not None and quick[0] == "snooze":
-            return FunctionCall(name="snooze_reminder", args={"minutes": quick[1]})
-        if m := _DROP.match(line):
-            title = _clean(m["what"])
-            return FunctionCall(
-                name="drop_task",
-                args={"title": title} if title and title.lower() not in ("it", "that") else {},
-            )
-        if _WHAT_NOW.match(line):
-            return FunctionCall(name="what_now", args={})
-        if m := _BREAK_DOWN.match(line):
-            smaller = bool(re.search(r"smaller|tinier|too big", line, re.I))
-            args = {"granularity": "smaller" if smaller else "normal"}
-            if (title := _clean(m["what"] or "")) and title.lower() not in ("it", "that", "this"):
-                args["title"] = title
-            return FunctionCall(name="break_down_task", args=args)
-        if (level := _energy(line)) is not None:
-            return FunctionCall(name="set_energy", args={"level": level})
-        if m := _GOAL.match(line):
-            return FunctionCall(name="add_goal", args={"title": _clean(m["title"])})
-        if _GOALS.match(line):
-            return FunctionCall(name="list_goals", args={})
-        if m := _FORGET.match(line):
-            return FunctionCall(name="forget", args={"query": _clean(m["what"])})
-        if m := _REMEMBER.match(line):
-            return FunctionCall(name="remember", args={"content": _clean(m["content"])})
-        if m := _TODO.match(line):
-            return FunctionCall(name="add_task", args={"title": _clean(m["title"])})
-        if _LIST.match(line):
-            return FunctionCall(name="list_tasks", args={})
-        if m := _DONE.match(line):
-            title = _clean(m["title"])
-            return FunctionCall(name="complete_task", args={"title": title} if title else {})
-        if m := _TIMEZONE.match(line):
-            return FunctionCall(name="set_timezone", args={"timezone": _clean(m["tz"])})
-        if m := _RECALL.match(line):
-            return FunctionCall(name="recall", args=_recall_args(m["q"]))
-        if m := _NEED_TO.match(line):
-            return FunctionCall(name="add_task", args={"title": _clean(m["title"])})
-        explicit_name = line.lower().startswith(("my name is", "call me"))
-        if (m := _NAME.match(line)) and (not facts.user_name or explicit_name):
-            return FunctionCall(name="set_name", args={"name": _clean(m["name"]).title()})
-        if line.endswith("?") or _QUESTION_WORDS.match(line):
-            return FunctionCall(name="recall", args=_recall_args(line.rstrip("?")))
+            return [Reading("set_reminder", {"text": facts.pending_reminder, "when": line}, line)]
         if facts.awaiting == "timezone" and resolve_timezone(line):
-            return FunctionCall(name="set_timezone", args={"timezone": _clean(line)})
-        if facts.awaiting == "name" and resolve_timezone(line):
+            return [Reading("set_timezone", {"place": line}, line)]
+        if facts.awaiting == "name" and resolve_timezone(line, gazetteer=False):
             # "Toronto" answers where they are, even before their name: rarely a name.
-            return FunctionCall(name="set_timezone", args={"timezone": _clean(line)})
-        if facts.awaiting == "name" and self._looks_like_a_name(line):
-            return FunctionCall(name="set_name", args={"name": _clean(line).title()})
-        return None
+            return [Reading("set_timezone", {"place": line}, line)]
+        if (number := _BARE_NUMBER.match(line)) and facts.recent_replies:
+            # "1" answering "Which task should I drop?" (or a list just shown with a question)
+            asked = facts.recent_replies[-1]
+            if "drop" in asked.lower() or "delete" in asked.lower():
+                return [Reading("drop_task", {"number": int(number["n"])}, line)]
+            if "which one" in asked.lower() or "done" in asked.lower():
+                return [Reading("complete_task", {"number": int(number["n"])}, line)]
+        offer = next((m for r in facts.recent_replies[-1:] if (m := _OFFER.search(r))), None)
+
+        if offer is not None and YES.match(line):
+            return [Reading("add_task", {"title": offer["title"]}, line)]
+        readings = self.reader.read(text, user_name=facts.user_name)
+        unsure = len(readings) == 1 and readings[0].intent in ("ask", "unknown", "recall")
+        if (
+            facts.awaiting == "name"
+            and unsure
+            and looks_like_a_name(line)
+            and not _GREETING.match(line)
+            and not line.endswith("?")
+        ):
+            return [Reading("set_name", {"name": line.title()}, line)]
+        return [Reading("acknowledge", {}, r.text) if r.intent == "yes" else r for r in readings]
+
+    def _calls(self, reading: Reading, facts: TurnFacts) -> list[FunctionCall]:
+        slots = reading.slots
+
+        def call(name: str, args: dict | None = None) -> list[FunctionCall]:
+            return [FunctionCall(name=name, args=args or {})]
+
+        match reading.intent:
+            case "add_task" if (
+                not _TODO_LIST.search(reading.text)
+                and (items := _groceries_in(slots["title"], _BUY)) is not None
+            ):
+                return call("add_groceries", {"items": items})
+            case "add_task":
+                return call("add_task", {"title": slots["title"]})
+            case "complete_task" if (items := _groceries_in(reading.text, _GOT)) is not None:
+                return call("got_groceries", {"items": items})
+            case "add_groceries" | "got_groceries":
+                return call(reading.intent, {"items": slots.get("items", [])})
+            case "list_groceries":
+                return call("list_groceries")
+            case "log_expense" | "spending" | "save_place" | "save_recipe" | "plan_meal":
+                return call(reading.intent, slots)
+            case "whats_for_dinner":
+                return call(reading.intent, slots)
+            case "week_review":
+                return call("week_review")
+            case "weekly_review_opt":
+                return call("set_preferences", {"weekly_review": slots["on"]})
+            case "set_budget":
+                return call(
+                    "set_budget", {"category": slots["category"], "monthly_amount": slots["amount"]}
+                )
+            case "recall" if (m := _WHERE.match(reading.text)) is not None:
+                return call("where_is", {"name": m["name"]}) + call("recall", slots)
+            case "list_tasks" | "list_reminders" | "what_now" | "about_me" | "list_goals":
+                return call(reading.intent)
+            case "complete_task" | "drop_task":
+                if "number" in slots:
+                    title = self._numbered(slots["number"], facts)
+                    return call(reading.intent, {"title": title}) if title else []
+                if reading.intent == "complete_task" and facts.reminder_waiting:
+                    said = set(slots.get("title", "").lower().split())
+                    if not said or said & set(facts.reminder_waiting.lower().split()):
+                        return call("reminder_done")
+                return call(reading.intent, slots)
+            case "set_reminder":
+                return call("set_reminder", slots)
+            case "cancel_reminder":
+                return call("cancel_reminder", slots)
+            case "move_reminder":
+                return call("move_reminder", slots)
+            case "snooze":
+                return call("snooze_reminder", {"minutes": slots.get("minutes", 10)})
+            case "break_down":
+                return call("break_down_task", slots)
+            case "set_energy":
+                return call("set_energy", slots)
+            case "remember":
+                return call("remember", slots)
+            case "recall":
+                return call("recall", slots)
+            case "forget":
+                return call("forget", slots)
+            case "set_name":
+                return call("set_name", slots)
+            case "set_timezone":
+                return call("set_timezone", {"timezone": slots["place"]})
+            case "add_goal":
+                return call("add_goal", slots)
+            case "feeling_overwhelmed" | "feeling_low" if slots.get("what_now"):
+                return call("what_now")
+            case "acknowledge" if facts.reminder_waiting and re.search(
+                r"\b(?:took|did|done|finished)\b", reading.text, re.I
+            ):
+                return call("reminder_done")
+            case _:
+                return []
+
+    @staticmethod
+    def _numbered(number: int, facts: TurnFacts) -> str | None:
+        items = shown_list(facts)
+        if not items or not (-len(items) <= number <= len(items)) or number == 0:
+            return None
+        return items[number - 1] if number > 0 else items[number]
 
     @staticmethod
     def _answers_pending(line: str, facts: TurnFacts) -> bool:
@@ -211,22 +234,62 @@ class OfflineModel:
         answer = _clean(line)
         return is_time_phrase(answer) or is_time_phrase(f"{facts.pending_when} {answer}")
 
-    @staticmethod
-    def _looks_like_a_name(line: str) -> bool:
-        words = _clean(line).split()
-        return (
-            1 <= len(words) <= 2 and all(w.isalpha() for w in words) and not _GREETING.match(line)
-        )
-
     # -- answering -------------------------------------------------------------------------
 
-    def _chat(self, text: str, facts: TurnFacts) -> str:
-        greeting = f"Hi {facts.user_name}! " if facts.user_name else "Hi! "
-        if _GREETING.match(text):
-            reply = greeting + "What's one thing on your mind? Text \"todo: ...\" and I'll hold it."
-        else:
-            reply = "I'm in simple mode right now, so I understand plain commands. " + HELP_TEXT
+    def _chat(self, readings: list[Reading], facts: TurnFacts) -> str:
+        lines = [self._say(r, facts) for r in readings]
+        reply = " ".join(line for line in lines if line)
+        if any(r.intent in _FEELINGS for r in readings):
+            return reply  # a hard moment gets one offer, not an onboarding question too
         return self._with_onboarding(reply, facts)
+
+    def _say(self, reading: Reading, facts: TurnFacts) -> str:
+        """The words for a reading that needs no tool (or whose tool found nothing to do)."""
+        name = f" {facts.user_name}" if facts.user_name else ""
+        match reading.intent:
+            case "feeling_overwhelmed":
+                return (
+                    f"That sounds like a lot{name}, and it makes sense you feel swamped. "
+                    "You don't have to fix it all today. Want me to pick just one small thing?"
+                )
+            case "feeling_low":
+                return (
+                    "I'm sorry, that sounds really heavy. Having a hard time doesn't make you "
+                    "a failure, and nothing here is too much. Want to pick one tiny thing "
+                    "together, or just rest for now?"
+                )
+            case "acknowledge":
+                if re.search(r"thank|\bty\b|lifesaver|best|awesome|appreciate", reading.text, re.I):
+                    return "Anytime!" + (f' Did "{facts.reminder_waiting}" get done?'
+                                          if facts.reminder_waiting else "")  # fmt: skip
+                if facts.reminder_waiting:
+                    return f'Nice. Reply "done" when "{facts.reminder_waiting}" is done.'
+                return "👍"
+            case "greeting":
+                return f"Hi{name}! What's one thing on your mind? I can hold it for you."
+            case "not_done":
+                return (
+                    "That's okay, it happens. It stays on your list, no pressure. "
+                    'Want a tiny first step? Text "break it down".'
+                )
+            case "starting":
+                return 'Go you! Text "done" when it\'s done, or "stuck" if it gets hard.'
+            case "decline":
+                return 'Okay, leaving it. If I got something wrong, text "list" or "reminders".'
+            case "time_now":
+                return f"It's {facts.local_time}." if facts.local_time else "I can't tell the time."
+            case "help":
+                return MENU
+            case "out_of_scope":
+                return "I can't do that one, sorry. I'm good at lists, reminders and one next step."
+            case "ask":
+                return reading.slots.get("question") or "Could you say that another way?"
+            case "complete_task" | "drop_task" if "number" in reading.slots:
+                return 'Which one? Text "list" and I\'ll number them for you.'
+            case _:
+                if any(MENU in r for r in facts.recent_replies):
+                    return MENU_AGAIN
+                return MENU
 
     def _compose(self, request: ModelRequest) -> str:
         results: list[tuple[FunctionCall, FunctionResult]] = []
@@ -246,8 +309,29 @@ class OfflineModel:
                         pending[index] if index < len(pending) else FunctionCall(name=result.name)
                     )
                     results.append((call, result))
-        lines = [self._describe(call, result.response) for call, result in results]
         facts = request.facts
+        if any(r.name == "where_is" and r.response.get("found") for _, r in results):
+            results = [(c, r) for c, r in results if c.name != "recall"]
+        lines = [self._describe(call, result.response) for call, result in results]
+        added = [r for c, r in results if c.name == "add_task" and r.response.get("ok")]
+        if len(added) >= 2:  # a brain dump: one numbered reply that offers where to start
+            titles = [second_person(r.response["title"]) for r in added]
+            numbered = "\n".join(f"{i}. {t}" for i, t in enumerate(titles, 1))
+            others = [
+                self._describe(c, r.response)
+                for c, r in results
+                if not (c.name == "add_task" and r.response.get("ok"))
+            ]
+            lines = [f"Got all {len(titles)}:\n{numbered}\nStart with 1 ({titles[0]})?", *others]
+        user_text = next((m.text for m in reversed(request.messages) if m.role == "user"), "")
+        said = [
+            self._say(r, facts)
+            for r in self.understand(user_text or "", facts)
+            if r.intent in ("feeling_overwhelmed", "feeling_low", "acknowledge", "greeting")
+        ]
+        if said and any(c.name == "what_now" for c, _ in results):
+            said = [s.split(" Want ")[0] for s in said]  # the pick is the offer
+        lines = said + lines
         for _, result in results:  # what this turn just learned
             if result.name == "set_name" and result.response.get("ok"):
                 facts = facts.model_copy(update={"user_name": result.response["name"]})
@@ -279,12 +363,14 @@ class OfflineModel:
                     f"{i}. {step['title']} ({step['minutes']} min)"
                     for i, step in enumerate(result["steps"], 1)
                 )
-                return f'Tiny steps for "{result["task"]}":\n{steps}\nJust start with 1.'
+                task = second_person(result["task"])
+                return f'Tiny steps for "{task}":\n{steps}\nJust start with 1.'
             case "what_now":
                 if not result.get("pick"):
                     return result.get("message", "Nothing on your list.")
                 minutes = f" (about {result['minutes']} min)" if result.get("minutes") else ""
-                return f"Do this now: {result['pick']}{minutes}. Text done when it's done."
+                pick = second_person(result["pick"])
+                return f"Do this now: {pick}{minutes}. Text done when it's done."
             case "set_energy":
                 if result["level"] == "bad_day":
                     return ("Okay, bad day mode: tiny steps only, no pressure. "
@@ -304,21 +390,92 @@ class OfflineModel:
                     return result.get("message", "I couldn't find that.")
                 return f'Forgotten: "{result["forgot"]}". It\'s gone from my memory.'
             case "drop_task":
-                return f'Dropped "{result["dropped"]}". One less thing.'
+                return f'Dropped "{second_person(result["dropped"])}". One less thing.'
             case "reminder_done":
-                return "Nice, marked done!" if result.get("ok") else "Nothing to mark done."
+                if not result.get("ok"):
+                    return "Nothing to mark done."
+                return f'Nice, "{result["text"]}" is done!' if result.get("text") else "Nice!"
             case "add_task":
-                return f'Got it, added "{result["title"]}" to your list.'
+                return f'Got it, added "{second_person(result["title"])}" to your list.'
             case "list_tasks":
-                tasks = result.get("tasks", [])
-                if not tasks:
-                    return 'Your list is empty. Nice! Text "todo: ..." to add something.'
-                shown = "\n".join(f"{i}. {t['title']}" for i, t in enumerate(tasks[:8], 1))
-                more = f"\n(+{len(tasks) - 8} more)" if len(tasks) > 8 else ""
-                return f"Your list:\n{shown}{more}\nPick one small thing to start."
+                return self._list(result)
+            case "move_reminder":
+                return f"Moved. I'll remind you to {result['text']} {result['when']}."
+            case "add_groceries":
+                added, already = result.get("added", []), result.get("already_on_list", [])
+                text = f"Added to your grocery list: {', '.join(added)}." if added else ""
+                if already:
+                    text += f" Already on it: {', '.join(already)}."
+                return text.strip()
+            case "list_groceries":
+                groups = result.get("groups", {})
+                if not groups:
+                    return "Your grocery list is empty."
+                lines = [
+                    f"{aisle.capitalize()}: {', '.join(items)}" for aisle, items in groups.items()
+                ]
+                return f"From the store ({result['count']}):\n" + "\n".join(lines)
+            case "got_groceries":
+                if not result.get("got"):
+                    return "That wasn't on your grocery list."
+                left = result.get("left", 0)
+                return f"Got it: {', '.join(result['got'])}." + (
+                    f" {left} left on the list." if left else " That's the whole list!"
+                )
+            case "log_expense":
+                money = _money(result["amount"], result["currency"])
+                total = _money(result["month_total"], result["currency"])
+                text = f"Logged {money} on {result['category']}. {total} this month."
+                if result.get("heads_up"):
+                    budget = _money(result["budget"], result["currency"])
+                    text += (
+                        f" Heads up: that's over 80% of your {budget} {result['category']} budget."
+                    )
+                return text
+            case "spending":
+                total = _money(result["total"], result["currency"])
+                period = result["period"].replace("_", " ")
+                if result.get("category"):
+                    return f"You've spent {total} on {result['category']} {period}."
+                parts = ", ".join(
+                    f"{k} {_money(v, result['currency'])}" for k, v in result["by_category"].items()
+                )
+                return f"You've spent {total} {period}." + (f" ({parts})" if parts else "")
+            case "set_budget":
+                return f"Budget set: {result['monthly_budget']} a month for {result['category']}."
+            case "save_place":
+                return f"Saved: {result['name']}, {result['address']}."
+            case "save_recipe":
+                return (
+                    f"Saved the recipe for {result['name']} ({result['ingredients']} ingredients)."
+                )
+            case "plan_meal":
+                text = f"{result['recipe']} is planned for {result['day']} {result['meal']}."
+                if result.get("groceries"):
+                    text += f" Added to your grocery list: {', '.join(result['groceries'])}."
+                return text
+            case "whats_for_dinner":
+                if not result.get("planned"):
+                    text = f"Nothing planned for {result['day']} yet."
+                else:
+                    text = f"{result['day']}: {result['planned']}."
+                    if result.get("first_step"):
+                        text += f" First step: {result['first_step']}."
+                if result.get("week"):
+                    text += " Coming up: " + "; ".join(result["week"]) + "."
+                return text
+            case "where_is":
+                if not result.get("found"):
+                    return ""
+                text = f"{result['name'].capitalize()}: {result['address'] or 'no address yet'}."
+                if result.get("next_visit"):
+                    text += f" Next: {result['next_visit']}."
+                return text
+            case "about_me":
+                return self._about(result)
             case "complete_task":
                 if result.get("completed"):
-                    return f'Done: "{result["completed"]}". Well done!'
+                    return f'Done: "{second_person(result["completed"])}". Well done!'
                 return result.get("message", "I couldn't find that task.")
             case "remember":
                 return "Saved. I'll remember that."
@@ -346,9 +503,59 @@ class OfflineModel:
             case "set_name":
                 return f"Nice to meet you, {result['name']}!"
             case "set_preferences":
+                weekly = result.get("preferences", {}).get("weekly_review")
+                if call.args.get("weekly_review") is not None:
+                    return (
+                        "Okay: a short look back on Sunday evenings, no scores."
+                        if weekly
+                        else "Okay, no more weekly look backs."
+                    )
                 return "Preferences saved."
+            case "week_review":
+                return result["text"]
             case _:
                 return "Done."
+
+    @staticmethod
+    def _list(result: dict) -> str:
+        tasks = result.get("tasks", [])
+        if not tasks:
+            return 'Your list is empty. Nice! Text "todo: ..." to add something.'
+        shown = "\n".join(f"{i}. {second_person(t['title'])}" for i, t in enumerate(tasks[:8], 1))
+        more = f"\n(+{len(tasks) - 8} more)" if len(tasks) > 8 else ""
+        if result.get("bad_day"):
+            resting = result.get("resting", 0)
+            ending = "Go gently today: any one of these is plenty." + (
+                f" ({resting} more can wait.)" if resting else ""
+            )
+        elif len(tasks) == 1:
+            ending = 'Text "done" when it\'s done.'
+        else:
+            endings = (
+                'Want me to pick? Text "what now".',
+                'Reply "done 1" or "delete 2" to tidy it up.',
+                "Which one feels easiest right now?",
+            )
+            ending = endings[len(tasks) % len(endings)]
+        return f"Your list:\n{shown}{more}\n{ending}"
+
+    @staticmethod
+    def _about(result: dict) -> str:
+        known = []
+        if result.get("name"):
+            known.append(f"your name is {result['name']}")
+        if result.get("timezone"):
+            known.append(f"you're on {result['timezone']} time")
+        if result.get("open_tasks"):
+            known.append(f"you have {result['open_tasks']} things on your list")
+        memories = [second_person(m) for m in result.get("memories", [])]
+        if not known and not memories:
+            return 'Not much yet! Tell me things with "remember ..." and I\'ll keep them.'
+        text = "I know " + ", ".join(known) + "." if known else ""
+        if memories:
+            more = result.get("more_memories", 0)
+            text += " You told me: " + "; ".join(memories) + (f" (+{more} more)" if more else "")
+        return (text.strip() + ' Say "forget ..." to remove anything.').strip()
 
     @staticmethod
     def _with_onboarding(reply: str, facts: TurnFacts) -> str:

@@ -49,6 +49,11 @@ class TurnFacts(BaseModel):
     # A reminder our last message asked a time for: a bare "5pm" answers it.
     pending_reminder: str | None = None
     pending_when: str = ""
+    # Nudge's last few replies, oldest first: the list a "delete number 1" refers to, the
+    # offer a "yes" accepts, whether the full menu was shown already.
+    recent_replies: list[str] = Field(default_factory=list)
+    # A reminder sent and not yet answered: "just called mum!!" or "took them" closes it.
+    reminder_waiting: str | None = None
 
 
 class ModelRequest(BaseModel):

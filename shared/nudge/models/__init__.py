@@ -1,6 +1,17 @@
 """pydantic models in and out of the document store."""
 
 from nudge.models.base import Document, utcnow
+from nudge.models.life_admin import (
+    Expense,
+    ExpenseCategory,
+    GroceryItem,
+    GroceryStatus,
+    Ingredient,
+    Money,
+    Place,
+    PlannedMeal,
+    Recipe,
+)
 from nudge.models.records import (
     KEPT_WHILE_OPTED_OUT,
     KEYWORD_HANDLED,
@@ -30,13 +41,22 @@ __all__ = [
     "Direction",
     "Document",
     "Energy",
+    "Expense",
+    "ExpenseCategory",
     "Goal",
+    "GroceryItem",
+    "GroceryStatus",
+    "Ingredient",
     "Memory",
     "MemoryType",
     "Message",
+    "Money",
     "Note",
     "OccurrenceStatus",
     "OnboardingStep",
+    "Place",
+    "PlannedMeal",
+    "Recipe",
     "Reminder",
     "ReminderOccurrence",
     "ReminderStatus",

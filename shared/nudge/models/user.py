@@ -70,5 +70,7 @@ class UserSettings(BaseModel):
     # Today's energy as the user reported it ("bad_day" shrinks everything to tiny steps).
     energy: str | None = None
     energy_date: date | None = None
+    # Opt-in: a shame-free look back on Sunday evening (what got done, what slipped).
+    weekly_review: bool = False
     # A task untouched this many days gets one gentle offer to break it down.
     stale_task_days: int = Field(5, ge=1, le=60)

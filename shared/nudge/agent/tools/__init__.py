@@ -1,11 +1,18 @@
 """Every tool the agent can call; importing this package registers them all."""
 
 from nudge.agent.tools import (  # noqa: F401 - registration
+    about_me,
     goals,
+    groceries,
+    meals,
     memory,
+    money,
+    places,
     planning,
     profile,
+    reminder_moves,
     reminders,
+    review,
     tasks,
 )
 from nudge.agent.tools.registry import ToolContext, registry

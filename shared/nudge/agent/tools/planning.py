@@ -43,11 +43,25 @@ class BreakDownArgs(BaseModel):
     )
 
 
+def exact_title(tasks: list[Task], title: str) -> Task | None:
+    """The task whose title is `title` as written or as Nudge showed it ("call your mom" for
+    "call my mom"): a list item picked by number is that item, never a look-alike."""
+    from nudge.pronouns import second_person
+
+    wanted = title.casefold().strip()
+    return next(
+        (t for t in tasks if wanted in (t.title.casefold(), second_person(t.title).casefold())),
+        None,
+    )
+
+
 def find_task(ctx: ToolContext, task_id: str | None, title: str | None) -> Task | None:
     open_tasks = [t for t in ctx.store.tasks.open_tasks(ctx.user.id) if not t.parent_task_id]
     if task_id:
         return next((t for t in open_tasks if t.id == task_id), None)
     if title:
+        if exact := exact_title(open_tasks, title):
+            return exact
         words = set(title.casefold().split())
         scored = sorted(
             ((len(words & set(t.title.casefold().split())), t) for t in open_tasks),
@@ -158,7 +172,11 @@ def choose(ctx: ToolContext, *, count: int = 1) -> list[Task]:
 
     ranked = [item for _, item in sorted(candidates, key=score)]
     if energy == "bad_day":
-        ranked = [i for i in ranked if (i.estimate_minutes or 99) <= 15 or i.parent_task_id]
+        # Tiny things first; the rest (easiest first) still show when there are few tiny ones,
+        # so one dreaded task's first step is never all that is left.
+        tiny = [i for i in ranked if (i.estimate_minutes or 99) <= 15 or i.parent_task_id]
+        rest = sorted((i for i in ranked if i not in tiny), key=lambda i: i.estimate_minutes or 99)
+        ranked = tiny + rest
         count = min(count, 3)
     return ranked[:count]
 

@@ -59,11 +59,13 @@ class SetPreferencesArgs(BaseModel):
     morning_briefing: time | None = Field(None, description="HH:MM local")
     follow_up_minutes: int | None = Field(None, ge=1, le=24 * 60)
     tone: str | None = Field(None, max_length=40)
+    weekly_review: bool | None = Field(None, description="the Sunday-evening look back, opt-in")
 
 
 @tool("set_preferences", SetPreferencesArgs)
 def set_preferences(ctx: ToolContext, args: SetPreferencesArgs) -> dict:
-    """Change the user's preferences: quiet hours, morning briefing time, follow-up delay, tone."""
+    """Change the user's preferences: quiet hours, morning briefing time, follow-up delay, tone,
+    the weekly look back."""
     current = ctx.store.users.get_settings(ctx.user.id)
     changes = args.model_dump(exclude_none=True)
     if not changes:

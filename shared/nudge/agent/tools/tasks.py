@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel, Field
 
-from nudge.agent.tools.planning import choose, energy_today
+from nudge.agent.tools.planning import choose, energy_today, exact_title
 from nudge.agent.tools.registry import ToolContext, tool
 from nudge.models import Energy, Task, TaskStatus
 
@@ -45,13 +45,13 @@ def list_tasks(ctx: ToolContext, args: ListTasksArgs) -> dict:
         if args.include_done
         else ctx.store.tasks.open_tasks(ctx.user.id)
     )
-    if energy_today(ctx) == "bad_day":
-        tasks = choose(ctx, count=3)  # a short list of tiny things, nothing more
-    else:
-        tasks = [t for t in tasks if not t.parent_task_id]
+    bad_day = energy_today(ctx) == "bad_day"
+    top_level = [t for t in tasks if not t.parent_task_id]
+    # A bad day shows a short list, tiny things first.
+    tasks = choose(ctx, count=3) if bad_day else top_level
     far = datetime.max.replace(tzinfo=ctx.now.tzinfo)
     tasks.sort(key=lambda t: (t.priority, t.due_at or far, t.created_at))
-    return {
+    listed = {
         "tasks": [
             {
                 "id": t.id,
@@ -63,6 +63,10 @@ def list_tasks(ctx: ToolContext, args: ListTasksArgs) -> dict:
             for t in tasks
         ]
     }
+    if bad_day:
+        listed["bad_day"] = True
+        listed["resting"] = max(0, len(top_level) - len(tasks))
+    return listed
 
 
 class CompleteTaskArgs(BaseModel):
@@ -80,6 +84,8 @@ def complete_task(ctx: ToolContext, args: CompleteTaskArgs) -> dict:
     match: Task | None = None
     if args.task_id:
         match = next((t for t in open_tasks if t.id == args.task_id), None)
+    elif args.title and (exact := exact_title(open_tasks, args.title)):
+        match = exact
     elif args.title:
         words = set(args.title.casefold().split())
         scored = [(len(words & set(t.title.casefold().split())), t) for t in open_tasks]

@@ -1,0 +1,1 @@
+"""Understanding plain texts without an LLM: cleaning, splitting, intents by meaning."""
