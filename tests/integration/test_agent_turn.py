@@ -152,7 +152,7 @@ def test_texts_that_arrive_while_a_turn_runs_are_answered_in_its_reply(store, se
         def generate(self, request):
             if not self.sent:
                 self.sent = True
-                for sid, body in (("SM2", "todo: b"), ("SM3", "todo: laundry")):
+                for sid, body in (("SM2", "todo: b"), ("SM3", "oh and todo: laundry")):
                     inbound(store, user, body, sid, at=NOW + timedelta(seconds=1))
                     # Their own turns start at once and find this one holding the user.
                     meanwhile = run_agent_turn(
