@@ -8,9 +8,17 @@ import sys
 
 
 def _dev(args: argparse.Namespace) -> int:
-    from emulators.dev import run
+    from pathlib import Path
 
-    return run(port_offset=args.port_offset)
+    from emulators.dev import DevOptions, run
+
+    options = DevOptions(
+        port_offset=args.port_offset,
+        fresh=args.fresh,
+        data_dir=Path(args.data_dir) if args.data_dir else None,
+        snapshot_every=args.snapshot_every,
+    )
+    return run(options=options)
 
 
 def _cron(args: argparse.Namespace) -> int:
@@ -110,6 +118,23 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=int(os.environ.get("NUDGE_DEV_PORT_OFFSET", "0") or 0),
         help="shift every local port by N, to run a second stack beside the first",
+    )
+    dev.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start with empty Firestore data (the old data folder is moved aside)",
+    )
+    dev.add_argument(
+        "--data-dir",
+        help="where the Firestore data is kept (default .nudge/data, or .nudge/data-N "
+        "with --port-offset N)",
+    )
+    dev.add_argument(
+        "--snapshot-every",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="save the Firestore data this often while running (default 30), and on exit",
     )
     dev.set_defaults(handler=_dev)
 

@@ -128,9 +128,11 @@ def _stamp(message: dict) -> str:
 
 def _check_stack(settings: Settings) -> str | None:
     try:
-        requests.get(settings.function_url("health"), timeout=3)
-    except requests.RequestException:
+        requests.get(settings.function_url("health"), timeout=10)
+    except requests.ConnectionError:
         return "The local stack is not running: start it with `make run` in another terminal."
+    except requests.RequestException:
+        return None  # listening but slow to answer (its first request, a busy machine)
     return None
 
 
