@@ -32,6 +32,7 @@ FUNCTION_PORTS_FILE = EMULATORS_DIR / "functions.toml"
 TASKS_EMULATOR_BIN = REPO_ROOT / ".venv-tasks" / "bin" / "gcloud-tasks-emulator"
 TASKS_PYTHON = REPO_ROOT / ".venv-tasks" / "bin" / "python"
 TASKS_LAUNCHER = EMULATORS_DIR / "tasks_emulator.py"
+GROUP_GUARD = EMULATORS_DIR / "group_guard.py"
 STATE_DIR = REPO_ROOT / ".nudge"
 
 # gcloud must not try to reach the network for update checks or usage reports.
@@ -245,7 +246,10 @@ def start_firestore(
     """Spawn the Firestore emulator; `wait_for_firestore` tells when it answers.
 
     `import_data` is the `.overall_export_metadata` file of an export to load at start."""
+    # Under the group guard: java outlives gcloud otherwise (see group_guard).
     argv = [
+        sys.executable,
+        str(GROUP_GUARD),
         "gcloud",
         "emulators",
         "firestore",
