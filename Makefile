@@ -40,5 +40,8 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Keeps .nudge/data* (the local stack's Firestore data: a person's reminders and tasks);
+# `nudge dev --fresh` starts empty instead.
 clean:
-	rm -rf $(VENV) $(TASKS_VENV) .nudge
+	rm -rf $(VENV) $(TASKS_VENV)
+	rm -f .nudge/*.lock
