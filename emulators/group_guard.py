@@ -1,11 +1,11 @@
 """Run a command and take everything it started down with it.
 
-`gcloud emulators firestore start` runs a shell script that runs java; when gcloud dies, java
-stays, holding the port and the data. The stack starts the emulator under this guard, the
-leader of the emulator's process group: a SIGTERM or SIGINT to the guard (from the stack, or
-from the kernel when the stack itself is killed, see PR_SET_PDEATHSIG in `stack.spawn`) goes to
-the whole group, and when the command exits by itself its leftovers are stopped too. The guard
-then exits with the command's status.
+The Firestore emulator is a shell script that runs java; when the script is killed, java stays,
+holding the port. The stack starts the emulator under this guard, the leader of the emulator's
+process group: a SIGTERM or SIGINT to the guard (from the stack, or from the kernel when the
+stack itself is killed, see PR_SET_PDEATHSIG in `stack.spawn`) goes to the whole group, and
+when the command exits by itself its leftovers are stopped too. The guard then exits with the
+command's status.
 
     python emulators/group_guard.py COMMAND [ARG...]
 """

@@ -212,11 +212,13 @@ def http_ok(url: str) -> bool:
 
 
 # java.util.logging prints a header line (date, class, method), then "LEVEL: message".
-_JUL_HEADER = re.compile(r"^\[firestore\] [A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [AP]M ")
+_JUL_HEADER = re.compile(
+    r"^(\[firestore\] )?[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [AP]M "
+)
 # Logged by the Firestore emulator for every client connection and every export (the stack
 # saves the data every few seconds).
 _FIRESTORE_NOISE = re.compile(
-    r"^\[firestore\] INFO: (Detected (non-)?HTTP/2 connection\.|Exporting emulator data to )"
+    r"^(\[firestore\] )?INFO: (Detected (non-)?HTTP/2 connection\.|Exporting emulator data to )"
 )
 
 
@@ -236,6 +238,27 @@ def firestore_line_filter() -> LineFilter:
     return keep
 
 
+def firestore_emulator_command(port: int) -> list[str]:
+    """The emulator's own launcher, as `gcloud emulators firestore start` runs it.
+
+    gcloud moves itself into a process group of its own and leaves java behind when it dies;
+    run directly (under the group guard), the launcher and java stay in one group that the
+    stack stops as a whole. gcloud itself only if the launcher is not where gcloud keeps it."""
+    gcloud = shutil.which("gcloud")
+    if gcloud is not None:
+        sdk_root = Path(os.path.realpath(gcloud)).parents[1]
+        launcher = sdk_root / "platform" / "cloud-firestore-emulator" / "cloud_firestore_emulator"
+        if launcher.is_file():
+            return [
+                str(launcher),
+                "start",
+                "--host=127.0.0.1",
+                f"--port={port}",
+                "--database-mode=firestore-native",
+            ]
+    return ["gcloud", "emulators", "firestore", "start", f"--host-port=127.0.0.1:{port}", "--quiet"]
+
+
 def start_firestore(
     port: int,
     *,
@@ -246,17 +269,7 @@ def start_firestore(
     """Spawn the Firestore emulator; `wait_for_firestore` tells when it answers.
 
     `import_data` is the `.overall_export_metadata` file of an export to load at start."""
-    # Under the group guard: java outlives gcloud otherwise (see group_guard).
-    argv = [
-        sys.executable,
-        str(GROUP_GUARD),
-        "gcloud",
-        "emulators",
-        "firestore",
-        "start",
-        f"--host-port=127.0.0.1:{port}",
-        "--quiet",
-    ]
+    argv = [sys.executable, str(GROUP_GUARD), *firestore_emulator_command(port)]
     if import_data is not None:
         argv.append(f"--import-data={import_data}")
     return spawn(

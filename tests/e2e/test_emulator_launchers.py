@@ -6,6 +6,9 @@ import http.server
 import io
 import json
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -142,10 +145,57 @@ def test_firestore_noise_is_dropped_and_everything_else_kept():
         export, "[firestore] INFO: Exporting emulator data to /tmp/x/firestore_export_1",
         header, "[firestore] WARNING: something worth reading",
         "[firestore] API endpoint: http://127.0.0.1:8686",
+        # Run without gcloud, the emulator's lines come unprefixed.
+        header.removeprefix("[firestore] "), "INFO: Detected HTTP/2 connection.",
+        "API endpoint: http://127.0.0.1:8686",
     ]:  # fmt: skip
         shown += keep(line)
     assert shown == [
         header,
         "[firestore] WARNING: something worth reading",
         "[firestore] API endpoint: http://127.0.0.1:8686",
+        "API endpoint: http://127.0.0.1:8686",
     ]
+
+
+STACK_THAT_DIES = """
+import os, sys, time
+from emulators import stack
+port = int(sys.argv[1])
+proc = stack.start_firestore(port, env=dict(os.environ), sink=None)
+stack.wait_for_firestore(proc, port, timeout=120)
+print(proc.popen.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def group_of(leader: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == leader and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def test_the_firestore_emulator_goes_with_a_stack_that_is_killed_outright():
+    port = stack.free_port()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", STACK_THAT_DIES, str(port)], stdout=subprocess.PIPE, text=True,
+        cwd=stack.REPO_ROOT,
+    )  # fmt: skip
+    try:
+        guard = int(holder.stdout.readline())
+        members = group_of(guard)
+        assert len(members) >= 3  # the guard, the emulator's launcher script, java
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=10)
+        wait_for(lambda: group_of(guard) == [], "the emulator's group gone", timeout=30)
+        assert not stack.port_in_use(port)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
