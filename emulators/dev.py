@@ -36,6 +36,25 @@ SNAPSHOT_EVERY = 30.0
 HOLD_UNREACHABLE = 120.0
 
 
+# After the functions last printed anything, keep saving this long (a turn may still write).
+ACTIVE_FOR = 90.0
+
+
+class Activity:
+    """When a function or the queue last printed a line: every write of the stack's functions
+    comes with some (a task created or dispatched, a reply sent), so a quiet stack is idle."""
+
+    def __init__(self) -> None:
+        self.last = time.monotonic()
+
+    def seen(self, line: str) -> list[str]:
+        self.last = time.monotonic()
+        return [line]
+
+    def recent(self, within: float = ACTIVE_FOR) -> bool:
+        return time.monotonic() - self.last < within
+
+
 @dataclass
 class DevOptions:
     port_offset: int = 0
@@ -151,6 +170,7 @@ def _run_locked(out: IO[str], options: DevOptions) -> int:
     snapshots: PeriodicSnapshots | None = None
     try:
         _line(out, "Starting the Firestore and Cloud Tasks emulators...")
+        activity = Activity()
 
         def start_firestore() -> stack.ManagedProcess:
             # Each start loads the newest snapshot, so a restart comes back with the data.
@@ -159,7 +179,11 @@ def _run_locked(out: IO[str], options: DevOptions) -> int:
 
         def start_tasks() -> stack.ManagedProcess:
             return stack.start_tasks(
-                tasks_port, env=env, sink=out, hold_unreachable=HOLD_UNREACHABLE
+                tasks_port,
+                env=env,
+                sink=out,
+                hold_unreachable=HOLD_UNREACHABLE,
+                keep=activity.seen,
             )
 
         firestore = start_firestore()
@@ -176,7 +200,7 @@ def _run_locked(out: IO[str], options: DevOptions) -> int:
         _line(out, f"Starting {len(ports)} function(s)...")
 
         def function_starter(name: str, port: int):
-            return lambda: stack.start_function(name, port, env=env, sink=out)
+            return lambda: stack.start_function(name, port, env=env, sink=out, keep=activity.seen)
 
         functions = {name: (function_starter(name, port)(), port) for name, port in ports.items()}
         processes.extend(proc for proc, _ in functions.values())
@@ -233,6 +257,7 @@ def _run_locked(out: IO[str], options: DevOptions) -> int:
             options.snapshot_every,
             is_up=lambda: supervisor.running("firestore"),
             on_error=lambda text: notice(out, text),
+            active=activity.recent,
         )
         snapshots.start()
 

@@ -99,7 +99,10 @@ class FirestoreData:
 
 
 class PeriodicSnapshots(threading.Thread):
-    """Saves the data every `every` seconds while Firestore is up; one line per failure streak."""
+    """Saves the data every `every` seconds while Firestore is up and the stack is busy.
+
+    An export costs about 1.5 s and 37 MB for 5,000 memories, so a quiet stack is saved only
+    every `idle_every` seconds: `active()` says whether the functions did anything lately."""
 
     def __init__(
         self,
@@ -108,12 +111,19 @@ class PeriodicSnapshots(threading.Thread):
         *,
         is_up: Callable[[], bool],
         on_error: Callable[[str], None],
+        active: Callable[[], bool] = lambda: True,
+        idle_every: float = 600.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(name="firestore-snapshots", daemon=True)
         self.data = data
-        self.every = every
+        self.every = max(every, 0.5)
         self.is_up = is_up
         self.on_error = on_error
+        self.active = active
+        self.idle_every = idle_every
+        self.clock = clock
+        self.last_saved = clock()
         self._stopping = threading.Event()
         self._failing = False
 
@@ -122,12 +132,18 @@ class PeriodicSnapshots(threading.Thread):
         if self.is_alive():
             self.join()
 
+    def due(self) -> bool:
+        if not self.is_up():
+            return False
+        return self.active() or self.clock() - self.last_saved >= self.idle_every
+
     def run(self) -> None:
         while not self._stopping.wait(self.every):
-            if not self.is_up():
+            if not self.due():
                 continue
             try:
                 self.data.save()
+                self.last_saved = self.clock()
                 self._failing = False
             except (OSError, SnapshotError) as exc:
                 # While the emulator restarts a save may fail: that is the supervisor's news.

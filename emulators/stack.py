@@ -294,6 +294,7 @@ def start_tasks(
     sink: IO[str] | None,
     max_retries: int = 10,
     hold_unreachable: float = 0,
+    keep: LineFilter | None = None,
 ) -> ManagedProcess:
     """Spawn the Cloud Tasks emulator (on 127.0.0.1); `wait_for_tasks` tells when it listens.
 
@@ -308,7 +309,7 @@ def start_tasks(
         f"--max-retries={max_retries}",
         f"--hold-unreachable={hold_unreachable:g}",
     ]
-    return spawn("tasks", argv, env={**env, **TASKS_QUIET_ENV}, sink=sink, cwd=REPO_ROOT)
+    return spawn("tasks", argv, env={**env, **TASKS_QUIET_ENV}, sink=sink, cwd=REPO_ROOT, keep=keep)
 
 
 def wait_for_tasks(proc: ManagedProcess, port: int, timeout: float = 30) -> None:
@@ -316,7 +317,12 @@ def wait_for_tasks(proc: ManagedProcess, port: int, timeout: float = 30) -> None
 
 
 def start_function(
-    name: str, port: int, *, env: Mapping[str, str], sink: IO[str] | None
+    name: str,
+    port: int,
+    *,
+    env: Mapping[str, str],
+    sink: IO[str] | None,
+    keep: LineFilter | None = None,
 ) -> ManagedProcess:
     argv = [
         sys.executable,
@@ -327,7 +333,7 @@ def start_function(
         "--host=127.0.0.1",
         f"--port={port}",
     ]
-    return spawn(name, argv, env=env, sink=sink, cwd=FUNCTIONS_DIR / name)
+    return spawn(name, argv, env=env, sink=sink, cwd=FUNCTIONS_DIR / name, keep=keep)
 
 
 def wait_for_functions(procs: Mapping[str, tuple[ManagedProcess, int]], timeout: float) -> None:
