@@ -190,7 +190,15 @@ def _run_locked(out: IO[str], options: DevOptions) -> int:
         processes.append(firestore)
         tasks = start_tasks()
         processes.append(tasks)
-        stack.wait_for_firestore(firestore, firestore_port, timeout=120)
+        try:
+            stack.wait_for_firestore(firestore, firestore_port, timeout=120)
+        except stack.StackError as exc:
+            if saved is None:
+                raise
+            raise stack.StackError(
+                f"{exc}: it could not load the saved data in {saved.parent.parent} (the one "
+                "before it is beside it); `nudge dev --fresh` starts empty, moving it aside."
+            ) from None
         stack.wait_for_tasks(tasks, tasks_port)
 
         queue = TaskQueue(settings)
@@ -269,7 +277,8 @@ def _run_locked(out: IO[str], options: DevOptions) -> int:
         _line(out, f"  Cron runner           {len(jobs)} job(s) from infra/cron_jobs.json")
         for name, port in sorted(ports.items()):
             _line(out, f"  {name:<21} http://127.0.0.1:{port}/")
-        _line(out, f"  Data folder           {data_dir} (saved every {options.snapshot_every:g} s)")
+        every = f"{options.snapshot_every:g} s"
+        _line(out, f"  Data folder           {data_dir} (saved every {every} while busy)")
         _line(out, "")
 
         essentials = ("firestore", "tasks", "reminders")
