@@ -121,6 +121,17 @@ def test_dev_stack_restarts_what_dies_and_keeps_every_user_task_memory_and_remin
         assert phone.inventory() == before
         assert "renew passport" in phone.text("what's on my list?", PHONE)
 
+        # The Cloud Tasks emulator killed outright comes back empty: queues and reminders are
+        # re-armed, and texts are answered through it again.
+        queue = child_matching(proc.pid, "tasks_emulator.py")
+        mark = len(log.read_text())
+        os.kill(queue, signal.SIGKILL)
+        wait_for_line(log, "tasks stopped (killed by SIGKILL)", timeout=10, proc=proc, after=mark)
+        # (2, or 1 if "stretch" already fired on a slow machine; its time is checked below.)
+        wait_for_line(log, "scheduled reminder(s) in Cloud Tasks", timeout=60, proc=proc,
+                      after=mark)  # fmt: skip
+        assert "renew passport" in phone.text("what's on my list?", PHONE)
+
         # The reminder set before all that still fires at its minute.
         arrived = phone.run("inbox", "--from", PHONE, "--follow", "--wait", "150",
                             "--count", "1", timeout=180)  # fmt: skip
