@@ -54,5 +54,8 @@ lock: install
 		echo "functions/$$f/requirements.lock"; \
 	done
 
+# Keeps .nudge/data* (the local stack's Firestore data: a person's reminders and tasks);
+# `nudge dev --fresh` starts empty instead.
 clean:
-	rm -rf $(VENV) $(TASKS_VENV) .nudge
+	rm -rf $(VENV) $(TASKS_VENV)
+	rm -f .nudge/*.lock

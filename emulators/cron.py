@@ -41,6 +41,12 @@ def load_jobs(path: Path = CRON_JOBS_FILE) -> list[CronJob]:
     return [CronJob(name=name, **spec) for name, spec in sorted(table.items())]
 
 
+def is_recovery_job(job: CronJob) -> bool:
+    """Jobs that re-drive work a lost task or an outage left behind (the reminder catch-up and
+    any sweep): the local stack also fires them when it starts and after an emulator restart."""
+    return "catch-up" in job.name or "sweep" in job.name
+
+
 def next_fire_time(job: CronJob, after: datetime) -> datetime:
     from croniter import croniter
 
@@ -117,6 +123,18 @@ class CronRunner(threading.Thread):
                     upcoming[name] = next_fire_time(by_name[name], due)
             wait = (min(upcoming.values()) - self.clock()).total_seconds()
             self._stopping.wait(timeout=min(max(wait, 0.05), 1.0))
+
+    def fire_now(self, names: list[str]) -> list[str]:
+        """Fire these jobs at once, off schedule (each in its own thread); returns their names."""
+        now = self.clock()
+        by_name = {job.name: job for job in self.jobs}
+        fired = [name for name in names if name in by_name]
+        for name in fired:
+            threading.Thread(target=self._fire, args=(by_name[name], now), daemon=True).start()
+        return fired
+
+    def recovery_job_names(self) -> list[str]:
+        return [job.name for job in self.jobs if is_recovery_job(job)]
 
     def _fire(self, job: CronJob, due: datetime) -> None:
         try:

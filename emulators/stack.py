@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -17,7 +18,7 @@ import threading
 import time
 import tomllib
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -29,6 +30,9 @@ INFRA_DIR = REPO_ROOT / "infra"
 LOCAL_ENV_FILE = EMULATORS_DIR / "local.env"
 FUNCTION_PORTS_FILE = EMULATORS_DIR / "functions.toml"
 TASKS_EMULATOR_BIN = REPO_ROOT / ".venv-tasks" / "bin" / "gcloud-tasks-emulator"
+TASKS_PYTHON = REPO_ROOT / ".venv-tasks" / "bin" / "python"
+TASKS_LAUNCHER = EMULATORS_DIR / "tasks_emulator.py"
+GROUP_GUARD = EMULATORS_DIR / "group_guard.py"
 STATE_DIR = REPO_ROOT / ".nudge"
 
 # gcloud must not try to reach the network for update checks or usage reports.
@@ -37,6 +41,10 @@ GCLOUD_QUIET_ENV = {
     "CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK": "true",
     "CLOUDSDK_CORE_DISABLE_PROMPTS": "1",
 }
+
+
+# The emulator's google-api-core warns about Python versions on every start.
+TASKS_QUIET_ENV = {"PYTHONUNBUFFERED": "1", "PYTHONWARNINGS": "ignore::FutureWarning"}
 
 
 class StackError(RuntimeError):
@@ -123,19 +131,34 @@ def _set_parent_death_signal() -> None:
         libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
-def _pump(name: str, stream: IO[bytes], sink: IO[str] | None) -> None:
+LineFilter = Callable[[str], list[str]]
+"""Takes one output line, returns the lines to show (none, it, or lines it held back)."""
+
+
+def _pump(name: str, stream: IO[bytes], sink: IO[str] | None, keep: LineFilter | None) -> None:
     for raw in iter(stream.readline, b""):
-        if sink is not None:
+        if sink is None:
+            continue
+        line = raw.decode(errors="replace").rstrip()
+        for shown in keep(line) if keep is not None else [line]:
             with contextlib.suppress(ValueError, OSError):
-                sink.write(f"{name:>14} | {raw.decode(errors='replace').rstrip()}\n")
+                sink.write(f"{name:>14} | {shown}\n")
                 sink.flush()
     stream.close()
 
 
 def spawn(
-    name: str, argv: list[str], *, env: Mapping[str, str], sink: IO[str] | None, cwd: Path
+    name: str,
+    argv: list[str],
+    *,
+    env: Mapping[str, str],
+    sink: IO[str] | None,
+    cwd: Path,
+    keep: LineFilter | None = None,
 ) -> ManagedProcess:
-    """Start a child in its own session (so we stop it and all its children as one group)."""
+    """Start a child in its own session (so we stop it and all its children as one group).
+
+    `keep` filters the child's output before it reaches `sink` (emulator noise)."""
     popen = subprocess.Popen(
         argv,
         cwd=cwd,
@@ -146,7 +169,7 @@ def spawn(
         start_new_session=True,
         preexec_fn=_set_parent_death_signal,  # noqa: PLW1509 - no threads touch the child
     )
-    pump = threading.Thread(target=_pump, args=(name, popen.stdout, sink), daemon=True)
+    pump = threading.Thread(target=_pump, args=(name, popen.stdout, sink, keep), daemon=True)
     pump.start()
     return ManagedProcess(name=name, popen=popen, pumps=[pump])
 
@@ -188,17 +211,75 @@ def http_ok(url: str) -> bool:
         return 200 <= response.status < 500
 
 
-def start_firestore(port: int, *, env: Mapping[str, str], sink: IO[str] | None) -> ManagedProcess:
-    """Spawn the Firestore emulator; `wait_for_firestore` tells when it answers."""
-    argv = [
-        "gcloud",
-        "emulators",
+# java.util.logging prints a header line (date, class, method), then "LEVEL: message".
+_JUL_HEADER = re.compile(
+    r"^(\[firestore\] )?[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [AP]M "
+)
+# Logged by the Firestore emulator for every client connection and every export (the stack
+# saves the data every few seconds).
+_FIRESTORE_NOISE = re.compile(
+    r"^(\[firestore\] )?INFO: (Detected (non-)?HTTP/2 connection\.|Exporting emulator data to )"
+)
+
+
+def firestore_line_filter() -> LineFilter:
+    """Drops the per-connection notices (and their header lines); keeps everything else."""
+    held: list[str] = []
+
+    def keep(line: str) -> list[str]:
+        if _JUL_HEADER.match(line):
+            shown, held[:] = list(held), [line]
+            return shown
+        shown, held[:] = list(held), []
+        if _FIRESTORE_NOISE.match(line):
+            return []
+        return [*shown, line]
+
+    return keep
+
+
+def firestore_emulator_command(port: int) -> list[str]:
+    """The emulator's own launcher, as `gcloud emulators firestore start` runs it.
+
+    gcloud moves itself into a process group of its own and leaves java behind when it dies;
+    run directly (under the group guard), the launcher and java stay in one group that the
+    stack stops as a whole. gcloud itself only if the launcher is not where gcloud keeps it."""
+    gcloud = shutil.which("gcloud")
+    if gcloud is not None:
+        sdk_root = Path(os.path.realpath(gcloud)).parents[1]
+        launcher = sdk_root / "platform" / "cloud-firestore-emulator" / "cloud_firestore_emulator"
+        if launcher.is_file():
+            return [
+                str(launcher),
+                "start",
+                "--host=127.0.0.1",
+                f"--port={port}",
+                "--database-mode=firestore-native",
+            ]
+    return ["gcloud", "emulators", "firestore", "start", f"--host-port=127.0.0.1:{port}", "--quiet"]
+
+
+def start_firestore(
+    port: int,
+    *,
+    env: Mapping[str, str],
+    sink: IO[str] | None,
+    import_data: Path | None = None,
+) -> ManagedProcess:
+    """Spawn the Firestore emulator; `wait_for_firestore` tells when it answers.
+
+    `import_data` is the `.overall_export_metadata` file of an export to load at start."""
+    argv = [sys.executable, str(GROUP_GUARD), *firestore_emulator_command(port)]
+    if import_data is not None:
+        argv.append(f"--import-data={import_data}")
+    return spawn(
         "firestore",
-        "start",
-        f"--host-port=127.0.0.1:{port}",
-        "--quiet",
-    ]
-    return spawn("firestore", argv, env={**env, **GCLOUD_QUIET_ENV}, sink=sink, cwd=REPO_ROOT)
+        argv,
+        env={**env, **GCLOUD_QUIET_ENV},
+        sink=sink,
+        cwd=REPO_ROOT,
+        keep=firestore_line_filter(),
+    )
 
 
 def wait_for_firestore(proc: ManagedProcess, port: int, timeout: float = 60) -> None:
@@ -212,17 +293,23 @@ def start_tasks(
     env: Mapping[str, str],
     sink: IO[str] | None,
     max_retries: int = 10,
+    hold_unreachable: float = 0,
+    keep: LineFilter | None = None,
 ) -> ManagedProcess:
-    """Spawn the Cloud Tasks emulator; `wait_for_tasks` tells when it listens."""
+    """Spawn the Cloud Tasks emulator (on 127.0.0.1); `wait_for_tasks` tells when it listens.
+
+    With `hold_unreachable`, a task whose function refuses connections (it is restarting) waits
+    up to that many seconds for it without using up an attempt."""
     # Failed tasks are retried at most `max_retries` times: the emulator retries immediately,
     # with no backoff, so an unbounded count would spin on a broken handler.
     argv = [
-        str(TASKS_EMULATOR_BIN),
-        "start",
+        str(TASKS_PYTHON),
+        str(TASKS_LAUNCHER),
         f"--port={port}",
         f"--max-retries={max_retries}",
+        f"--hold-unreachable={hold_unreachable:g}",
     ]
-    return spawn("tasks", argv, env=env, sink=sink, cwd=REPO_ROOT)
+    return spawn("tasks", argv, env={**env, **TASKS_QUIET_ENV}, sink=sink, cwd=REPO_ROOT, keep=keep)
 
 
 def wait_for_tasks(proc: ManagedProcess, port: int, timeout: float = 30) -> None:
@@ -230,7 +317,12 @@ def wait_for_tasks(proc: ManagedProcess, port: int, timeout: float = 30) -> None
 
 
 def start_function(
-    name: str, port: int, *, env: Mapping[str, str], sink: IO[str] | None
+    name: str,
+    port: int,
+    *,
+    env: Mapping[str, str],
+    sink: IO[str] | None,
+    keep: LineFilter | None = None,
 ) -> ManagedProcess:
     argv = [
         sys.executable,
@@ -241,7 +333,7 @@ def start_function(
         "--host=127.0.0.1",
         f"--port={port}",
     ]
-    return spawn(name, argv, env=env, sink=sink, cwd=FUNCTIONS_DIR / name)
+    return spawn(name, argv, env=env, sink=sink, cwd=FUNCTIONS_DIR / name, keep=keep)
 
 
 def wait_for_functions(procs: Mapping[str, tuple[ManagedProcess, int]], timeout: float) -> None:

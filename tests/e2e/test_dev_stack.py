@@ -9,59 +9,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from emulators import stack
-
-NUDGE = Path(sys.executable).parent / "nudge"
-
-
-def start_dev(offset: int, log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [str(NUDGE), "dev", f"--port-offset={offset}"],
-        stdin=subprocess.DEVNULL,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        cwd=stack.REPO_ROOT,
-        start_new_session=True,  # its own process group, as `make run` in a shell would have
-    )
-
-
-def wait_for_line(log: Path, text: str, timeout: float, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if text in log.read_text():
-            return
-        if proc.poll() is not None:
-            break
-        time.sleep(0.2)
-    pytest.fail(f"{text!r} not seen; log:\n{log.read_text()[-3000:]}")
-
-
-def descendants(pid: int) -> set[int]:
-    out = subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True, text=True).stdout
-    children: dict[int, list[int]] = {}
-    for line in out.splitlines():
-        child, parent = map(int, line.split())
-        children.setdefault(parent, []).append(child)
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie is gone for our purposes.
-    stat = Path(f"/proc/{pid}/stat")
-    return stat.exists() and stat.read_text().split()[2] != "Z"
+from tests.e2e.devstack import NUDGE, alive, descendants, start_dev, wait_for_line
 
 
 def daytime_zone() -> str:
@@ -113,7 +65,8 @@ def offset() -> int:
 
 def test_dev_stack_starts_answers_health_refuses_a_second_copy_and_stops_cleanly(tmp_path, offset):
     log = tmp_path / "dev.log"
-    proc = start_dev(offset, log)
+    # Its own data folder: the default one under .nudge/ would carry users from run to run.
+    proc = start_dev(offset, log, "--data-dir", str(tmp_path / "data"))
     try:
         wait_for_line(log, "Nudge local stack is up", timeout=90, proc=proc)
         port = stack.function_ports()["health"] + offset

@@ -8,9 +8,17 @@ import sys
 
 
 def _dev(args: argparse.Namespace) -> int:
-    from emulators.dev import run
+    from pathlib import Path
 
-    return run(port_offset=args.port_offset)
+    from emulators.dev import DevOptions, run
+
+    options = DevOptions(
+        port_offset=args.port_offset,
+        fresh=args.fresh,
+        data_dir=Path(args.data_dir) if args.data_dir else None,
+        snapshot_every=args.snapshot_every,
+    )
+    return run(options=options)
 
 
 def _cron(args: argparse.Namespace) -> int:
@@ -111,29 +119,55 @@ def build_parser() -> argparse.ArgumentParser:
         default=int(os.environ.get("NUDGE_DEV_PORT_OFFSET", "0") or 0),
         help="shift every local port by N, to run a second stack beside the first",
     )
+    dev.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start with empty Firestore data (the old data folder is moved aside)",
+    )
+    dev.add_argument(
+        "--data-dir",
+        help="where the Firestore data is kept (default .nudge/data, or .nudge/data-N "
+        "with --port-offset N)",
+    )
+    dev.add_argument(
+        "--snapshot-every",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="save the Firestore data this often while running (default 30), and on exit",
+    )
     dev.set_defaults(handler=_dev)
 
     from nudge.cli.phone import DEFAULT_PHONE
 
+    phone_help = f"the phone number texting Nudge (default {DEFAULT_PHONE})"
     text = sub.add_parser("text", help="send one text to the local stack and print the reply")
     text.add_argument("message")
-    text.add_argument("--from", dest="from_number", default=DEFAULT_PHONE)
+    text.add_argument("--from", dest="from_number", default=DEFAULT_PHONE, help=phone_help)
     text.add_argument("--wait", type=float, default=30, help="seconds to wait for a reply")
     text.set_defaults(handler=_text)
 
     phone = sub.add_parser("phone", help="chat with the local stack; shows proactive messages")
-    phone.add_argument("--from", dest="from_number", default=DEFAULT_PHONE)
+    phone.add_argument("--from", dest="from_number", default=DEFAULT_PHONE, help=phone_help)
     phone.add_argument(
         "--wait", type=float, default=30, help="with piped input: wait this long for the answer"
     )
     phone.set_defaults(handler=_phone)
 
     inbox = sub.add_parser("inbox", help="print what the assistant sent to a phone")
-    inbox.add_argument("--from", dest="from_number", default=DEFAULT_PHONE)
-    inbox.add_argument("--since", type=float, default=3600, help="look back this many seconds")
-    inbox.add_argument("--follow", action="store_true", help="keep printing new messages")
-    inbox.add_argument("--wait", type=float, default=60, help="with --follow: for this long")
-    inbox.add_argument("--count", type=int, help="with --follow: stop after this many messages")
+    inbox.add_argument(
+        "--from", dest="from_number", default=DEFAULT_PHONE, help=f"the phone ({DEFAULT_PHONE})"
+    )
+    inbox.add_argument(
+        "--since",
+        type=float,
+        help="look back this many seconds (default 3600; with --follow, 0: only new messages)",
+    )
+    inbox.add_argument("--follow", action="store_true", help="wait for new messages")
+    inbox.add_argument(
+        "--wait", type=float, default=60, help="with --follow: for this long (exit 1 if none)"
+    )
+    inbox.add_argument("--count", type=int, help="with --follow: stop after this many new messages")
     inbox.set_defaults(handler=_inbox)
 
     memory = sub.add_parser("memory", help="ingest, search, export or re-embed memories")

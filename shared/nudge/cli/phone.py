@@ -21,7 +21,9 @@ import requests
 from nudge.settings import Settings
 from nudge.sms.keywords import classify
 
+# The phone of `nudge text`, `nudge phone` and `nudge inbox` unless --from says otherwise.
 DEFAULT_PHONE = "+15555550100"
+DEFAULT_INBOX_SINCE = 3600.0
 
 # Twilio answers these keywords itself (default opt-out handling); the local phone shows the
 # same confirmations so the conversation reads as it would on a real phone.
@@ -128,9 +130,11 @@ def _stamp(message: dict) -> str:
 
 def _check_stack(settings: Settings) -> str | None:
     try:
-        requests.get(settings.function_url("health"), timeout=3)
-    except requests.RequestException:
+        requests.get(settings.function_url("health"), timeout=10)
+    except requests.ConnectionError:
         return "The local stack is not running: start it with `make run` in another terminal."
+    except requests.RequestException:
+        return None  # listening but slow to answer (its first request, a busy machine)
     return None
 
 
@@ -156,22 +160,55 @@ def text_command(message: str, from_number: str, wait: float) -> int:
     return 0
 
 
+def _print_message(message: dict) -> None:
+    print(f"{_stamp(message)}  {message['body'].replace(chr(10), ' | ')}", flush=True)
+
+
 def inbox_command(
-    from_number: str, since_seconds: float, follow: bool, wait: float, count: int | None = None
+    from_number: str,
+    since_seconds: float | None,
+    follow: bool,
+    wait: float,
+    count: int | None = None,
 ) -> int:
+    """Print what Nudge sent to `from_number`.
+
+    Without --follow: the messages of the last `since_seconds` (default an hour), exit 0.
+    With --follow: only messages that arrive from now on (plus the last `since_seconds` if
+    given), until `wait` s pass or `count` new ones came; exit 0 only if they came."""
     settings = local_settings()
-    since = datetime.now(UTC) - timedelta(seconds=since_seconds)
-    printed = 0
-    deadline = time.monotonic() + (wait if follow else 0)
+    started = datetime.now(UTC)
+    if not follow:
+        look_back = DEFAULT_INBOX_SINCE if since_seconds is None else since_seconds
+        messages = outbox(settings, from_number, started - timedelta(seconds=look_back))
+        for message in messages:
+            _print_message(message)
+        if not messages:
+            print(
+                f"(no messages to {from_number} in the last {look_back:g} s; "
+                "--from picks another phone)",
+                file=sys.stderr,
+            )
+        return 0
+    since = started - timedelta(seconds=since_seconds or 0)
+    new = 0
+    deadline = time.monotonic() + wait
     while True:
-        for message in outbox(settings, from_number, since):
-            print(f"{_stamp(message)}  {message['body'].replace(chr(10), ' | ')}", flush=True)
+        try:
+            arrived = outbox(settings, from_number, since)
+        except Exception as exc:  # keep following through a stack or emulator restart
+            print(f"(could not read messages: {type(exc).__name__})", file=sys.stderr)
+            arrived = []
+        for message in arrived:
+            _print_message(message)
             since = message["created_at"]
-            printed += 1
-        if not follow or time.monotonic() >= deadline or (count and printed >= count):
+            new += message["created_at"] > started
+            if count and new >= count:
+                return 0
+        if time.monotonic() >= deadline:
             break
         time.sleep(0.5)
-    return 0 if printed or not follow else 1
+    return 0 if new and not count else 1
 
 
 def phone_command(from_number: str, wait: float = 30) -> int:
