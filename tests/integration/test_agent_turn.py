@@ -168,7 +168,7 @@ def test_texts_that_arrive_while_a_turn_runs_are_answered_in_its_reply(store, se
     )
     assert outcome.answered_message_ids == ["SM1", "SM2", "SM3"]
     [reply] = outbox(store)
-    assert '"a"' in reply and '"b"' in reply and '"laundry"' in reply
+    assert '"a"' in reply and "1. b" in reply and "2. laundry" in reply
     assert sorted(t.title for t in store.tasks.open_tasks(user.id)) == ["a", "b", "laundry"]
     assert all(m.settled for m in store.messages.list(user.id) if m.direction == "inbound")
     # Each later task, redelivered, does nothing more.
