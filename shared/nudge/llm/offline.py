@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from nudge.llm.offline_calendar import describe_calendar, understand_calendar
 from nudge.llm.types import (
     ChatMessage,
     FunctionCall,
@@ -137,6 +138,8 @@ class OfflineModel:
         return calls
 
     def _understand(self, line: str, facts: TurnFacts) -> FunctionCall | None:
+        if (calendar_call := understand_calendar(line, facts)) is not None:
+            return calendar_call
         if facts.pending_reminder and self._answers_pending(line, facts):
             return FunctionCall(
                 name="set_reminder", args={"text": facts.pending_reminder, "when": line}
@@ -260,6 +263,8 @@ class OfflineModel:
             return f"Hmm, that didn't work: {result['error']}"
         if result.get("question"):
             return result["question"]
+        if (calendar_reply := describe_calendar(call.name, result)) is not None:
+            return calendar_reply
         match call.name:
             case "set_reminder":
                 return f"Okay! I'll remind you to {result['text']} {result['when']}."

@@ -49,6 +49,8 @@ class TurnFacts(BaseModel):
     # A reminder our last message asked a time for: a bare "5pm" answers it.
     pending_reminder: str | None = None
     pending_when: str = ""
+    # A time block our last message proposed: a bare "yes" books it.
+    pending_timebox: str | None = None
 
 
 class ModelRequest(BaseModel):

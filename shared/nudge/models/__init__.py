@@ -1,6 +1,7 @@
 """pydantic models in and out of the document store."""
 
 from nudge.models.base import Document, utcnow
+from nudge.models.events import CalendarLink, CalendarLinkStatus, Event, EventSource
 from nudge.models.records import (
     KEPT_WHILE_OPTED_OUT,
     KEYWORD_HANDLED,
@@ -27,9 +28,13 @@ __all__ = [
     "KEYWORD_HANDLED",
     "OPEN_OCCURRENCE",
     "AgentLog",
+    "CalendarLink",
+    "CalendarLinkStatus",
     "Direction",
     "Document",
     "Energy",
+    "Event",
+    "EventSource",
     "Goal",
     "Memory",
     "MemoryType",

@@ -1,6 +1,7 @@
 """Every tool the agent can call; importing this package registers them all."""
 
 from nudge.agent.tools import (  # noqa: F401 - registration
+    calendar,
     goals,
     memory,
     planning,
