@@ -96,7 +96,8 @@ def describe_calendar(name: str, result: dict) -> str | None:
         case "block_time" if result.get("proposed"):
             return (
                 f"{result['day']}, {result['from']}-{result['to']} is free for "
-                f"{result['title']} ({result['length']}). Reply yes to book it."
+                f"{result['title']} ({result['length']}). "
+                'Text "book it" to confirm.'
             )
         case "confirm_time_box":
             if not result.get("ok"):

@@ -42,12 +42,20 @@ def _clock(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%-I:%M %p").replace(":00 ", " ")
 
 
+def clock_range(start: datetime, end: datetime, zone: ZoneInfo) -> str:
+    """ "9:30-10 AM", "11 AM-12 PM": the first meridiem only when it differs."""
+    first, last = _clock(start, zone), _clock(end, zone)
+    if first[-2:] == last[-2:]:
+        first = first[:-3]
+    return f"{first}-{last}"
+
+
 def describe_event(event: Event, zone: ZoneInfo) -> dict:
     item = {"title": event.title}
     if event.all_day:
         item["when"] = "all day"
     else:
-        item["when"] = f"{_clock(event.start, zone)}-{_clock(event.end, zone)}"
+        item["when"] = clock_range(event.start, event.end, zone)
     if event.location:
         item["location"] = event.location
     return item
@@ -151,7 +159,9 @@ def block_time(ctx: ToolContext, args: BlockTimeArgs) -> dict:
         "day": f"{start:%a %b %-d}",
         "from": _clock(found.proposal.start, zone),
         "to": _clock(found.proposal.end, zone),
-        "ask": "Reply yes to book it.",
+        # Not "yes" or "ok": a bare YES is a carrier opt-in keyword (like START) that never
+        # reaches a turn, and "ok" may acknowledge a reminder just sent.
+        "ask": 'Text "book it" to confirm.',
     }
 
 
@@ -164,7 +174,7 @@ def confirm_time_box(ctx: ToolContext, args: ConfirmTimeBoxArgs) -> dict:
     """Book the time block just proposed, ONLY after the person said yes to it."""
     texts = own_texts(ctx)
     if not any(AFFIRMATIVE.match(text) for text in texts):
-        return {"question": "Should I book that time block? Reply yes to book it."}
+        return {"question": 'Should I book that time block? Text "book it" to confirm.'}
     booked = timebox.confirm(reminder_deps(ctx), ctx.refresh_user(), ctx.now)
     if booked.event is None:
         return {"ok": False, "message": booked.message}
