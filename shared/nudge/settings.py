@@ -130,6 +130,8 @@ class Settings(BaseSettings):
     microsoft_client_secret: SecretStr | None = None
     microsoft_authority: str = "https://login.microsoftonline.com/common"
     microsoft_graph_url: str = "https://graph.microsoft.com/v1.0"
+    # Default: the oauth function's URL + /callback (register exactly this in Azure).
+    microsoft_redirect_uri: str | None = None
     # The signed "connect outlook" link and the auth code flow state live this long.
     oauth_link_minutes: int = 15
 

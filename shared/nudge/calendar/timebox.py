@@ -4,6 +4,7 @@ it and sets a reminder at its start."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,11 +17,12 @@ from nudge.models.events import (
     Event,
     EventSource,
     TimeBoxProposal,
-    event_doc_id,
 )
 from nudge.reminders import engine
 from nudge.settings import Settings
 from nudge.store import Store
+
+log = logging.getLogger("nudge.calendar")
 
 
 @dataclass
@@ -146,7 +148,10 @@ def _book_event(
     if link is not None and link.status == CalendarLinkStatus.ok:
         from nudge.calendar.graph_sync import create_graph_event
 
-        return create_graph_event(deps, user, proposal, task, transaction_id=key, http=http)
+        try:
+            return create_graph_event(deps, user, proposal, task, transaction_id=key, http=http)
+        except Exception:  # Outlook unreachable or unlinked: the block still holds, locally
+            log.warning("time box for %s booked locally: Outlook failed", user.id, exc_info=True)
     return Event(
         title=proposal.title,
         start=proposal.start,
@@ -155,6 +160,3 @@ def _book_event(
         source=EventSource.local,
         task_id=task.id,
     )
-
-
-__all__ = ["Booked", "Proposed", "confirm", "describe_minutes", "event_doc_id", "propose"]

@@ -106,13 +106,20 @@ def describe_calendar(name: str, result: dict) -> str | None:
                 f"Booked: {result['title']}, {result['day']} {result['from']}-{result['to']}"
                 f" ({result['calendar']} calendar). I'll remind you when it starts."
             )
-        case "connect_outlook" if result.get("ok"):
+        case "connect_outlook":
+            if not result.get("ok"):
+                return result.get("message")
             return (
                 f"Tap to connect Outlook (works once, for {result['minutes']} minutes): "
                 f"{result['url']}"
             )
         case "disconnect_outlook":
-            return "Outlook disconnected." if result.get("ok") else result.get("message")
+            if not result.get("ok"):
+                return result.get("message")
+            return (
+                "Outlook disconnected: its tokens and events are deleted. To also remove "
+                "Nudge's access on Microsoft's side: account.microsoft.com > Privacy > Apps."
+            )
         case "what_now" if result.get("pick") and result.get("next_event"):
             event = result["next_event"]
             minutes = f" (about {result['minutes']} min)" if result.get("minutes") else ""

@@ -68,6 +68,7 @@ class CalendarLink(Document):
     failure_notified: bool = False
     # Graph: where the next delta query starts.
     delta_link: str | None = None
+    delta_started_at: datetime | None = None
     event_count: int = 0
 
 

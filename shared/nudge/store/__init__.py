@@ -6,7 +6,7 @@ from functools import cached_property
 
 from google.cloud import firestore
 
-from nudge.store.calendar import CalendarLinkRepository, EventRepository
+from nudge.store.calendar import CalendarLinkRepository, CredentialRepository, EventRepository
 from nudge.store.collections import (
     AgentLogRepository,
     GoalRepository,
@@ -81,6 +81,10 @@ class Store:
     @cached_property
     def calendar_links(self) -> CalendarLinkRepository:
         return CalendarLinkRepository(self.db)
+
+    @cached_property
+    def credentials(self) -> CredentialRepository:
+        return CredentialRepository(self.db)
 
     @cached_property
     def dedup(self) -> DedupMarkers:

@@ -1,10 +1,12 @@
-"""Events and calendar links, per user: `users/{id}/events`, `users/{id}/calendar_links`."""
+"""Events, calendar links and integration credentials, per user: `users/{id}/events`,
+`users/{id}/calendar_links`, `users/{id}/credentials`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
 
+from nudge.models.credentials import Credential
 from nudge.models.events import CalendarLink, Event, EventSource, event_doc_id
 from nudge.store.codec import to_document
 from nudge.store.repository import UserScopedRepository
@@ -84,3 +86,12 @@ class CalendarLinkRepository(UserScopedRepository[CalendarLink]):
             (doc.reference.parent.parent.id, self._decode(doc))
             for doc in self.db.collection_group(self.collection).stream()
         ]
+
+
+class CredentialRepository(UserScopedRepository[Credential]):
+    collection = "credentials"
+    model = Credential
+
+    def put(self, user_id: str, credential: Credential) -> Credential:
+        self._collection(user_id).document(credential.provider).set(to_document(credential))
+        return credential.model_copy(update={"id": credential.provider})

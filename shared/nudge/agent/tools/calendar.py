@@ -187,3 +187,35 @@ def confirm_time_box(ctx: ToolContext, args: ConfirmTimeBoxArgs) -> dict:
         "to": _clock(booked.event.end, zone),
         "calendar": "Outlook" if booked.event.source == EventSource.microsoft else "Nudge",
     }
+
+
+class ConnectOutlookArgs(BaseModel):
+    pass
+
+
+@tool("connect_outlook", ConnectOutlookArgs)
+def connect_outlook(ctx: ToolContext, args: ConnectOutlookArgs) -> dict:
+    """Text a one-time sign-in link that connects their Microsoft 365 / Outlook account
+    (calendar read and write, mail read)."""
+    from nudge.microsoft.linking import connect_link
+
+    settings = ctx.settings
+    if not settings.microsoft_client_id or settings.microsoft_client_secret is None:
+        return {"ok": False, "message": "Outlook linking isn't set up on this Nudge yet. You can "
+                "text me your calendar's private ICS link instead."}  # fmt: skip
+    url = connect_link(ctx.store, settings, ctx.user, ctx.now)
+    return {"ok": True, "url": url, "minutes": settings.oauth_link_minutes}
+
+
+class DisconnectOutlookArgs(BaseModel):
+    pass
+
+
+@tool("disconnect_outlook", DisconnectOutlookArgs)
+def disconnect_outlook(ctx: ToolContext, args: DisconnectOutlookArgs) -> dict:
+    """Disconnect their Microsoft account: delete its tokens and synced events, stop syncs."""
+    from nudge.microsoft.linking import disconnect
+
+    if not disconnect(ctx.store, ctx.user.id or ""):
+        return {"ok": False, "message": "Outlook isn't connected."}
+    return {"ok": True}
