@@ -1,5 +1,6 @@
 """oauth: Microsoft account linking, public. GET /start?t=<signed link> redirects to
-Microsoft's sign-in (msal auth code flow, PKCE); GET /callback finishes it and shows a page.
+Microsoft's sign-in (msal auth code flow, PKCE); Microsoft POSTs the code to /callback
+(response_mode=form_post), which finishes the flow and shows a page.
 Callers are people's browsers: the signed, single-use link is the authentication."""
 
 import html
@@ -31,16 +32,16 @@ def oauth(request):
     from nudge.microsoft.tokens import NotConfigured
     from nudge.models import utcnow
 
-    if request.method != "GET":
-        return page("Not here", "This address only takes a browser visit.", 405)
     path = request.path.rstrip("/").rsplit("/", 1)[-1]
+    if request.method not in ("GET", "POST") or (request.method == "POST") != (path == "callback"):
+        return page("Not here", "This address only takes a browser visit.", 405)
     try:
         if path == "start":
             auth_uri = start(default_deps(), request.args.get("t", ""), utcnow())
             return "", 302, {"Location": auth_uri, "Cache-Control": "no-store",
                              "Referrer-Policy": "no-referrer"}  # fmt: skip
         if path == "callback":
-            _, account = finish(default_deps(), request.args.to_dict(), utcnow())
+            _, account = finish(default_deps(), request.form.to_dict(), utcnow())
             return page("Connected", f"Nudge is connected to Outlook as {account}. "
                         "You can close this page.")  # fmt: skip
     except link_tokens.LinkInvalid:

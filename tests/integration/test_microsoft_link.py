@@ -5,44 +5,24 @@ and a revoked grant ending in exactly one relink text."""
 
 from __future__ import annotations
 
-import os
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 
-from emulators import stack
 from nudge.agent.tools import ToolContext, registry
 from nudge.llm.types import FunctionCall
 from nudge.models import User, utcnow
 from nudge.models.events import CalendarLinkStatus, EventSource
-from tests.conftest import clear_caches
-from tests.support.microsoft import GRAPH, LOGIN, MicrosoftDouble, respond
-from tests.support.serving import serve_function
-
-CLIENT_ID = "6731de76-14a6-49ae-97bc-6eba6914391e"
-
-
-@pytest.fixture
-def microsoft(local_env):
-    from nudge.microsoft.http import default_session
-
-    os.environ["NUDGE_MICROSOFT_CLIENT_ID"] = CLIENT_ID
-    os.environ["NUDGE_MICROSOFT_CLIENT_SECRET"] = "local-test-client-secret"
-    clear_caches()
-    default_session.cache_clear()
-    double = MicrosoftDouble(CLIENT_ID)
-    for prefix in (LOGIN, GRAPH):
-        default_session().mount(prefix, double)
-    yield double
-    default_session.cache_clear()
-
-
-@pytest.fixture
-def oauth_url(microsoft, task_queue):
-    with serve_function("oauth", stack.FUNCTIONS_DIR / "oauth" / "main.py") as url:
-        clear_caches()
-        yield url
+from tests.support.microsoft import (  # noqa: F401 - fixtures
+    CLIENT_ID,
+    LOGIN,
+    connect,
+    link_outlook,
+    microsoft_fixture,
+    oauth_url_fixture,
+    respond,
+)
 
 
 @pytest.fixture
@@ -52,26 +32,6 @@ def user(store):
 
 def outbox(store) -> list[str]:
     return [d.get("body") for d in store.db.collection("local_outbox").stream()]
-
-
-def connect(store, settings, user) -> str:
-    ctx = ToolContext(store=store, user=user, settings=settings, now=utcnow(), turn_id="t")
-    result = registry.execute(FunctionCall(name="connect_outlook"), ctx).response
-    assert result["ok"] is True
-    return result["url"]
-
-
-def link_outlook(store, user, microsoft) -> None:
-    """The whole browser trip: the texted link, Microsoft's sign-in, the callback."""
-    from nudge.settings import get_settings
-
-    link = connect(store, get_settings(), user)
-    started = requests.get(link, allow_redirects=False, timeout=10)
-    assert started.status_code == 302
-    callback = microsoft.sign_in(started.headers["Location"])
-    finished = requests.get(f"{link.split('/start')[0]}/callback", params=callback, timeout=10)
-    assert finished.status_code == 200, finished.text
-    assert "connected to Outlook as sam@contoso.com" in finished.text
 
 
 def test_the_link_flow_seals_the_token_cache_and_says_who_is_connected(
@@ -96,11 +56,12 @@ def test_the_link_flow_seals_the_token_cache_and_says_who_is_connected(
     assert requests.get(link, allow_redirects=False, timeout=10).status_code == 400
 
     callback = microsoft.sign_in(auth_uri)
-    finished = requests.get(f"{oauth_url}/callback", params=callback, timeout=10)
+    assert query["response_mode"] == "form_post"  # the code never travels in a URL
+    finished = requests.post(f"{oauth_url}/callback", data=callback, timeout=10)
     assert finished.status_code == 200, finished.text
     assert "Nudge is connected to Outlook as sam@contoso.com" in finished.text
     # The flow state is single-use too: a replayed callback connects nothing.
-    assert requests.get(f"{oauth_url}/callback", params=callback, timeout=10).status_code == 400
+    assert requests.post(f"{oauth_url}/callback", data=callback, timeout=10).status_code == 400
 
     stored = store.credentials.require(user.id, "microsoft")
     assert stored.account == "sam@contoso.com"

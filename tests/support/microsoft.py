@@ -8,19 +8,26 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import secrets
 import time
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
+
+from emulators import stack
+from tests.conftest import clear_caches
+from tests.support.serving import serve_function
 
 LOGIN = "https://login.microsoftonline.com"
 GRAPH = "https://graph.microsoft.com"
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 OID = "00000000-0000-0000-66f3-3332eca7ea81"
+CLIENT_ID = "6731de76-14a6-49ae-97bc-6eba6914391e"
 
 
 def b64url(data: bytes) -> str:
@@ -216,3 +223,53 @@ class MicrosoftDouble(BaseAdapter):
         return sum(
             1 for m, u, p in self.calls if u.endswith("/token") and p.get("grant_type") == kind
         )
+
+
+# -- fixtures and helpers for tests that link Outlook ------------------------------------
+
+
+@pytest.fixture(name="microsoft")
+def microsoft_fixture(local_env):
+    from nudge.microsoft.http import default_session
+
+    os.environ["NUDGE_MICROSOFT_CLIENT_ID"] = CLIENT_ID
+    os.environ["NUDGE_MICROSOFT_CLIENT_SECRET"] = "local-test-client-secret"
+    clear_caches()
+    default_session.cache_clear()
+    double = MicrosoftDouble(CLIENT_ID)
+    for prefix in (LOGIN, GRAPH):
+        default_session().mount(prefix, double)
+    yield double
+    default_session.cache_clear()
+
+
+@pytest.fixture(name="oauth_url")
+def oauth_url_fixture(microsoft, task_queue):
+    with serve_function("oauth", stack.FUNCTIONS_DIR / "oauth" / "main.py") as url:
+        clear_caches()
+        yield url
+
+
+def connect(store, settings, user) -> str:
+    """ "connect outlook": the link the tool texts."""
+    from nudge.agent.tools import ToolContext, registry
+    from nudge.llm.types import FunctionCall
+    from nudge.models import utcnow
+
+    ctx = ToolContext(store=store, user=user, settings=settings, now=utcnow(), turn_id="t")
+    result = registry.execute(FunctionCall(name="connect_outlook"), ctx).response
+    assert result["ok"] is True
+    return result["url"]
+
+
+def link_outlook(store, user, microsoft) -> None:
+    """The whole browser trip: the texted link, Microsoft's sign-in, the callback."""
+    from nudge.settings import get_settings
+
+    link = connect(store, get_settings(), user)
+    started = requests.get(link, allow_redirects=False, timeout=10)
+    assert started.status_code == 302
+    callback = microsoft.sign_in(started.headers["Location"])
+    finished = requests.post(f"{link.split('/start')[0]}/callback", data=callback, timeout=10)
+    assert finished.status_code == 200, finished.text
+    assert "connected to Outlook as sam@contoso.com" in finished.text

@@ -64,9 +64,11 @@ def start(deps: LinkDeps, token: str, now: datetime) -> str:
     """Redeem the texted link and begin the flow; returns Microsoft's sign-in URL."""
     user_id = link_tokens.redeem(deps.store, deps.settings, token, now)
     app = make_app(deps.settings, http_client=deps.http_client)
+    # form_post: the code comes back in a POST body, never in a URL (RFC 9700 4.3.1).
     flow = app.initiate_auth_code_flow(
-        SCOPES, redirect_uri=redirect_uri(deps.settings), prompt="select_account"
-    )
+        SCOPES, redirect_uri=redirect_uri(deps.settings), prompt="select_account",
+        response_mode="form_post",
+    )  # fmt: skip
 
     sealed = Sealer.from_settings(deps.settings).seal(
         json.dumps(flow).encode(), context=_flow_context(flow["state"])
