@@ -145,6 +145,7 @@ def test_every_cron_action_is_one_its_function_handles():
         "memory_consolidation": {"fan_out"},
         "agent_turn": {"sweep"},
         "calendar_sync": {"tick"},
+        "mail_triage": {"tick"},
     }
     declared: dict[str, set[str]] = {}
     for job in load_jobs():
@@ -158,6 +159,7 @@ def test_every_cron_action_is_one_its_function_handles():
         ).read_text(),
         "agent_turn": (stack.FUNCTIONS_DIR / "agent_turn" / "main.py").read_text(),
         "calendar_sync": (stack.FUNCTIONS_DIR / "calendar_sync" / "main.py").read_text(),
+        "mail_triage": (stack.FUNCTIONS_DIR / "mail_triage" / "main.py").read_text(),
     }
     for function, actions in handled.items():
         for action in actions:

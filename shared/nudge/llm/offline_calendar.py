@@ -1,6 +1,7 @@
-"""The offline model's calendar commands: a calendar link, "what's on today?", "block 2 hours
-tomorrow for taxes", "yes" to a proposed time block, "connect outlook"; and the replies for
-those tools' results. Kept apart from `offline.py`, which calls in here once each way."""
+"""The offline model's calendar and mail commands: a calendar link, "what's on today?", "block
+2 hours tomorrow for taxes", "book it" for a proposed time block, "connect outlook", "check my
+email", "add 1"; and the replies for those tools' results. Kept apart from `offline.py`,
+which calls in here once each way."""
 
 from __future__ import annotations
 
@@ -40,6 +41,17 @@ _YES = re.compile(
     r"[.! ]*$",
     re.I,
 )
+_MAIL = re.compile(
+    r"^(?:what'?s in my (?:e-?mail|inbox)|(?:any )?important (?:e-?mails?|mail)|"
+    r"check my (?:e-?mail|inbox)|my (?:e-?mail|inbox))\s*\??$",
+    re.I,
+)
+_ADD_OFFER = re.compile(r"^add\s+(?P<numbers>\d(?:\s*(?:,|and|&)\s*\d)*)\s*[.!]?$", re.I)
+_DIGEST = re.compile(
+    r"^(?:turn\s+)?(?:e-?mail|inbox|mail) digest\s+(?P<on>on|off)\s*$|"
+    r"^turn (?P<on2>on|off) (?:the )?(?:e-?mail|inbox|mail) digest\s*$",
+    re.I,
+)
 _UNLINK = re.compile(
     r"^(?:unlink|remove|delete|forget|stop syncing)\s+(?:my\s+)?calendar(?:\s+link)?\s*$", re.I
 )
@@ -73,6 +85,15 @@ def understand_calendar(line: str, facts: TurnFacts) -> FunctionCall | None:
         return FunctionCall(name="disconnect_outlook", args={})
     if _UNLINK.match(text):
         return FunctionCall(name="unlink_calendar", args={})
+    if _MAIL.match(text):
+        return FunctionCall(name="list_mail_offers", args={})
+    if m := _ADD_OFFER.match(text):
+        numbers = [int(n) for n in re.findall(r"\d", m["numbers"])]
+        return FunctionCall(name="accept_mail_offer", args={"numbers": numbers})
+    if m := _DIGEST.match(text):
+        return FunctionCall(
+            name="set_mail_digest", args={"on": (m["on"] or m["on2"]).lower() == "on"}
+        )
     return None
 
 
@@ -120,6 +141,22 @@ def describe_calendar(name: str, result: dict) -> str | None:
                 "Outlook disconnected: its tokens and events are deleted. To also remove "
                 "Nudge's access on Microsoft's side: account.microsoft.com > Privacy > Apps."
             )
+        case "list_mail_offers":
+            offers = result.get("offers", [])
+            if not offers:
+                if not result.get("outlook_linked"):
+                    return 'Outlook isn\'t connected. Text "connect outlook" to link it.'
+                return "Nothing in your inbox needs you right now."
+            lines = [f"{o['number']}. {o['title']} ({o['from']})" for o in offers]
+            return "From your inbox:\n" + "\n".join(lines) + '\nText "add 1" to make one a task.'
+        case "accept_mail_offer":
+            if not result.get("ok"):
+                return result.get("message")
+            return "Added to your list: " + "; ".join(result["added"]) + "."
+        case "set_mail_digest":
+            if result.get("on"):
+                return "Okay, I'll text you a short inbox digest when something important comes in."
+            return "Okay, no more inbox digests."
         case "what_now" if result.get("pick") and result.get("next_event"):
             event = result["next_event"]
             minutes = f" (about {result['minutes']} min)" if result.get("minutes") else ""

@@ -69,6 +69,8 @@ class CalendarLink(Document):
     # Graph: where the next delta query starts.
     delta_link: str | None = None
     delta_started_at: datetime | None = None
+    # Outlook mail triage: the newest message already looked at.
+    mail_seen_until: datetime | None = None
     event_count: int = 0
 
 

@@ -78,3 +78,5 @@ class UserSettings(BaseModel):
     # Where time boxes may go ("block 2 hours tomorrow for taxes").
     working_hours_start: time = time(9, 0)
     working_hours_end: time = time(18, 0)
+    # A daily "From your inbox" text when Outlook triage finds something (opt-in).
+    mail_digest: bool = False

@@ -6,7 +6,12 @@ from functools import cached_property
 
 from google.cloud import firestore
 
-from nudge.store.calendar import CalendarLinkRepository, CredentialRepository, EventRepository
+from nudge.store.calendar import (
+    CalendarLinkRepository,
+    CredentialRepository,
+    EventRepository,
+    MailOfferRepository,
+)
 from nudge.store.collections import (
     AgentLogRepository,
     GoalRepository,
@@ -85,6 +90,10 @@ class Store:
     @cached_property
     def credentials(self) -> CredentialRepository:
         return CredentialRepository(self.db)
+
+    @cached_property
+    def mail_offers(self) -> MailOfferRepository:
+        return MailOfferRepository(self.db)
 
     @cached_property
     def dedup(self) -> DedupMarkers:

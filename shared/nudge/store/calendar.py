@@ -8,6 +8,7 @@ from datetime import datetime
 
 from nudge.models.credentials import Credential
 from nudge.models.events import CalendarLink, Event, EventSource, event_doc_id
+from nudge.models.mail import MailOffer
 from nudge.store.codec import to_document
 from nudge.store.repository import UserScopedRepository
 
@@ -95,3 +96,8 @@ class CredentialRepository(UserScopedRepository[Credential]):
     def put(self, user_id: str, credential: Credential) -> Credential:
         self._collection(user_id).document(credential.provider).set(to_document(credential))
         return credential.model_copy(update={"id": credential.provider})
+
+
+class MailOfferRepository(UserScopedRepository[MailOffer]):
+    collection = "mail_offers"
+    model = MailOffer

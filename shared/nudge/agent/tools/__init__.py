@@ -3,6 +3,7 @@
 from nudge.agent.tools import (  # noqa: F401 - registration
     calendar,
     goals,
+    mail,
     memory,
     planning,
     profile,
