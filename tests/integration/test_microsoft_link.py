@@ -21,6 +21,7 @@ from tests.support.microsoft import (  # noqa: F401 - fixtures
     link_outlook,
     microsoft_fixture,
     oauth_url_fixture,
+    open_link,
     respond,
 )
 
@@ -43,7 +44,12 @@ def test_the_link_flow_seals_the_token_cache_and_says_who_is_connected(
     settings = get_settings()  # with the served oauth URL
     link = connect(store, settings, user)
     assert link.startswith(f"{oauth_url}/start?t=")
-    started = requests.get(link, allow_redirects=False, timeout=10)
+    # A link preview fetching the URL (GET) shows a page and uses nothing up.
+    for _ in range(2):
+        preview = requests.get(link, allow_redirects=False, timeout=10)
+        assert preview.status_code == 200 and "Continue to Microsoft" in preview.text
+    assert not any("/authorize" in u for _, u, _ in microsoft.calls)
+    started = open_link(link)
     assert started.status_code == 302
     auth_uri = started.headers["Location"]
     query = {k: v[0] for k, v in parse_qs(urlsplit(auth_uri).query).items()}
@@ -53,7 +59,9 @@ def test_the_link_flow_seals_the_token_cache_and_says_who_is_connected(
     assert query["code_challenge_method"] == "S256" and query["client_id"] == CLIENT_ID
     assert query["redirect_uri"] == f"{oauth_url}/callback"
     # The texted link works once.
-    assert requests.get(link, allow_redirects=False, timeout=10).status_code == 400
+    token = parse_qs(urlsplit(link).query)["t"][0]
+    replay = requests.post(f"{oauth_url}/start", data={"t": token}, timeout=10)
+    assert replay.status_code == 400 and "used up or expired" in replay.text
 
     callback = microsoft.sign_in(auth_uri)
     assert query["response_mode"] == "form_post"  # the code never travels in a URL
@@ -80,8 +88,9 @@ def test_a_tampered_or_foreign_link_is_refused(oauth_url, microsoft, store, user
 
     link = connect(store, get_settings(), user)
     payload, signature = link.split("t=", 1)[1].split(".")
-    forged = f"{oauth_url}/start?t={payload}.{signature[:-2]}AA"
-    assert requests.get(forged, allow_redirects=False, timeout=10).status_code == 400
+    forged = f"{payload}.{signature[:-2]}AA"
+    assert requests.get(f"{oauth_url}/start?t={forged}", timeout=10).status_code == 400
+    assert requests.post(f"{oauth_url}/start", data={"t": forged}, timeout=10).status_code == 400
     assert not any(u.endswith("/authorize") for _, u, _ in microsoft.calls)
 
 

@@ -262,12 +262,21 @@ def connect(store, settings, user) -> str:
     return result["url"]
 
 
+def open_link(link: str) -> requests.Response:
+    """What the person's browser does: open the texted link, tap "Continue to Microsoft"."""
+    shown = requests.get(link, allow_redirects=False, timeout=10)
+    assert shown.status_code == 200 and "Continue to Microsoft" in shown.text, shown.text
+    token = parse_qs(urlsplit(link).query)["t"][0]
+    start = link.split("?", 1)[0]
+    return requests.post(start, data={"t": token}, allow_redirects=False, timeout=10)
+
+
 def link_outlook(store, user, microsoft) -> None:
     """The whole browser trip: the texted link, Microsoft's sign-in, the callback."""
     from nudge.settings import get_settings
 
     link = connect(store, get_settings(), user)
-    started = requests.get(link, allow_redirects=False, timeout=10)
+    started = open_link(link)
     assert started.status_code == 302
     callback = microsoft.sign_in(started.headers["Location"])
     finished = requests.post(f"{link.split('/start')[0]}/callback", data=callback, timeout=10)

@@ -63,8 +63,8 @@ def issue(store: Store, settings: Settings, user_id: str, now: datetime) -> str:
     return f"{payload}.{signature}"
 
 
-def redeem(store: Store, settings: Settings, token: str, now: datetime) -> str:
-    """The user id the token was issued for, consuming it. Raises LinkInvalid."""
+def check(settings: Settings, token: str, now: datetime) -> dict:
+    """The token's claims if it is ours and unexpired (not consumed). Raises LinkInvalid."""
     payload, _, signature = token.partition(".")
     try:
         claims = json.loads(_unb64(payload))
@@ -80,6 +80,12 @@ def redeem(store: Store, settings: Settings, token: str, now: datetime) -> str:
         raise LinkInvalid("bad signature")
     if now.timestamp() > claims["e"]:
         raise LinkInvalid("expired")
+    return claims
+
+
+def redeem(store: Store, settings: Settings, token: str, now: datetime) -> str:
+    """The user id the token was issued for, consuming it. Raises LinkInvalid."""
+    claims = check(settings, token, now)
     ref = store.db.collection(LINKS).document(str(claims["n"]))
 
     @firestore.transactional

@@ -200,7 +200,8 @@ def connect_outlook(ctx: ToolContext, args: ConnectOutlookArgs) -> dict:
     from nudge.microsoft.linking import connect_link
 
     settings = ctx.settings
-    if not settings.microsoft_client_id or settings.microsoft_client_secret is None:
+    # The client id is plain configuration everywhere; only the oauth function holds the secret.
+    if not settings.microsoft_client_id:
         return {"ok": False, "message": "Outlook linking isn't set up on this Nudge yet. You can "
                 "text me your calendar's private ICS link instead."}  # fmt: skip
     url = connect_link(ctx.store, settings, ctx.user, ctx.now)
