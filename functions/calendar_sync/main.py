@@ -27,10 +27,12 @@ class CalendarSyncTask(BaseModel):
 @functions_framework.http
 @queue_triggered("calendar_sync", CalendarSyncTask)
 def calendar_sync(task: CalendarSyncTask, caller):
-    from nudge.calendar.sync import default_deps, fan_out, sync_user
+    from nudge.calendar.leave import sync_then_nudge
+    from nudge.calendar.sync import default_deps, fan_out
     from nudge.models import utcnow
     from nudge.models.events import EventSource
 
     if task.action == "tick":
         return {"links": fan_out(default_deps(), utcnow())}
-    return sync_user(default_deps(), task.user_id, EventSource(task.source), utcnow()).model_dump()
+    report = sync_then_nudge(default_deps(), task.user_id, EventSource(task.source), utcnow())
+    return report.model_dump()

@@ -58,3 +58,14 @@ def test_what_now_mentions_the_next_event_or_the_one_under_way():
         "You're in Dentist until 12:00 PM. After that: reply to Dana."
     )
     assert describe_calendar("what_now", {"pick": "x", "next_event": None}) is None
+
+
+def test_leave_nudge_commands():
+    from nudge.llm.offline_calendar import understand_calendar
+    from nudge.llm.types import TurnFacts
+
+    facts = TurnFacts(timezone="America/New_York")
+    assert understand_calendar("remind me when to leave", facts).args == {"on": True}
+    assert understand_calendar("leave reminders off", facts).args == {"on": False}
+    reply = describe_calendar("set_leave_nudges", {"ok": True, "on": True, "minutes": 15})
+    assert reply.startswith("Okay: I'll text you 15 minutes before events that have a place")

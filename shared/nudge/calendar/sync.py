@@ -48,6 +48,7 @@ class SyncReport(BaseModel):
     status: str = "ok"
     skipped: str | None = None
     error: str | None = None
+    leave_nudges: int = 0
 
 
 def ics_url_context(user_id: str) -> str:

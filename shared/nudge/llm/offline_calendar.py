@@ -52,6 +52,11 @@ _DIGEST = re.compile(
     r"^turn (?P<on2>on|off) (?:the )?(?:e-?mail|inbox|mail) digest\s*$",
     re.I,
 )
+_LEAVE = re.compile(
+    r"^(?:turn\s+)?(?:leave|leaving) (?:reminders|nudges)\s+(?P<on>on|off)\s*$|"
+    r"^(?P<ask>remind me when to leave|tell me when to leave)\s*[.!]?$",
+    re.I,
+)
 _UNLINK = re.compile(
     r"^(?:unlink|remove|delete|forget|stop syncing)\s+(?:my\s+)?calendar(?:\s+link)?\s*$", re.I
 )
@@ -85,6 +90,9 @@ def understand_calendar(line: str, facts: TurnFacts) -> FunctionCall | None:
         return FunctionCall(name="disconnect_outlook", args={})
     if _UNLINK.match(text):
         return FunctionCall(name="unlink_calendar", args={})
+    if m := _LEAVE.match(text):
+        switched_on = bool(m["ask"]) or (m["on"] or "").lower() == "on"
+        return FunctionCall(name="set_leave_nudges", args={"on": switched_on})
     if _MAIL.match(text):
         return FunctionCall(name="list_mail_offers", args={})
     if m := _ADD_OFFER.match(text):
@@ -153,6 +161,11 @@ def describe_calendar(name: str, result: dict) -> str | None:
             if not result.get("ok"):
                 return result.get("message")
             return "Added to your list: " + "; ".join(result["added"]) + "."
+        case "set_leave_nudges":
+            if result.get("on"):
+                return (f"Okay: I'll text you {result['minutes']} minutes before events that "
+                        "have a place, so you can head out.")  # fmt: skip
+            return "Okay, no more leave reminders."
         case "set_mail_digest":
             if result.get("on"):
                 return "Okay, I'll text you a short inbox digest when something important comes in."

@@ -78,5 +78,8 @@ class UserSettings(BaseModel):
     # Where time boxes may go ("block 2 hours tomorrow for taxes").
     working_hours_start: time = time(9, 0)
     working_hours_end: time = time(18, 0)
+    # "Leave in 15 minutes" before events with a location (opt-in).
+    leave_nudges: bool = False
+    leave_minutes: int = Field(15, ge=5, le=120)
     # A daily "From your inbox" text when Outlook triage finds something (opt-in).
     mail_digest: bool = False

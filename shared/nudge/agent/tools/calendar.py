@@ -189,6 +189,24 @@ def confirm_time_box(ctx: ToolContext, args: ConfirmTimeBoxArgs) -> dict:
     }
 
 
+class LeaveNudgesArgs(BaseModel):
+    on: bool
+    minutes: int = Field(15, ge=5, le=120, description="how long before the event")
+
+
+@tool("set_leave_nudges", LeaveNudgesArgs)
+def set_leave_nudges(ctx: ToolContext, args: LeaveNudgesArgs) -> dict:
+    """Turn on/off a "leave in 15 minutes" reminder before calendar events with a location."""
+    prefs = ctx.store.users.get_settings(ctx.user.id or "")
+    updated = prefs.model_copy(update={"leave_nudges": args.on, "leave_minutes": args.minutes})
+    ctx.store.users.save_settings(ctx.user.id or "", updated)
+    if args.on:
+        from nudge.calendar.leave import schedule_leave_nudges
+
+        schedule_leave_nudges(reminder_deps(ctx), ctx.user, ctx.now)
+    return {"ok": True, "on": args.on, "minutes": args.minutes}
+
+
 class ConnectOutlookArgs(BaseModel):
     pass
 
