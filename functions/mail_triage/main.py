@@ -26,8 +26,7 @@ class MailTriageTask(BaseModel):
 @functions_framework.http
 @queue_triggered("mail_triage", MailTriageTask)
 def mail_triage(task: MailTriageTask, caller):
-    from nudge.calendar.sync import default_deps
-    from nudge.mail.triage import fan_out, triage_user
+    from nudge.mail.triage import default_deps, fan_out, triage_user
     from nudge.models import utcnow
 
     if task.action == "tick":

@@ -37,8 +37,8 @@ class CalendarDeps:
     settings: Settings
     # The HTTP session for ICS links and Graph (tests answer it at the transport).
     http: object | None = None
-    # msal's HTTP client and token endpoint (None: the process defaults).
-    microsoft: object | None = None
+    # The LLM for mail action items (None: offline, the heuristic).
+    model: object | None = None
 
 
 class SyncReport(BaseModel):

@@ -47,6 +47,7 @@ class TriageReport(BaseModel):
 class Candidate:
     message: dict
     reason: str
+    action: str | None = None  # the LLM's wording; else made from the subject
 
 
 def fan_out(deps: CalendarDeps, now: datetime) -> int:
@@ -75,8 +76,8 @@ def _sender(message: dict) -> tuple[str, str]:
 
 def worth_offering(message: dict, written_to: set[str]) -> str | None:
     """Why this message deserves an offer, or None (the offline heuristic)."""
-    name, address = _sender(message)
-    if not address or AUTOMATED.search(address) or AUTOMATED.search(name):
+    _, address = _sender(message)
+    if _automated(message):
         return None
     if (message.get("flag") or {}).get("flagStatus") == "flagged":
         return "flagged"
@@ -126,11 +127,7 @@ def triage_user(deps: CalendarDeps, user_id: str, now: datetime) -> TriageReport
         for m in sent
         for r in m.get("toRecipients") or []
     }
-    candidates = [
-        Candidate(m, reason)
-        for m in inbox
-        if not m.get("isRead") and (reason := worth_offering(m, written_to))
-    ][:MAX_OFFERS]
+    candidates = _pick(deps, user, inbox, written_to)
     offered = [o for c in candidates if (o := _offer(deps, user_id, c)) is not None]
     newest = max((_received(m) for m in inbox), default=None)
     if newest is not None:
@@ -140,6 +137,26 @@ def triage_user(deps: CalendarDeps, user_id: str, now: datetime) -> TriageReport
     if offered and deps.store.users.get_settings(user_id).mail_digest:
         report.digest_sent = _digest(deps, user, now)
     return report
+
+
+def _pick(deps: CalendarDeps, user: User, inbox: list[dict], written_to: set[str]):
+    """The LLM's picks when a model is configured and answers; else the heuristic."""
+    from nudge.mail.extract import extract_actions
+
+    unread = [m for m in inbox if not m.get("isRead")]
+    people = [m for m in unread if not _automated(m)]
+    picked = extract_actions(deps.model, people, user.timezone or deps.settings.default_timezone)
+    if picked is not None:
+        by_id = {m["id"]: m for m in people}
+        return [Candidate(by_id[i], "suggested", action) for i, action in picked][:MAX_OFFERS]
+    return [Candidate(m, reason) for m in unread if (reason := worth_offering(m, written_to))][
+        :MAX_OFFERS
+    ]
+
+
+def _automated(message: dict) -> bool:
+    name, address = _sender(message)
+    return not address or bool(AUTOMATED.search(address) or AUTOMATED.search(name))
 
 
 def _graph_time(moment: datetime) -> str:
@@ -154,7 +171,7 @@ def _offer(deps: CalendarDeps, user_id: str, candidate: Candidate) -> MailOffer 
     message = candidate.message
     name, address = _sender(message)
     offer = MailOffer(
-        title=action_item(message), sender=(name or address)[:200],
+        title=(candidate.action or action_item(message))[:200], sender=(name or address)[:200],
         received_at=_received(message), web_link=message.get("webLink"),
         reason=candidate.reason,
     )  # fmt: skip
@@ -194,3 +211,19 @@ def _digest(deps: CalendarDeps, user: User, now: datetime) -> bool:
         message_id=f"mail-digest-{now.astimezone(zone).date().isoformat()}", kind="mail_digest",
     )  # fmt: skip
     return sent is not None
+
+
+def default_deps() -> CalendarDeps:
+    """The process's deps, with Gemini for action items when a key is configured."""
+    from nudge.calendar.sync import default_deps as calendar_deps
+
+    deps = calendar_deps()
+    if deps.settings.gemini_api_key is not None:
+        from nudge.llm.gemini import GeminiModel
+
+        deps.model = GeminiModel(
+            api_key=deps.settings.gemini_api_key.get_secret_value(),
+            model=deps.settings.gemini_model,
+            timeout_seconds=deps.settings.gemini_timeout_seconds,
+        )
+    return deps
