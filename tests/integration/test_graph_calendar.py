@@ -19,6 +19,7 @@ from tests.support.microsoft import (  # noqa: F401 - fixtures
     link_outlook,
     microsoft_fixture,
     oauth_url_fixture,
+    respond,
 )
 from tests.support.serving import serve_function
 
@@ -156,3 +157,24 @@ def test_graph_throttling_waits_for_retry_after_through_the_queue(
     throttled = [r for r in outlook.requests if r[0] == "GET"]
     assert len(throttled) >= 2  # the 429, then the retry the Retry-After scheduled
     assert [e.external_id for e in store.events.list(user.id)] == ["AAMk-1"]
+
+
+def test_an_outlook_outage_is_told_once_and_the_sync_resumes(
+    oauth_url, outlook, microsoft, store, user
+):
+    from nudge.calendar.sync import sync_user
+
+    link_outlook(store, user, microsoft)
+    outlook.add(graph_event("AAMk-1", "Planning", tomorrow(9), tomorrow(11)))
+    d = deps()
+    d.store = store
+    down = outlook.__call__
+    microsoft.graph = lambda request, *_: respond(request, 500, {"error": {
+        "code": "generalException", "message": "General exception while processing."}})  # fmt: skip
+    reports = [sync_user(d, user.id, EventSource.microsoft, utcnow()) for _ in range(4)]
+    assert [r.status for r in reports] == ["failed"] * 4
+    told = [b.to_dict()["body"] for b in store.db.collection("local_outbox").stream()]
+    assert len([b for b in told if "haven't been able to reach your calendar" in b]) == 1
+    microsoft.graph = down
+    assert sync_user(d, user.id, EventSource.microsoft, utcnow()).status == "ok"
+    assert store.calendar_links.require(user.id, "microsoft").status == CalendarLinkStatus.ok

@@ -13,6 +13,8 @@ import logging
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import requests
+
 from nudge.calendar.sync import (
     CalendarDeps,
     SyncReport,
@@ -22,7 +24,7 @@ from nudge.calendar.sync import (
     window,
 )
 from nudge.microsoft.graph import GraphClient, GraphError, Throttled
-from nudge.microsoft.tokens import NeedsRelink, TokenSource
+from nudge.microsoft.tokens import LoginUnavailable, NeedsRelink, TokenSource
 from nudge.models import User
 from nudge.models.events import (
     CalendarLink,
@@ -112,6 +114,9 @@ def sync_microsoft(deps: CalendarDeps, user: User, link: CalendarLink, now: date
         return SyncReport(source=EventSource.microsoft, status="throttled", error=str(exc))
     except GraphError as exc:
         return record_failure(deps, user, link, str(exc), permanent=exc.status in (400, 403))
+    except (LoginUnavailable, requests.RequestException) as exc:
+        # An outage: recorded; the person hears once if it lasts; the next tick tries again.
+        return record_failure(deps, user, link, type(exc).__name__, permanent=False)
     upserts = [event_from_graph(i) for i in changes if "@removed" not in i and
                not i.get("isCancelled")]  # fmt: skip
     removed = [event_doc_id(EventSource.microsoft, i["id"]) for i in changes

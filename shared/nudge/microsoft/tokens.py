@@ -23,6 +23,10 @@ class NotConfigured(RuntimeError):
     """No Microsoft app registration (client id and secret) in this deployment."""
 
 
+class LoginUnavailable(RuntimeError):
+    """Microsoft's login service did not answer usefully (an outage): try again later."""
+
+
 class NeedsRelink(RuntimeError):
     """The grant is gone (revoked, password changed, expired): the person must link again."""
 
@@ -117,7 +121,7 @@ class TokenSource:
             self._needs_relink(error)
             raise NeedsRelink(error)
         # Anything else (the login service down, a timeout) is an outage: retry later.
-        raise RuntimeError(f"Microsoft token refresh failed: {error}")
+        raise LoginUnavailable(f"Microsoft token refresh failed: {error}")
 
     def _needs_relink(self, error: str) -> None:
         log.warning("microsoft grant for %s is gone (%s): asking to relink once", self.user.id,
