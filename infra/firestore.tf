@@ -105,6 +105,8 @@ resource "google_firestore_field" "ttl" {
     dedup_markers       = "expire_at"
     idempotency_records = "expire_at"
     messages            = "expire_at"
+    oauth_links         = "expire_at"
+    oauth_flows         = "expire_at"
   }
   database   = google_firestore_database.default.name
   collection = each.key

@@ -44,6 +44,7 @@ locals {
     NUDGE_DEFAULT_TIMEZONE             = var.default_timezone
     NUDGE_TWILIO_ACCOUNT_SID           = var.twilio_account_sid
     NUDGE_TWILIO_FROM_NUMBER           = var.twilio_from_number
+    NUDGE_MICROSOFT_CLIENT_ID          = var.microsoft_client_id
   }
 
   secret_env_names = {

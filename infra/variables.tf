@@ -61,6 +61,12 @@ variable "twilio_from_number" {
   default     = ""
 }
 
+variable "microsoft_client_id" {
+  description = "Application (client) ID of the Azure app registration for Outlook linking (README \"Calendar\"); empty disables it. Its secret is nudge-microsoft-client-secret."
+  type        = string
+  default     = ""
+}
+
 variable "python_runtime" {
   description = "Cloud Functions runtime."
   type        = string

@@ -111,6 +111,30 @@ class Settings(BaseSettings):
     consolidate_every_turns: int = 20
     log_level: str = "INFO"
 
+    # Calendars and Microsoft 365 (README "Calendar").
+    # Secrets at rest: "key-id:base64-key[,older-id:key...]" (first encrypts; all decrypt).
+    token_encryption_key: SecretStr | None = None
+    # How far ahead events are synced, and the window "block 2 hours" searches.
+    calendar_sync_days: int = 21
+    calendar_fetch_timeout_seconds: float = 20.0
+    calendar_max_ics_bytes: int = 5 * 1024 * 1024
+    # Private ICS links may point at loopback/private addresses only locally (the sample
+    # calendar); in the cloud that would let a text make us fetch internal endpoints.
+    calendar_allow_private_urls: bool = False
+    # A time box keeps this many minutes free on each side of an existing event.
+    timebox_buffer_minutes: int = 10
+    # A proposed time box waits this long for "yes".
+    timebox_proposal_minutes: int = 30
+    # Microsoft identity platform (an app registration; README "Calendar").
+    microsoft_client_id: str | None = None
+    microsoft_client_secret: SecretStr | None = None
+    microsoft_authority: str = "https://login.microsoftonline.com/common"
+    microsoft_graph_url: str = "https://graph.microsoft.com/v1.0"
+    # Default: the oauth function's URL + /callback (register exactly this in Azure).
+    microsoft_redirect_uri: str | None = None
+    # The signed "connect outlook" link and the auth code flow state live this long.
+    oauth_link_minutes: int = 15
+
     @field_validator("function_urls", mode="before")
     @classmethod
     def _parse_json_map(cls, value: object) -> object:

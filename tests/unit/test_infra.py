@@ -144,6 +144,8 @@ def test_every_cron_action_is_one_its_function_handles():
         "planner": {"tick"},
         "memory_consolidation": {"fan_out"},
         "agent_turn": {"sweep"},
+        "calendar_sync": {"tick"},
+        "mail_triage": {"tick"},
     }
     declared: dict[str, set[str]] = {}
     for job in load_jobs():
@@ -156,6 +158,8 @@ def test_every_cron_action_is_one_its_function_handles():
             stack.FUNCTIONS_DIR / "memory_consolidation" / "main.py"
         ).read_text(),
         "agent_turn": (stack.FUNCTIONS_DIR / "agent_turn" / "main.py").read_text(),
+        "calendar_sync": (stack.FUNCTIONS_DIR / "calendar_sync" / "main.py").read_text(),
+        "mail_triage": (stack.FUNCTIONS_DIR / "mail_triage" / "main.py").read_text(),
     }
     for function, actions in handled.items():
         for action in actions:

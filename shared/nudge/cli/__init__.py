@@ -108,6 +108,22 @@ def _memory(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calendar_sample(args: argparse.Namespace) -> int:
+    import time
+
+    from nudge.calendar.sample_server import SAMPLE_ICS, serve_in_background
+
+    server, base = serve_in_background({"basic.ics": SAMPLE_ICS.read_bytes()}, port=args.port)
+    print(f"sample calendar: {base}/basic.ics  (text: my calendar is {base}/basic.ics)")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        server.shutdown()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nudge", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -185,6 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="one JSON line per result")
     memory_sub.add_parser("export", parents=[user], help="print every memory as JSON")
     memory_sub.add_parser("reembed", parents=[user], help="recompute every embedding")
+
+    sample = sub.add_parser(
+        "calendar-sample", help="serve a sample ICS calendar (events every day) on 127.0.0.1"
+    )
+    sample.add_argument("--port", type=int, default=8790)
+    sample.set_defaults(handler=_calendar_sample)
 
     cron = sub.add_parser("cron", help="list the cron jobs, or fire one now on the local stack")
     cron.add_argument("cron_command", choices=["list", "run"])

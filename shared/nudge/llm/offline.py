@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from nudge.llm.offline_calendar import describe_calendar, understand_calendar
 from nudge.llm.types import (
     ChatMessage,
     FunctionCall,
@@ -76,6 +77,10 @@ def shown_list(facts: TurnFacts) -> list[str]:
     return []
 
 
+# The intent of a reading whose tool call an integration's reader made whole.
+TOOL_CALL = "tool_call"
+
+
 class OfflineModel:
     name = "offline"
 
@@ -111,6 +116,8 @@ class OfflineModel:
     def understand(self, text: str, facts: TurnFacts) -> list[Reading]:
         """What the text asks for, read with what Nudge last asked."""
         line = _clean(text)
+        if (calendar_call := understand_calendar(line, facts)) is not None:
+            return [Reading(TOOL_CALL, {"call": calendar_call}, line)]
         if facts.pending_reminder and self._answers_pending(line, facts):
             return [Reading("set_reminder", {"text": facts.pending_reminder, "when": line}, line)]
         if facts.awaiting == "timezone" and resolve_timezone(line):
@@ -148,6 +155,8 @@ class OfflineModel:
             return [FunctionCall(name=name, args=args or {})]
 
         match reading.intent:
+            case "tool_call":  # an integration's own reader already chose the call
+                return [slots["call"]]
             case "add_task" if (
                 not _TODO_LIST.search(reading.text)
                 and (items := _groceries_in(slots["title"], _BUY)) is not None
@@ -344,6 +353,8 @@ class OfflineModel:
             return f"Hmm, that didn't work: {result['error']}"
         if result.get("question"):
             return result["question"]
+        if (calendar_reply := describe_calendar(call.name, result)) is not None:
+            return calendar_reply
         match call.name:
             case "set_reminder":
                 return f"Okay! I'll remind you to {result['text']} {result['when']}."

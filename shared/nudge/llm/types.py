@@ -54,6 +54,8 @@ class TurnFacts(BaseModel):
     recent_replies: list[str] = Field(default_factory=list)
     # A reminder sent and not yet answered: "just called mum!!" or "took them" closes it.
     reminder_waiting: str | None = None
+    # A time block our last message proposed: a bare "yes" books it.
+    pending_timebox: str | None = None
 
 
 class ModelRequest(BaseModel):

@@ -1,6 +1,7 @@
 """pydantic models in and out of the document store."""
 
 from nudge.models.base import Document, utcnow
+from nudge.models.events import CalendarLink, CalendarLinkStatus, Event, EventSource
 from nudge.models.life_admin import (
     Expense,
     ExpenseCategory,
@@ -38,11 +39,15 @@ __all__ = [
     "KEYWORD_HANDLED",
     "OPEN_OCCURRENCE",
     "AgentLog",
+    "CalendarLink",
+    "CalendarLinkStatus",
     "Direction",
     "Document",
     "Energy",
     "Expense",
     "ExpenseCategory",
+    "Event",
+    "EventSource",
     "Goal",
     "GroceryItem",
     "GroceryStatus",

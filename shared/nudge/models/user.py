@@ -9,6 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field, field_validator
 
 from nudge.models.base import Document
+from nudge.models.events import TimeBoxProposal
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
@@ -51,6 +52,8 @@ class User(Document):
     # Set when a reminder was recorded as missed; the next message mentions it, then clears it.
     missed_reminders_pending: bool = False
     pending_reminder: PendingReminder | None = None
+    # A time box Nudge proposed; "yes" books it (README "Calendar").
+    pending_timebox: TimeBoxProposal | None = None
 
     @field_validator("phone")
     @classmethod
@@ -74,3 +77,11 @@ class UserSettings(BaseModel):
     weekly_review: bool = False
     # A task untouched this many days gets one gentle offer to break it down.
     stale_task_days: int = Field(5, ge=1, le=60)
+    # Where time boxes may go ("block 2 hours tomorrow for taxes").
+    working_hours_start: time = time(9, 0)
+    working_hours_end: time = time(18, 0)
+    # "Leave in 15 minutes" before events with a location (opt-in).
+    leave_nudges: bool = False
+    leave_minutes: int = Field(15, ge=5, le=120)
+    # A daily "From your inbox" text when Outlook triage finds something (opt-in).
+    mail_digest: bool = False

@@ -171,6 +171,8 @@ def morning_briefing(ctx: ToolContext, local: datetime) -> str:
             f"{o.due_at.astimezone(local.tzinfo):%-I:%M %p} {o.text}" for o in today[:4]
         )
         lines.append(f"Today: {items}.")
+    if events := todays_events(ctx, local):
+        lines.append(f"On your calendar: {events}.")
     top = choose(ctx, count=3)
     if top:
         lines.append("Top 3: " + " ".join(f"{i}. {t.title}" for i, t in enumerate(top, 1)))
@@ -180,6 +182,20 @@ def morning_briefing(ctx: ToolContext, local: datetime) -> str:
     else:
         lines.append('Your list is clear. Anything on your mind? Text "todo: ...".')
     return "\n".join(lines)
+
+
+def todays_events(ctx: ToolContext, local: datetime, limit: int = 5) -> str:
+    """Today's events, briefly: "all day Dad's birthday; 9:30 AM Team standup; ..."."""
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    events = ctx.store.events.between(ctx.user.id, midnight, midnight + timedelta(days=1))
+    events.sort(key=lambda e: (not e.all_day, e.start))
+    items = [
+        ("all day " if e.all_day else f"{e.start.astimezone(local.tzinfo):%-I:%M %p} ") + e.title
+        for e in events[:limit]
+    ]
+    if len(events) > limit:
+        items.append(f"+{len(events) - limit} more")
+    return "; ".join(items)
 
 
 def _nudge_stalled(deps: PlannerDeps, ctx: ToolContext, local: datetime, days: int) -> bool:

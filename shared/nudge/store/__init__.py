@@ -6,6 +6,12 @@ from functools import cached_property
 
 from google.cloud import firestore
 
+from nudge.store.calendar import (
+    CalendarLinkRepository,
+    CredentialRepository,
+    EventRepository,
+    MailOfferRepository,
+)
 from nudge.store.collections import (
     AgentLogRepository,
     GoalRepository,
@@ -72,6 +78,22 @@ class Store:
     @cached_property
     def agent_logs(self) -> AgentLogRepository:
         return AgentLogRepository(self.db)
+
+    @cached_property
+    def events(self) -> EventRepository:
+        return EventRepository(self.db)
+
+    @cached_property
+    def calendar_links(self) -> CalendarLinkRepository:
+        return CalendarLinkRepository(self.db)
+
+    @cached_property
+    def credentials(self) -> CredentialRepository:
+        return CredentialRepository(self.db)
+
+    @cached_property
+    def mail_offers(self) -> MailOfferRepository:
+        return MailOfferRepository(self.db)
 
     @cached_property
     def dedup(self) -> DedupMarkers:

@@ -2,8 +2,10 @@
 
 from nudge.agent.tools import (  # noqa: F401 - registration
     about_me,
+    calendar,
     goals,
     groceries,
+    mail,
     meals,
     memory,
     money,

@@ -128,11 +128,44 @@ def energy_today(ctx: ToolContext) -> str | None:
 
 
 def available_minutes(ctx: ToolContext) -> int | None:
-    """Minutes until the next reminder (the next thing that will interrupt), if any."""
+    """Minutes until the next thing that will interrupt: a reminder or a calendar event
+    (while an event is under way, none)."""
+    from nudge.calendar.slots import current_event, minutes_until_next_event
+
+    candidates = []
     upcoming = ctx.store.occurrences.upcoming(ctx.user.id, ctx.now, limit=1)
-    if not upcoming:
+    if upcoming:
+        candidates.append(max(0, int((upcoming[0].due_at - ctx.now).total_seconds() // 60)))
+    events = _events_ahead(ctx)
+    if current_event(events, ctx.now) is not None:
+        return 0
+    if (next_event := minutes_until_next_event(events, ctx.now)) is not None:
+        candidates.append(next_event[0])
+    return min(candidates) if candidates else None
+
+
+def _events_ahead(ctx: ToolContext):
+    """Events from now until this time tomorrow's morning is far off (18 hours)."""
+    return ctx.store.events.between(ctx.user.id, ctx.now, ctx.now + timedelta(hours=18))
+
+
+def next_event_brief(ctx: ToolContext) -> dict | None:
+    """The next event, as what_now mentions it ("45 min before Dentist at 2 PM")."""
+    from zoneinfo import ZoneInfo
+
+    from nudge.calendar.slots import current_event, minutes_until_next_event
+
+    events = _events_ahead(ctx)
+    zone = ZoneInfo(ctx.timezone)
+    if (now_on := current_event(events, ctx.now)) is not None:
+        return {"title": now_on.title, "until": f"{now_on.end.astimezone(zone):%-I:%M %p}",
+                "minutes_away": 0, "at": "now"}  # fmt: skip
+    found = minutes_until_next_event(events, ctx.now)
+    if found is None:
         return None
-    return max(0, int((upcoming[0].due_at - ctx.now).total_seconds() // 60))
+    minutes, event = found
+    return {"title": event.title, "at": f"{event.start.astimezone(zone):%-I:%M %p}",
+            "minutes_away": minutes}  # fmt: skip
 
 
 def choose(ctx: ToolContext, *, count: int = 1) -> list[Task]:
@@ -187,8 +220,8 @@ class WhatNowArgs(BaseModel):
 
 @tool("what_now", WhatNowArgs)
 def what_now(ctx: ToolContext, args: WhatNowArgs) -> dict:
-    """Pick ONE thing to do now, from priority, due dates, time before the next reminder and
-    today's energy. Answer with just that one thing."""
+    """Pick ONE thing to do now, from priority, due dates, time before the next reminder or
+    calendar event, and today's energy. Answer with just that one thing."""
     picked = choose(ctx, count=1)
     if not picked:
         if energy_today(ctx) == "bad_day":
@@ -201,4 +234,5 @@ def what_now(ctx: ToolContext, args: WhatNowArgs) -> dict:
         "is_step": item.parent_task_id is not None,
         "minutes_free": available_minutes(ctx),
         "energy": energy_today(ctx),
+        "next_event": next_event_brief(ctx),
     }
