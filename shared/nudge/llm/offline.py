@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from nudge.llm.offline_integrations import describe_integration, understand_integration
 from nudge.llm.types import (
     ChatMessage,
     FunctionCall,
@@ -146,6 +147,8 @@ class OfflineModel:
             return FunctionCall(
                 name="set_reminder", args={"text": text or "your reminder", "when": when}
             )
+        if (call := understand_integration(line, facts)) is not None:
+            return call
         if _REMINDERS.match(line):
             return FunctionCall(name="list_reminders", args={})
         if m := _CANCEL_REMINDER.match(line):
@@ -260,6 +263,8 @@ class OfflineModel:
             return f"Hmm, that didn't work: {result['error']}"
         if result.get("question"):
             return result["question"]
+        if (text := describe_integration(call.name, result)) is not None:
+            return text
         match call.name:
             case "set_reminder":
                 return f"Okay! I'll remind you to {result['text']} {result['when']}."

@@ -2,6 +2,7 @@
 
 from nudge.agent.tools import (  # noqa: F401 - registration
     goals,
+    integrations,
     memory,
     planning,
     profile,
