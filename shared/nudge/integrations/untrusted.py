@@ -24,3 +24,13 @@ def quote_untrusted(source: str, text: str, *, max_chars: int = 12000) -> str:
     body = _FENCE_LOOKALIKE.sub("", text)[:max_chars]
     label = _FENCE_LOOKALIKE.sub("", source)[:200]
     return f"{_FENCE}UNTRUSTED {label}{_FENCE_END}\n{body}\n{_FENCE}END{_FENCE_END}"
+
+
+def unfenced(text: str) -> str:
+    """The quoted body of `quote_untrusted` output (for code that shows it, not a model)."""
+    lines = text.splitlines()
+    if len(lines) >= 2 and lines[0].startswith(f"{_FENCE}UNTRUSTED") and lines[-1] == (
+        f"{_FENCE}END{_FENCE_END}"
+    ):
+        return "\n".join(lines[1:-1])
+    return text

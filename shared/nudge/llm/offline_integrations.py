@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from nudge.integrations.untrusted import unfenced
 from nudge.integrations.youtube_links import video_id_from
 from nudge.llm.types import FunctionCall, TurnFacts
 
@@ -72,7 +73,9 @@ def describe_integration(name: str, result: dict) -> str | None:
             if not notes:
                 return 'No notes like that yet. Text "note: ..." to save one.'
             best = notes[0]
-            text = f"{best['title']}: {best['snippet']}"
+            snippet = unfenced(best["snippet"])
+            same_start = snippet.casefold().startswith(best["title"].casefold())
+            text = snippet if same_start else f"{best['title']}: {snippet}"
             others = [n["title"] for n in notes[1:3]]
             if others:
                 text += "\nAlso: " + "; ".join(others)

@@ -4,6 +4,7 @@ from nudge.agent.tools import (  # noqa: F401 - registration
     goals,
     integrations,
     memory,
+    notes,
     planning,
     profile,
     reminders,
