@@ -183,3 +183,27 @@ def test_a_duplicate_delivery_while_running_waits_and_a_stale_one_takes_over(
     ) == {"result": "done"}
     assert outbox(store) == ["ok"]
     assert repo.require(user.id, task.id).attempts == 2
+
+
+def test_what_are_you_working_on_lists_the_pending_ones(store, task_queue, settings, user, deps):
+    from nudge.agent.tools import ToolContext, registry
+    from nudge.llm.offline_integrations import describe_integration
+    from nudge.llm.types import FunctionCall
+
+    done, _ = submit(store, task_queue, settings, user, query="dmv hours")
+    submit(store, task_queue, settings, user, query="library hours")
+    run_ai_task(
+        deps,
+        user_id=user.id,
+        task_id=done.id,
+        delivery=Delivery(0),
+        work=lambda t, u: AITaskResult(text="8-5"),
+        now=NOW,
+    )
+    ctx = ToolContext(store=store, user=user, settings=settings, now=NOW, turn_id="t")
+    result = registry.execute(FunctionCall(name="working_on"), ctx).response
+    assert result == {"pending": [{"what": 'the search for "library hours"', "status": "queued"}]}
+    assert describe_integration("working_on", result) == (
+        'Still working on:\n- the search for "library hours"\n'
+        "I'll text you each one when it's ready."
+    )

@@ -29,8 +29,10 @@ def quote_untrusted(source: str, text: str, *, max_chars: int = 12000) -> str:
 def unfenced(text: str) -> str:
     """The quoted body of `quote_untrusted` output (for code that shows it, not a model)."""
     lines = text.splitlines()
-    if len(lines) >= 2 and lines[0].startswith(f"{_FENCE}UNTRUSTED") and lines[-1] == (
-        f"{_FENCE}END{_FENCE_END}"
+    if (
+        len(lines) >= 2
+        and lines[0].startswith(f"{_FENCE}UNTRUSTED")
+        and lines[-1] == (f"{_FENCE}END{_FENCE_END}")
     ):
         return "\n".join(lines[1:-1])
     return text

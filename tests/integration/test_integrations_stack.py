@@ -1,0 +1,83 @@
+"""Texted end to end against the real emulators: sms_webhook -> agent_turn -> Cloud Tasks
+`integrations` -> the served integration function -> SMS, with only the providers answered
+locally at their HTTP boundary."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from datetime import UTC, datetime
+
+import pytest
+
+from emulators import stack
+from nudge.integrations.models import AITaskStatus
+from nudge.integrations.repository import AITaskRepository
+from tests.conftest import clear_caches
+from tests.support.serving import serve_function
+from tests.support.youtube_http import (
+    VIDEO_ID,
+    YouTubeSite,
+    recording_data_api,
+    session_for,
+    videos_list_json,
+)
+
+
+@contextlib.contextmanager
+def served(*names):
+    from nudge.queue.client import default_task_queue
+    from tests.support.conversation import Phone
+
+    with contextlib.ExitStack() as functions:
+        for name in names:
+            url = functions.enter_context(
+                serve_function(name, stack.FUNCTIONS_DIR / name / "main.py")
+            )
+            if name == "sms_webhook":
+                os.environ["NUDGE_PUBLIC_BASE_URL"] = url
+        clear_caches()
+        default_task_queue()
+        yield Phone()
+
+
+@pytest.fixture
+def youtube_answered_locally(monkeypatch):
+    from nudge.integrations.youtube import work
+
+    def http():
+        return work.YouTubeHttp(
+            data_api=recording_data_api([({"status": "200"}, videos_list_json())]),
+            transcripts=session_for(YouTubeSite()),
+        )
+
+    monkeypatch.setattr(work, "default_youtube_http", http)
+
+
+def test_a_youtube_link_gets_on_it_then_the_summary_by_sms(
+    task_queue, store, youtube_answered_locally, monkeypatch
+):
+    monkeypatch.setenv("NUDGE_YOUTUBE_API_KEY", "test-youtube-key")
+    with served("sms_webhook", "agent_turn", "youtube") as phone:
+        started = datetime.now(UTC)
+        assert phone.text(f"https://youtu.be/{VIDEO_ID} summarize").status == 200
+        replies = phone.wait_for_replies(since=started, wait=30, settle=3)
+    assert replies[0].startswith("On it, I'll text you the summary of that video")
+    assert len(replies) == 2
+    assert replies[1].startswith('"How to fall asleep faster" (Sleep Lab, 13 min)')
+    assert replies[1].endswith("Saved as a note.")
+    user = store.users.find_by_phone("+15555550100")
+    [task] = AITaskRepository(store.db).list(user.id)
+    assert task.status == AITaskStatus.done and task.notified
+    [note] = store.notes.list(user.id)
+    assert note.title == "How to fall asleep faster" and note.id == task.result.note_id
+
+
+def test_without_a_youtube_key_the_reply_says_it_is_not_set_up(task_queue, store):
+    with served("sms_webhook", "agent_turn") as phone:
+        started = datetime.now(UTC)
+        phone.text(f"https://www.youtube.com/watch?v={VIDEO_ID}")
+        [reply] = phone.wait_for_replies(since=started)
+    assert reply.startswith("YouTube isn't set up here yet")
+    user = store.users.find_by_phone("+15555550100")
+    assert AITaskRepository(store.db).list(user.id) == []
