@@ -111,6 +111,8 @@ class Settings(BaseSettings):
     # margin) belongs to a dead process and is taken over by a duplicate delivery.
     integration_max_attempts: int = 5
     integration_stale_after_seconds: float = 330.0
+    # A result waits at most this long for the reply of the turn that asked for it ("On it").
+    integration_reply_wait_seconds: float = 20.0
     # YouTube Data API v3 key (Secret Manager `youtube-api-key`); without it, locally, a
     # YouTube link gets "YouTube isn't set up" at once.
     youtube_api_key: SecretStr | None = None

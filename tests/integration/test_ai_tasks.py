@@ -22,7 +22,9 @@ NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 def deps(store, settings):
     from nudge.sms.senders import default_sender
 
-    return WorkerDeps(store=store, sender=default_sender(), settings=settings)
+    # No turn replies in these tests: results do not wait for one.
+    quick = settings.model_copy(update={"integration_reply_wait_seconds": 0})
+    return WorkerDeps(store=store, sender=default_sender(), settings=quick)
 
 
 @pytest.fixture

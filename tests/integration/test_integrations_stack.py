@@ -5,6 +5,7 @@ locally at their HTTP boundary."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from datetime import UTC, datetime
 
@@ -81,3 +82,42 @@ def test_without_a_youtube_key_the_reply_says_it_is_not_set_up(task_queue, store
     assert reply.startswith("YouTube isn't set up here yet")
     user = store.users.find_by_phone("+15555550100")
     assert AITaskRepository(store.db).list(user.id) == []
+
+
+def test_look_up_gets_on_it_then_results_and_a_redelivery_sends_nothing_more(
+    task_queue, store, settings, monkeypatch
+):
+    from nudge.integrations.websearch import search
+    from tests.support.ddgs_client import SearchClientDouble
+
+    client = SearchClientDouble()
+    monkeypatch.setattr(search, "default_search_client", lambda: client)
+    with served("sms_webhook", "agent_turn", "web_search") as phone:
+        started = datetime.now(UTC)
+        phone.text("look up DMV hours")
+        replies = phone.wait_for_replies(since=started, wait=30, settle=3)
+        assert replies[0].startswith('On it, I\'ll text you what I find about "DMV hours"')
+        assert replies[1].startswith('Top results for "DMV hours":\n1. DMV Office Hours')
+        assert len(replies) == 2
+        user = store.users.find_by_phone("+15555550100")
+        [task] = AITaskRepository(store.db).list(user.id)
+        # Delivered again as Cloud Tasks would (at-least-once): nothing is done or sent again.
+        import requests
+
+        from nudge.queue.client import TASK_SECRET_HEADER
+
+        answer = requests.post(
+            json.loads(os.environ["NUDGE_FUNCTION_URLS"])["web_search"],
+            json={"user_id": user.id, "task_id": task.id},
+            headers={
+                TASK_SECRET_HEADER: settings.task_secret.get_secret_value(),
+                "X-CloudTasks-TaskName": task.id,
+                "X-CloudTasks-TaskRetryCount": "0",
+            },
+            timeout=30,
+        )
+        assert answer.status_code == 200
+        assert answer.json() == {"result": "already_finished", "status": "done"}
+        assert phone.replies(since=started) == replies
+    assert len(client.calls) == 1
+    assert AITaskRepository(store.db).require(user.id, task.id).status == AITaskStatus.done

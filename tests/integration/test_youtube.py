@@ -41,7 +41,8 @@ def keyed(local_env, monkeypatch):
 def deps(store, keyed):
     from nudge.sms.senders import default_sender
 
-    return WorkerDeps(store=store, sender=default_sender(), settings=keyed)
+    quick = keyed.model_copy(update={"integration_reply_wait_seconds": 0})
+    return WorkerDeps(store=store, sender=default_sender(), settings=quick)
 
 
 @pytest.fixture
@@ -137,7 +138,8 @@ def test_an_unknown_video_and_a_rate_limited_data_api(store, task_queue, deps, u
 def test_without_a_key_the_task_says_youtube_is_not_set_up(store, task_queue, settings, user):
     from nudge.sms.senders import default_sender
 
-    deps = WorkerDeps(store=store, sender=default_sender(), settings=settings)
+    quick = settings.model_copy(update={"integration_reply_wait_seconds": 0})
+    deps = WorkerDeps(store=store, sender=default_sender(), settings=quick)
     task = queued(store, task_queue, settings, user)
     outcome = run_ai_task(
         deps,
