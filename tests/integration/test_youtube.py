@@ -85,6 +85,10 @@ def test_a_video_is_summarized_and_kept_as_a_note(store, task_queue, deps, user)
     assert note.title == "How to fall asleep faster"
     assert note.untrusted and note.external_source == "youtube" and note.external_id == VIDEO_ID
     assert note.summary.count("\n- ") == 2
+    memory = store.memories.require(user.id, result.memory_id)
+    assert memory.content.startswith('Sent me the YouTube video "How to fall asleep faster"')
+    assert {"sleep", "video", "youtube"} <= set(memory.keywords)
+    assert memory.embedding is not None  # WordLlama here
     assert [method for method, _ in site.requests] == ["GET", "POST", "GET"]
     assert site.requests[0][1] == f"https://www.youtube.com/watch?v={VIDEO_ID}"
     [(uri, method)] = api.calls
@@ -161,3 +165,26 @@ def test_iso_durations():
     assert parse_duration("P1DT2M") == 86520
     assert parse_duration("P0D") == 0
     assert parse_duration("") is None
+
+
+def test_what_was_that_video_about_sleep_is_recalled_later(store, task_queue, deps, user, embedder):
+    from nudge.agent.tools import ToolContext, registry
+    from nudge.llm.types import FunctionCall
+
+    task = queued(store, task_queue, deps.settings, user)
+    http = YouTubeHttp(
+        data_api=data_api(videos_list_json()), transcripts=session_for(YouTubeSite())
+    )
+    summarize_video(deps, task, user, http)
+    ctx = ToolContext(
+        store=store,
+        user=user,
+        settings=deps.settings,
+        now=NOW,
+        turn_id="t2",
+        embedder_factory=lambda: embedder,
+    )
+    found = registry.execute(
+        FunctionCall(name="recall", args={"query": "that video about sleep"}), ctx
+    ).response["memories"]
+    assert found[0]["content"].startswith('Sent me the YouTube video "How to fall asleep')

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from dataclasses import dataclass
 from typing import Any
+
+from google.api_core.exceptions import Conflict
 
 from nudge.integrations.models import AITask, AITaskResult, Source
 from nudge.integrations.summary import summarize
@@ -11,8 +15,11 @@ from nudge.integrations.worker import CannotDo, WorkerDeps
 from nudge.integrations.youtube.metadata import VideoInfo, fetch_video_info
 from nudge.integrations.youtube.transcript import fetch_transcript
 from nudge.integrations.youtube_links import watch_url
-from nudge.models import Note, User
+from nudge.memory.text import keywords
+from nudge.models import Memory, MemoryType, Note, User
 from nudge.notes.capture import save_note
+
+log = logging.getLogger("nudge.integrations")
 
 NOT_SET_UP = (
     "YouTube isn't set up here yet (no YouTube API key), so I can't summarize videos. "
@@ -70,12 +77,48 @@ def summarize_video(deps: WorkerDeps, task: AITask, user: User, http: YouTubeHtt
         ),
         doc_id=f"youtube-{task.id}",
     )
+    memory_id = remember_video(
+        deps, user.id or "", info, summary.points, doc_id=f"youtube-{task.id}"
+    )
     return AITaskResult(
         text=sms_text(info, summary.points),
         sources=[Source(title=info.title, url=watch_url(video_id))],
         note_id=note.id,
+        memory_id=memory_id,
         data={"summary_by": summary.by, "title": info.title, "channel": info.channel},
     )
+
+
+def remember_video(
+    deps: WorkerDeps, user_id: str, info: VideoInfo, points: list[str], *, doc_id: str
+) -> str:
+    """A memory of the video, so "what was that video about sleep?" is recalled later. Its
+    embedding is best effort: without one, the lexical recall path still finds it."""
+    content = f'Sent me the YouTube video "{info.title}"' + (
+        f" by {info.channel}" if info.channel else ""
+    )
+    content += ": " + " ".join(points)
+    content = content[:1000]
+    tags = ["youtube", "video"]
+    try:
+        from nudge.embeddings import default_embedder
+
+        embedding = default_embedder().embed_documents([content])[0]
+    except Exception as exc:  # a missing embedder must not lose the summary
+        log.warning("video memory kept without an embedding (%s)", type(exc).__name__)
+        embedding = None
+    memory = Memory(
+        content=content,
+        memory_type=MemoryType.event,
+        category="video",
+        tags=tags,
+        keywords=keywords(content, tags=tags),
+        importance=0.5,
+        embedding=embedding,
+    )
+    with contextlib.suppress(Conflict):  # kept by an earlier attempt
+        deps.store.memories.add(user_id, memory, doc_id=doc_id)
+    return doc_id
 
 
 def sms_text(info: VideoInfo, points: list[str]) -> str:
