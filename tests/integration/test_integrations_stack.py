@@ -121,3 +121,48 @@ def test_look_up_gets_on_it_then_results_and_a_redelivery_sends_nothing_more(
         assert phone.replies(since=started) == replies
     assert len(client.calls) == 1
     assert AITaskRepository(store.db).require(user.id, task.id).status == AITaskStatus.done
+
+
+def test_a_rate_limited_search_answers_503_with_retry_after(
+    task_queue, store, settings, monkeypatch
+):
+    import requests
+    from ddgs.exceptions import RatelimitException
+
+    from nudge.integrations.models import AITaskType
+    from nudge.integrations.submit import submit_ai_task
+    from nudge.integrations.websearch import search
+    from nudge.models import User
+    from nudge.queue.client import TASK_SECRET_HEADER
+    from tests.support.ddgs_client import SearchClientDouble
+
+    limited = SearchClientDouble(raises=RatelimitException("202 Ratelimit"))
+    monkeypatch.setattr(search, "default_search_client", lambda: limited)
+    user = store.users.create(User(phone="+15555550170", name="Sam", timezone="Etc/UTC"))
+    # Enqueued before the function is served: the emulator's own delivery goes to a closed
+    # port, so only the delivery below reaches the function.
+    task, _ = submit_ai_task(
+        store,
+        task_queue,
+        settings,
+        user_id=user.id,
+        turn_id="turn-429",
+        type_=AITaskType.web_search,
+        parameters={"query": "DMV hours"},
+        label='the search for "DMV hours"',
+    )
+    with serve_function("web_search", stack.FUNCTIONS_DIR / "web_search" / "main.py") as url:
+        clear_caches()
+        answer = requests.post(
+            url,
+            json={"user_id": user.id, "task_id": task.id},
+            headers={
+                TASK_SECRET_HEADER: settings.task_secret.get_secret_value(),
+                "X-CloudTasks-TaskRetryCount": "1",
+            },
+            timeout=30,
+        )
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "60"
+    stored = AITaskRepository(store.db).require(user.id, task.id)
+    assert stored.status == AITaskStatus.queued and stored.last_error == "web search rate limited"
