@@ -121,6 +121,11 @@ class Settings(BaseSettings):
     # YouTube blocks many cloud IPs for transcripts: youtube-transcript-api's GenericProxyConfig
     # (an HTTP(S) proxy URL, e.g. a residential proxy) is used when set.
     youtube_proxy_url: str | None = None
+    # Notion, for one person (an internal integration token, Secret Manager `notion-token`):
+    # notes are synced with this data source (API 2025-09-03), its title property named so.
+    notion_token: SecretStr | None = None
+    notion_data_source_id: str | None = None
+    notion_title_property: str = "Name"
     # Web search (ddgs): region code and how many results are read.
     web_search_region: str = "us-en"
     web_search_max_results: int = 5

@@ -198,6 +198,9 @@ class Note(Document):
     external_id: str | None = None
     # Written from third-party content (a transcript, a page): quoted to a model as data only.
     untrusted: bool = False
+    # The Notion page this note is synced with, and the linked notes whose link is on Notion.
+    notion_page_id: str | None = None
+    notion_linked_ids: list[str] = Field(default_factory=list)
 
 
 class AgentLog(Document):

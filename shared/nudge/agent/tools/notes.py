@@ -39,6 +39,11 @@ def save_note(ctx: ToolContext, args: SaveNoteArgs) -> dict:
     saved, linked = store_note(
         ctx.store, ctx.user.id or "", note, doc_id=task_id("note", ctx.turn_id, digest)
     )
+    if ctx.settings.notion_data_source_id:
+        from nudge.agent.tools.reminders import reminder_deps
+        from nudge.integrations.notion.schedule import enqueue_sync
+
+        enqueue_sync(reminder_deps(ctx).queue, ctx.settings, ctx.user.id or "", saved.id or "")
     return {"ok": True, "id": saved.id, "title": saved.title, "linked": [n.title for n in linked]}
 
 
