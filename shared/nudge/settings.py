@@ -104,6 +104,32 @@ class Settings(BaseSettings):
     # Must equal the dimension of the Firestore vector index declared in infra/.
     embedding_dimension: int = 256
 
+    # Background integrations (the `integrations` queue). `integration_max_attempts` must equal
+    # that queue's max_attempts in infra/queues.json (a test checks): the delivery numbered
+    # max_attempts - 1 is the last one, and it ends the task `failed` with one SMS. A running
+    # task older than `integration_stale_after_seconds` (the functions' 300 s timeout, plus
+    # margin) belongs to a dead process and is taken over by a duplicate delivery.
+    integration_max_attempts: int = 5
+    integration_stale_after_seconds: float = 330.0
+    # A result waits at most this long for the reply of the turn that asked for it ("On it").
+    integration_reply_wait_seconds: float = 20.0
+    # YouTube Data API v3 key (Secret Manager `youtube-api-key`); without it, locally, a
+    # YouTube link gets "YouTube isn't set up" at once.
+    youtube_api_key: SecretStr | None = None
+    # Transcript languages in order of preference (youtube-transcript-api `languages`).
+    youtube_transcript_languages: list[str] = ["en", "en-US", "en-GB"]
+    # YouTube blocks many cloud IPs for transcripts: youtube-transcript-api's GenericProxyConfig
+    # (an HTTP(S) proxy URL, e.g. a residential proxy) is used when set.
+    youtube_proxy_url: str | None = None
+    # Notion, for one person (an internal integration token, Secret Manager `notion-token`):
+    # notes are synced with this data source (API 2025-09-03), its title property named so.
+    notion_token: SecretStr | None = None
+    notion_data_source_id: str | None = None
+    notion_title_property: str = "Name"
+    # Web search (ddgs): region code and how many results are read.
+    web_search_region: str = "us-en"
+    web_search_max_results: int = 5
+
     default_timezone: str = "America/New_York"
     # Raw messages expire (Firestore TTL) this long after consolidation into memory.
     message_retention_days: int = 90

@@ -41,6 +41,15 @@ def twiml_response(message: str | None = None) -> Response:
     return str(response), 200, {"Content-Type": "text/xml"}
 
 
+class RetryLater(Exception):
+    """A provider asked us to wait (429 / Retry-After) or is down: answered 503 so Cloud Tasks
+    retries the task later (with its own backoff; `retry_after_seconds` is passed on)."""
+
+    def __init__(self, reason: str, retry_after_seconds: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after_seconds = retry_after_seconds
+
+
 QueueHandler = Callable[[Any, "CallerContext"], Any]
 
 
@@ -93,6 +102,12 @@ def queue_triggered(
                 result = handler(task, caller)
             except AlreadyInProgress:
                 return error_response(409, "already in progress")
+            except RetryLater as exc:
+                log.warning("%s: retry later (%s)", function_name, exc)
+                body, status, headers = error_response(503, "retry later")
+                if exc.retry_after_seconds is not None:
+                    headers["Retry-After"] = str(max(1, round(exc.retry_after_seconds)))
+                return body, status, headers
             except Exception:
                 log.exception(
                     "%s failed (task %s, attempt %d)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from nudge.llm.offline_calendar import describe_calendar, understand_calendar
+from nudge.llm.offline_integrations import describe_integration, understand_integration
 from nudge.llm.types import (
     ChatMessage,
     FunctionCall,
@@ -118,6 +119,12 @@ class OfflineModel:
         line = _clean(text)
         if (calendar_call := understand_calendar(line, facts)) is not None:
             return [Reading(TOOL_CALL, {"call": calendar_call}, line)]
+        # "remind me to look up flights at 5" stays a reminder.
+        if (
+            split_reminder(line) is None
+            and (integration_call := understand_integration(line, facts)) is not None
+        ):
+            return [Reading(TOOL_CALL, {"call": integration_call}, line)]
         if facts.pending_reminder and self._answers_pending(line, facts):
             return [Reading("set_reminder", {"text": facts.pending_reminder, "when": line}, line)]
         if facts.awaiting == "timezone" and resolve_timezone(line):
@@ -355,6 +362,8 @@ class OfflineModel:
             return result["question"]
         if (calendar_reply := describe_calendar(call.name, result)) is not None:
             return calendar_reply
+        if (text := describe_integration(call.name, result)) is not None:
+            return text
         match call.name:
             case "set_reminder":
                 return f"Okay! I'll remind you to {result['text']} {result['when']}."

@@ -180,9 +180,27 @@ class ReminderOccurrence(Document):
 
 
 class Note(Document):
+    """The seed's NOTES; `body` is its content."""
+
     title: str
     body: str = ""
+    summary: str | None = None
     tags: list[str] = Field(default_factory=list)
+    category: str | None = None
+    parent_id: str | None = None
+    # Normalized words of title, body, summary and tags (the notes search reads them).
+    keywords: list[str] = Field(default_factory=list)
+    # Notes that mention this one's title or whose title this one mentions (kept both ways).
+    linked_ids: list[str] = Field(default_factory=list)
+    source_url: str | None = None
+    # Where the note also lives or came from: ("notion", page id), ("youtube", video id).
+    external_source: str | None = None
+    external_id: str | None = None
+    # Written from third-party content (a transcript, a page): quoted to a model as data only.
+    untrusted: bool = False
+    # The Notion page this note is synced with, and the linked notes whose link is on Notion.
+    notion_page_id: str | None = None
+    notion_linked_ids: list[str] = Field(default_factory=list)
 
 
 class AgentLog(Document):

@@ -1,0 +1,83 @@
+"""The offline model's integration commands: notes, YouTube links, web search, pending work.
+
+Kept apart from `offline.py`, which calls `understand_integration` for each line and
+`describe_integration` for each tool result before its own rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nudge.integrations.untrusted import unfenced
+from nudge.integrations.youtube_links import video_id_from
+from nudge.llm.types import FunctionCall, TurnFacts
+
+_NOTE = re.compile(
+    r"^\s*(?:note|new note|save (?:a )?note)\s*[:\-]\s*(?P<content>.+)$", re.I | re.S
+)
+_FIND_NOTE = re.compile(
+    r"^\s*(?:find|search|show|look for|get)\s+(?:me\s+)?(?:my\s+|the\s+)?notes?\s+"
+    r"(?:about|on|for|with|mentioning)\s+(?P<q>.+?)\s*\??$",
+    re.I,
+)
+_NOTES = re.compile(r"^\s*(?:my\s+)?notes\??\s*$|^\s*(?:list|show)\s+(?:my\s+)?notes\b", re.I)
+_SEARCH = re.compile(
+    r"^\s*(?:please\s+)?(?:look\s+up|search\s+(?:the\s+web\s+|online\s+)?for|search|google|"
+    r"web\s+search)\s*:?\s+(?P<q>.+?)\s*\??$",
+    re.I,
+)
+_NEWS = re.compile(r"^\s*(?:news|latest news)\s+(?:about|on)\s+(?P<q>.+?)\s*\??$", re.I)
+_WORKING_ON = re.compile(
+    r"^\s*what(?:'s| is| are)?\s+(?:you\s+)?(?:still\s+)?(?:working\s+on|doing for me|"
+    r"pending)\b|^\s*(?:any\s+)?(?:pending|background)\s+(?:tasks|work)\??\s*$",
+    re.I,
+)
+
+
+def understand_integration(line: str, facts: TurnFacts) -> FunctionCall | None:
+    if m := _NOTE.match(line):
+        return FunctionCall(name="save_note", args={"content": m["content"].strip()})
+    if m := _FIND_NOTE.match(line):
+        return FunctionCall(name="find_notes", args={"query": m["q"].strip(" .!?\"'")})
+    if _NOTES.match(line):
+        return FunctionCall(name="find_notes", args={"query": ""})
+    if video_id_from(line) is not None and not line.lower().startswith(("remind", "note")):
+        return FunctionCall(name="summarize_video", args={"url": line.strip()})
+    if m := _NEWS.match(line):
+        return FunctionCall(name="web_search", args={"query": m["q"], "news": True})
+    if m := _SEARCH.match(line):
+        return FunctionCall(name="web_search", args={"query": m["q"].strip(" .!?\"'")})
+    if _WORKING_ON.match(line):
+        return FunctionCall(name="working_on", args={})
+    return None
+
+
+def describe_integration(name: str, result: dict) -> str | None:
+    """The offline reply for one of these tools' results; None for any other tool."""
+    match name:
+        case "summarize_video" | "web_search":
+            return result.get("message") or "On it."
+        case "working_on":
+            pending = result.get("pending", [])
+            if not pending:
+                return "Nothing in the background right now."
+            shown = "\n".join(f"- {p['what']}" for p in pending[:6])
+            return f"Still working on:\n{shown}\nI'll text you each one when it's ready."
+        case "save_note":
+            title = result.get("title", "")
+            linked = result.get("linked", [])
+            also = f" Linked to: {', '.join(linked[:3])}." if linked else ""
+            return f'Note saved: "{title}".{also}'
+        case "find_notes":
+            notes = result.get("notes", [])
+            if not notes:
+                return 'No notes like that yet. Text "note: ..." to save one.'
+            best = notes[0]
+            snippet = unfenced(best["snippet"])
+            same_start = snippet.casefold().startswith(best["title"].casefold())
+            text = snippet if same_start else f"{best['title']}: {snippet}"
+            others = [n["title"] for n in notes[1:3]]
+            if others:
+                text += "\nAlso: " + "; ".join(others)
+            return text
+    return None

@@ -1,0 +1,1 @@
+"""Notes kept locally first: captured, linked by the titles they mention, searched by words."""
