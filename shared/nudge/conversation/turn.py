@@ -243,8 +243,9 @@ def _texted_just_before(store: Store, user_id: str, draft: _Draft) -> bool:
 
 # Rounds of "answer the texts that came in meanwhile" before one reply goes out regardless.
 MAX_ROUNDS = 8
-# Texts closer together than this are one burst.
-BURST_GAP = timedelta(seconds=10)
+# Texts closer together than this are one burst (someone texting every few seconds in a
+# steady conversation is not bursting, and gets the short window).
+BURST_GAP = timedelta(seconds=3)
 
 
 def _reply_and_log(
