@@ -1,19 +1,12 @@
 """web_search: answer a web question for an AI task (Cloud Tasks `integrations`) by SMS."""
 
 import functions_framework
-from pydantic import BaseModel, ConfigDict
 
+from nudge.integrations.models import AITaskRef
 from nudge.logs import configure_logging
 from nudge.web import queue_triggered
 
 configure_logging()
-
-
-class AITaskRef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    user_id: str
-    task_id: str
 
 
 @functions_framework.http

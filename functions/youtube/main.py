@@ -1,19 +1,12 @@
 """youtube: summarize a video for an AI task (Cloud Tasks `integrations`) and text it."""
 
 import functions_framework
-from pydantic import BaseModel, ConfigDict
 
+from nudge.integrations.models import AITaskRef
 from nudge.logs import configure_logging
 from nudge.web import queue_triggered
 
 configure_logging()
-
-
-class AITaskRef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    user_id: str
-    task_id: str
 
 
 @functions_framework.http

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from nudge.models import Document
 
@@ -66,3 +66,12 @@ class AITask(Document):
     # The SMS that told the person the outcome (sent once, by this id).
     reply_message_id: str | None = None
     notified: bool = False
+
+
+class AITaskRef(BaseModel):
+    """The payload of a task on the `integrations` queue: which AI task of whom to run."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: str
+    task_id: str
