@@ -65,13 +65,13 @@ def test_the_sample_calendar_over_the_phone(phone, store):
 
     [proposal] = exchange(phone, "block 1 hour this afternoon for email")
     # Lunch ends 1:30 (+10 min buffer), the review starts 3:00 (-10): 1:45-2:45 fits.
-    assert 'is free for email (1 hour). Text "book it" to confirm.' in proposal
+    assert "is free for email (1 hour). Reply yes to book it." in proposal
     assert proposal.count("1:45 PM-2:45 PM") == 1
     user = store.users.find_by_phone("+15555550100")
     assert [e for e in store.events.list(user.id) if e.source == EventSource.local] == []
 
-    # A bare "yes" is a carrier keyword (opt-in): the proposal asks for "book it".
-    [booked] = exchange(phone, "book it")
+    # YES is a carrier opt-in keyword, but from someone not opted out it is an answer.
+    [booked] = exchange(phone, "yes")
     assert booked.startswith("Booked: email,") and "1:45 PM-2:45 PM" in booked
     [event] = [e for e in store.events.list(user.id) if e.source == EventSource.local]
     assert event.start.astimezone(NEW_YORK).strftime("%H:%M") == "13:45"

@@ -129,3 +129,12 @@ def test_signed_url_candidates_add_or_drop_the_trailing_slash(base, path, expect
 def test_loggable_url_drops_credentials_and_query_values():
     url = "https://user:pw@x.net:8443/fn/?token=s3cret&tenant=a"
     assert loggable_url(url) == "https://x.net:8443/fn/?token=...&tenant=..."
+
+
+def test_yes_is_an_answer_unless_the_person_opted_out():
+    from nudge.sms.keywords import Keyword, classify_from
+
+    assert classify_from("yes", opted_out=False) is None
+    assert classify_from("Yes!", opted_out=True) == Keyword.start
+    assert classify_from("START", opted_out=False) == Keyword.start  # START stays a keyword
+    assert classify_from("stop", opted_out=False) == Keyword.stop

@@ -22,7 +22,7 @@ from nudge.models import (
 )
 from nudge.queue.client import TaskQueue
 from nudge.settings import Settings
-from nudge.sms.keywords import HELP_TEXT, Keyword, classify
+from nudge.sms.keywords import HELP_TEXT, Keyword, classify_from
 from nudge.sms.webhook import InboundSms
 from nudge.store import Store
 
@@ -69,7 +69,7 @@ def handle_inbound_sms(
         if created:  # racing first deliveries share one user; only its creator says so
             log.info("welcomed new user %s", user.id)
 
-    keyword = classify(sms.body)
+    keyword = classify_from(sms.body, opted_out=user.status == UserStatus.opted_out)
     # Keywords are answered here (or by Twilio); a text while opted out is kept but never
     # answered later, not even after START.
     handled_by = f"{KEYWORD_HANDLED}{keyword.value}" if keyword else None

@@ -126,7 +126,7 @@ def describe_calendar(name: str, result: dict) -> str | None:
             return (
                 f"{result['day']}, {result['from']}-{result['to']} is free for "
                 f"{result['title']} ({result['length']}). "
-                'Text "book it" to confirm.'
+                "Reply yes to book it."
             )
         case "confirm_time_box":
             if not result.get("ok"):

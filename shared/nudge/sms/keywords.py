@@ -21,8 +21,20 @@ _KEYWORDS = {
 
 def classify(body: str) -> Keyword | None:
     """Twilio matches the whole message, case-insensitive, ignoring surrounding spaces/punct."""
-    word = body.strip().strip(".!").upper()
-    return _KEYWORDS.get(word)
+    return _KEYWORDS.get(_word(body))
+
+
+def classify_from(body: str, *, opted_out: bool) -> Keyword | None:
+    """The keyword a text is for this person: "yes" is how people answer a question ("shall I
+    book it?"), so only from someone opted out is it the opt-in keyword."""
+    keyword = classify(body)
+    if keyword == Keyword.start and not opted_out and _word(body) == "YES":
+        return None
+    return keyword
+
+
+def _word(body: str) -> str:
+    return body.strip().strip(".!").upper()
 
 
 HELP_TEXT = (

@@ -161,7 +161,7 @@ def block_time(ctx: ToolContext, args: BlockTimeArgs) -> dict:
         "to": _clock(found.proposal.end, zone),
         # Not "yes" or "ok": a bare YES is a carrier opt-in keyword (like START) that never
         # reaches a turn, and "ok" may acknowledge a reminder just sent.
-        "ask": 'Text "book it" to confirm.',
+        "ask": "Reply yes to book it.",
     }
 
 
@@ -174,7 +174,7 @@ def confirm_time_box(ctx: ToolContext, args: ConfirmTimeBoxArgs) -> dict:
     """Book the time block just proposed, ONLY after the person said yes to it."""
     texts = own_texts(ctx)
     if not any(AFFIRMATIVE.match(text) for text in texts):
-        return {"question": 'Should I book that time block? Text "book it" to confirm.'}
+        return {"question": "Should I book that time block? Reply yes to book it."}
     booked = timebox.confirm(reminder_deps(ctx), ctx.refresh_user(), ctx.now)
     if booked.event is None:
         return {"ok": False, "message": booked.message}
