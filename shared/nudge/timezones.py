@@ -118,17 +118,21 @@ def _from_gazetteer(text: str) -> str | None:
     return None
 
 
+# The longest place name people text ("Llanfairpwllgwyngyll, Wales"), with room to spare.
+MAX_PLACE_LENGTH = 80
+
+
 def resolve_timezone(text: str, *, gazetteer: bool = True) -> str | None:
     """The IANA name for `text`, or None if we cannot tell. Without `gazetteer`, only zone
     names, abbreviations and the cities zones are named after (a bare "Jordan" is a name)."""
     cleaned = text.strip().strip(".!?").strip()
-    if not cleaned:
-        return None
+    if not cleaned or len(cleaned) > MAX_PLACE_LENGTH:
+        return None  # a long text is not a place, and ZoneInfo would try it as a file name
     try:
         ZoneInfo(cleaned)
         if "/" in cleaned or cleaned.upper() == "UTC":
             return cleaned if cleaned.upper() != "UTC" else "Etc/UTC"
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         pass
     key = cleaned.lower()
     if key in ALIASES:

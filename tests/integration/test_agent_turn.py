@@ -227,3 +227,25 @@ def test_context_stays_within_the_token_budget(store, settings, user):
     assert total <= settings.context_token_budget
     assert request.messages[-1].text.endswith("what now?")
     assert request.messages[0].role == "user"
+
+
+HOSTILE_BODIES = ["", " ", "x" * 5000, "\x00\x01\x02", "%zz%", "%E0%A4%A", "\u202e\u200b",
+                  "😀" * 300, "<script>alert(1)</script>", "{{7*7}}", "\r\n\r\n"]  # fmt: skip
+
+
+def test_hostile_texts_while_onboarding_are_answered(store, settings):
+    # Onboarding is waiting for their name: every text is also tried as a place and a name.
+    user = store.users.create(User(phone="+15555550111"))
+    store.messages.add(
+        user.id,
+        Message(direction=Direction.outbound, body="Hi! What should I call you?", kind="reply",
+                created_at=NOW - timedelta(minutes=1)),
+        doc_id="reply-SM0",
+    )  # fmt: skip
+    for i, body in enumerate(HOSTILE_BODIES):
+        inbound(store, user, body, f"SM{i + 1}", at=NOW + timedelta(seconds=i))
+    outcome = run_agent_turn(
+        deps(store, settings, OfflineModel()), user_id=user.id, message_id="SM1", now=NOW
+    )
+    assert outcome.status == TurnStatus.answered
+    assert len(outcome.answered_message_ids) == len(HOSTILE_BODIES)
