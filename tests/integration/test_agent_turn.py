@@ -233,8 +233,9 @@ HOSTILE_BODIES = ["", " ", "x" * 5000, "\x00\x01\x02", "%zz%", "%E0%A4%A", "\u20
                   "😀" * 300, "<script>alert(1)</script>", "{{7*7}}", "\r\n\r\n"]  # fmt: skip
 
 
-def test_hostile_texts_while_onboarding_are_answered(store, settings):
-    # Onboarding is waiting for their name: every text is also tried as a place and a name.
+@pytest.mark.parametrize("body", HOSTILE_BODIES)
+def test_hostile_texts_while_onboarding_are_answered(store, settings, body):
+    # Onboarding is waiting for their name: the text is also tried as a place and a name.
     user = store.users.create(User(phone="+15555550111"))
     store.messages.add(
         user.id,
@@ -242,10 +243,8 @@ def test_hostile_texts_while_onboarding_are_answered(store, settings):
                 created_at=NOW - timedelta(minutes=1)),
         doc_id="reply-SM0",
     )  # fmt: skip
-    for i, body in enumerate(HOSTILE_BODIES):
-        inbound(store, user, body, f"SM{i + 1}", at=NOW + timedelta(seconds=i))
+    inbound(store, user, body, "SM1")
     outcome = run_agent_turn(
         deps(store, settings, OfflineModel()), user_id=user.id, message_id="SM1", now=NOW
     )
     assert outcome.status == TurnStatus.answered
-    assert len(outcome.answered_message_ids) == len(HOSTILE_BODIES)
