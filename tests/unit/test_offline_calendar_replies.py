@@ -34,7 +34,7 @@ def test_time_box_and_outlook_replies_go_through_the_offline_model():
     proposal = {"proposed": True, "title": "taxes", "length": "2 hours", "day": "Wed Nov 4",
                 "from": "2:15 PM", "to": "4:15 PM"}  # fmt: skip
     assert model._describe(FunctionCall(name="block_time"), proposal) == (
-        'Wed Nov 4, 2:15 PM-4:15 PM is free for taxes (2 hours). Text "book it" to confirm.'
+        "Wed Nov 4, 2:15 PM-4:15 PM is free for taxes (2 hours). Reply yes to book it."
     )
     not_set_up = {"ok": False, "message": "Outlook linking isn't set up on this Nudge yet."}
     assert (
