@@ -202,30 +202,24 @@ class OfflineModel:
                     if not said or said & set(facts.reminder_waiting.lower().split()):
                         return call("reminder_done")
                 return call(reading.intent, slots)
-            case "set_reminder":
-                return call("set_reminder", slots)
-            case "cancel_reminder":
-                return call("cancel_reminder", slots)
-            case "move_reminder":
-                return call("move_reminder", slots)
+            case (
+                "set_reminder"
+                | "cancel_reminder"
+                | "move_reminder"
+                | "set_energy"
+                | "remember"
+                | "recall"
+                | "forget"
+                | "set_name"
+                | "add_goal"
+            ):
+                return call(reading.intent, slots)  # the tool of the same name
             case "snooze":
                 return call("snooze_reminder", {"minutes": slots.get("minutes", 10)})
             case "break_down":
                 return call("break_down_task", slots)
-            case "set_energy":
-                return call("set_energy", slots)
-            case "remember":
-                return call("remember", slots)
-            case "recall":
-                return call("recall", slots)
-            case "forget":
-                return call("forget", slots)
-            case "set_name":
-                return call("set_name", slots)
             case "set_timezone":
                 return call("set_timezone", {"timezone": slots["place"]})
-            case "add_goal":
-                return call("add_goal", slots)
             case "feeling_overwhelmed" | "feeling_low" if slots.get("what_now"):
                 return call("what_now")
             case "acknowledge" if facts.reminder_waiting and re.search(
