@@ -58,7 +58,8 @@ class TaskQueue:
         error here. The emulator has no such dedup, so handlers check state as well.
         """
         from google.api_core.exceptions import AlreadyExists
-        from google.cloud import tasks_v2
+
+        tasks_v2 = import_tasks_v2()
 
         url = self.settings.function_url(function).rstrip("/") + path
         headers = {"Content-Type": "application/json"}
@@ -93,7 +94,8 @@ class TaskQueue:
     def ensure_queues(self, names: list[str]) -> None:
         """Create queues that do not exist yet (local stack and tests; Terraform in the cloud)."""
         from google.api_core.exceptions import AlreadyExists
-        from google.cloud import tasks_v2
+
+        tasks_v2 = import_tasks_v2()
 
         parent = f"projects/{self.settings.project_id}/locations/{self.settings.region}"
         existing = {q.name for q in self.client.list_queues(parent=parent)}
@@ -109,8 +111,25 @@ class TaskQueue:
         self.client.get_queue(name=self.queue_path(queue), timeout=timeout)
 
 
-def make_tasks_client(settings: Settings) -> tasks_v2.CloudTasksClient:
+# google-api-core's optional async REST transport for long-running operations imports aiohttp
+# (installed with twilio), about 400 ms of a cold start; Cloud Tasks calls here are sync gRPC
+# and never use it. api-core skips that transport when its import fails.
+_UNUSED_ASYNC_TRANSPORT = "google.api_core.operations_v1.transports.rest_asyncio"
+
+
+def import_tasks_v2():
+    """`google.cloud.tasks_v2`, imported without the unused async transport."""
+    import sys
+
+    if "google.cloud.tasks_v2" not in sys.modules:
+        sys.modules.setdefault(_UNUSED_ASYNC_TRANSPORT, None)  # type: ignore[arg-type]
     from google.cloud import tasks_v2
+
+    return tasks_v2
+
+
+def make_tasks_client(settings: Settings) -> tasks_v2.CloudTasksClient:
+    tasks_v2 = import_tasks_v2()
 
     if settings.cloud_tasks_emulator_host:
         import grpc
