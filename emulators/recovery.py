@@ -10,8 +10,11 @@ occurrences still say `scheduled` with no task left to fire them. The stack then
   due while the stack or an emulator was down goes through the catch-up policy now, not at the
   next scheduled run.
 
+- re-arms pending follow-ups the same way (each sent occurrence keeps its next follow-up's due
+  time; the catch-up sends those whose time passed).
+
 Other lost tasks are re-driven by their sweeps (agent turns) or their next scheduled run
-(planner, memory); a reminder's pending follow-up is not re-armed.
+(planner, memory).
 """
 
 from __future__ import annotations
@@ -42,6 +45,14 @@ def rearm_reminders(now: datetime | None = None) -> int:
         if occurrence.due_at <= now - engine.SWEEP_AFTER:
             continue  # overdue: the catch-up applies the lateness policy
         engine.enqueue_firing(deps, occurrence)
+        armed += 1
+    for occurrence in deps.store.occurrences.follow_ups_due(
+        now + engine.TASK_HORIZON, limit=REARM_LIMIT
+    ):
+        due = occurrence.follow_up_due_at
+        if due is None or due <= now - engine.SWEEP_AFTER:
+            continue  # overdue: the catch-up's
+        engine.enqueue_follow_up_at(deps, occurrence, occurrence.follow_ups_sent + 1, due)
         armed += 1
     return armed
 

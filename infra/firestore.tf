@@ -158,6 +158,26 @@ resource "google_firestore_index" "occurrences_horizon" {
   }
 }
 
+# Follow-ups whose task was lost (the reminder catch-up sends them late, once).
+resource "google_firestore_index" "occurrences_follow_ups_due" {
+  database    = google_firestore_database.default.name
+  collection  = "reminder_occurrences"
+  query_scope = "COLLECTION_GROUP"
+
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "follow_up_due_at"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "__name__"
+    order      = "ASCENDING"
+  }
+}
+
 # A user's missed reminders not yet mentioned, oldest first.
 resource "google_firestore_index" "occurrences_unmentioned_missed" {
   database   = google_firestore_database.default.name

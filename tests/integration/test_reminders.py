@@ -441,3 +441,113 @@ def test_a_firing_that_died_mid_way_is_recovered_by_the_sweep(deps, store, user,
     assert engine.catch_up(deps, later).sent_late == 1
     assert store.occurrences.require(user.id, occ.id).status == OccurrenceStatus.sent
     assert len(sent_sms(store)) == 1
+
+
+def _check_ins(store) -> list[str]:
+    return [b for b in sent_sms(store) if b.startswith("Just checking in")]
+
+
+def test_a_follow_up_whose_task_was_lost_is_sent_once_by_the_catch_up(deps, store, user, clock):
+    due = NOW + timedelta(minutes=1)
+    occ = engine.create_reminder(
+        deps, user, text="call the vet", due_at=due, rrule=None, now=NOW, nag=True
+    ).occurrence
+    clock.move_to(due)
+    assert fire(deps, occ, due) == FireResult.sent
+    pending = store.occurrences.require(user.id, occ.id).follow_up_due_at
+    assert pending is not None and pending > due
+    # Its task never runs (the local Cloud Tasks emulator restarted, or retries ran out).
+    assert engine.catch_up(deps, pending).follow_ups_sent_late == 0  # may still be in flight
+    late = pending + timedelta(minutes=3)
+    clock.move_to(late)
+    report = engine.catch_up(deps, late)
+    assert report.follow_ups_sent_late == 1
+    assert _check_ins(store) == [
+        "Just checking in: call the vet. Reply done, snooze 15, or skip. No pressure."
+    ]
+    after = store.occurrences.require(user.id, occ.id)
+    # Nag mode: the second follow-up is armed from now, and nothing is sent twice.
+    assert after.follow_ups_sent == 1 and after.follow_up_due_at > late
+    assert engine.catch_up(deps, late).follow_ups_sent_late == 0
+    assert engine.follow_up(deps, user_id=user.id, occurrence_id=occ.id, number=1, now=late) == (
+        "already_sent"
+    )
+    assert len(_check_ins(store)) == 1
+
+
+def test_a_lost_follow_up_hours_late_is_dropped_and_an_acknowledged_one_is_left_alone(
+    deps, store, user, clock
+):
+    due = NOW + timedelta(minutes=1)
+    stale = engine.create_reminder(
+        deps, user, text="stretch", due_at=due, rrule=None, now=NOW
+    ).occurrence
+    answered = engine.create_reminder(
+        deps, user, text="feed the cat", due_at=due, rrule=None, now=NOW
+    ).occurrence
+    clock.move_to(due)
+    fire(deps, stale, due)
+    fire(deps, answered, due)
+    store.occurrences.patch(user.id, answered.id, status=OccurrenceStatus.acknowledged)
+    hours_later = due + timedelta(hours=3)
+    clock.move_to(hours_later)
+    report = engine.catch_up(deps, hours_later)
+    assert (report.follow_ups_sent_late, report.follow_ups_dropped) == (0, 1)
+    assert _check_ins(store) == []
+    assert store.occurrences.require(user.id, stale.id).follow_up_due_at is None
+    assert engine.catch_up(deps, hours_later) == engine.SweepReport()
+
+
+def test_a_lost_follow_up_found_at_night_waits_for_the_morning_once(deps, store, user, clock):
+    evening = toronto(0, 21, 50)
+    occ = engine.create_reminder(
+        deps, user, text="lay out clothes", due_at=evening, rrule=None, now=NOW
+    ).occurrence
+    clock.move_to(evening)
+    fire(deps, occ, evening)
+    night = toronto(0, 23, 0)
+    clock.move_to(night)
+    engine.catch_up(deps, night)
+    assert _check_ins(store) == []
+    assert store.occurrences.require(user.id, occ.id).follow_up_due_at == toronto(1, 8)
+    later_that_night = toronto(1, 2, 0)
+    clock.move_to(later_that_night)
+    assert engine.catch_up(deps, later_that_night).follow_ups_sent_late == 0
+    morning = toronto(1, 8, 5)
+    clock.move_to(morning)
+    assert engine.catch_up(deps, morning).follow_ups_sent_late == 1
+    assert len(_check_ins(store)) == 1
+
+
+def test_a_restarted_local_stack_re_arms_a_pending_follow_up_at_its_time(
+    deps, store, user, clock, monkeypatch
+):
+    from emulators import recovery
+    from nudge.reminders import handler
+
+    due = NOW + timedelta(minutes=1)
+    occ = engine.create_reminder(
+        deps, user, text="take meds", due_at=due, rrule=None, now=NOW
+    ).occurrence
+    clock.move_to(due)
+    fire(deps, occ, due)
+    pending = store.occurrences.require(user.id, occ.id).follow_up_due_at
+    enqueued = []
+    real_enqueue = deps.queue.enqueue
+
+    def recording_enqueue(*args, **kwargs):  # the real queue, watched
+        enqueued.append((args[2], kwargs))
+        return real_enqueue(*args, **kwargs)
+
+    watched = dataclasses.replace(deps, queue=copy.copy(deps.queue))
+    watched.queue.enqueue = recording_enqueue
+    monkeypatch.setattr(handler, "default_deps", lambda: watched)
+    # The Cloud Tasks emulator came back empty five minutes later.
+    restarted = due + timedelta(minutes=5)
+    clock.move_to(restarted)
+    assert recovery.rearm_reminders(restarted) == 1
+    [(payload, options)] = enqueued
+    assert payload == {
+        "action": "follow_up", "user_id": user.id, "occurrence_id": occ.id, "number": 1
+    }  # fmt: skip
+    assert options["schedule_time"] == pending

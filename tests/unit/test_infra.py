@@ -127,6 +127,14 @@ def test_vector_index_dimension_equals_the_embedding_dimension_default(terraform
     assert dimension == Settings().embedding_dimension
 
 
+def test_the_lost_follow_up_catch_up_query_has_its_index(terraform):
+    index = terraform["resource"]["google_firestore_index"]["occurrences_follow_ups_due"]
+    assert index["query_scope"] == "COLLECTION_GROUP"
+    assert index["collection"] == "reminder_occurrences"
+    fields = [f["field_path"] for f in index["fields"]]
+    assert fields == ["status", "follow_up_due_at", "__name__"]
+
+
 def test_ttl_policies_cover_dedup_markers_and_idempotency_records(terraform):
     ttl = terraform["resource"]["google_firestore_field"]["ttl"]
     assert {"dedup_markers", "idempotency_records"} <= set(ttl["for_each"])

@@ -174,6 +174,9 @@ class ReminderOccurrence(Document):
     sent_at: datetime | None = None
     late_seconds: int | None = None
     follow_ups_sent: int = 0
+    # When the next follow-up is due, kept beside its task: the catch-up sends it if the task
+    # was lost (an emulator restart, retries exhausted). None when none is pending.
+    follow_up_due_at: datetime | None = None
     reason: str | None = None
     deferred_for_quiet_hours: bool = False  # written by earlier versions only: stated times fire
     mentioned: bool = False

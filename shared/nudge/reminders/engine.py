@@ -406,6 +406,20 @@ def _enqueue_follow_up(
     prefs: UserSettings | None = None,
 ) -> None:
     prefs = prefs or deps.store.users.get_settings(occurrence.user_id)
+    enqueue_follow_up_at(deps, occurrence, number, now + timedelta(minutes=prefs.follow_up_minutes))
+
+
+def enqueue_follow_up_at(
+    deps: ReminderDeps,
+    occurrence: ReminderOccurrence,
+    number: int,
+    due_at: datetime,
+    *,
+    task_suffix: str = "",
+) -> None:
+    """Arm follow-up `number` for `due_at`: the task, and its due time on the occurrence (what
+    the catch-up and a restarted local stack go by when the task is gone)."""
+    deps.store.occurrences.patch(occurrence.user_id, occurrence.id or "", follow_up_due_at=due_at)
     deps.queue.enqueue(
         deps.settings.queues.reminders,
         "reminders",
@@ -415,8 +429,8 @@ def _enqueue_follow_up(
             "occurrence_id": occurrence.id,
             "number": number,
         },
-        schedule_time=now + timedelta(minutes=prefs.follow_up_minutes),
-        task_name=f"followup-{occurrence.id}-{number}",
+        schedule_time=due_at,
+        task_name=f"followup-{occurrence.id}-{number}{task_suffix}",
     )
 
 
@@ -430,6 +444,17 @@ def follow_up(
         return "answered"
     if occurrence.follow_ups_sent >= number:
         return "already_sent"
+    outcome = _follow_up_unless_answered(deps, occurrence, number, now)
+    if outcome != "sent" and outcome != "quiet_hours":
+        store.occurrences.patch(user_id, occurrence_id, follow_up_due_at=None)  # none pending
+    return outcome
+
+
+def _follow_up_unless_answered(
+    deps: ReminderDeps, occurrence: ReminderOccurrence, number: int, now: datetime
+) -> str:
+    store = deps.store
+    user_id, occurrence_id = occurrence.user_id, occurrence.id or ""
     user = store.users.get(user_id)
     reminder = store.reminders.get(user_id, occurrence.reminder_id)
     if user is None or reminder is None or user.status == UserStatus.opted_out:
@@ -447,13 +472,9 @@ def follow_up(
     prefs = store.users.get_settings(user_id)
     if not reminder.urgent and in_quiet_hours(now, timezone, prefs):
         # Nudge's own initiative waits for the morning (the task there re-checks all of this).
-        deps.queue.enqueue(
-            deps.settings.queues.reminders,
-            "reminders",
-            {"action": "follow_up", "user_id": user_id, "occurrence_id": occurrence_id,
-             "number": number},
-            schedule_time=quiet_hours_end(now, timezone, prefs),
-            task_name=f"followup-{occurrence_id}-{number}-after-quiet",
+        enqueue_follow_up_at(
+            deps, occurrence, number, quiet_hours_end(now, timezone, prefs),
+            task_suffix="-after-quiet",
         )  # fmt: skip
         return "quiet_hours"
     deliver(
@@ -468,6 +489,8 @@ def follow_up(
     store.occurrences.update(user_id, occurrence_id, follow_ups_sent=number)
     if number < reminder.max_follow_ups:
         _enqueue_follow_up(deps, occurrence, number + 1, now)
+    else:
+        store.occurrences.patch(user_id, occurrence_id, follow_up_due_at=None)
     return "sent"
 
 
@@ -623,6 +646,13 @@ class SweepReport(BaseModel):
     sent_late: int = 0
     missed: int = 0
     enqueued: int = 0
+    follow_ups_sent_late: int = 0
+    follow_ups_dropped: int = 0
+
+
+# A follow-up whose task was lost is still worth sending this long after its time; later, a
+# "just checking in" about a reminder from hours ago is noise, so it is dropped (and logged).
+FOLLOW_UP_GRACE = timedelta(hours=2)
 
 
 def catch_up(deps: ReminderDeps, now: datetime) -> SweepReport:
@@ -659,7 +689,27 @@ def catch_up(deps: ReminderDeps, now: datetime) -> SweepReport:
             deps.store.users.update(occ.user_id, missed_reminders_pending=True)
             log.warning("reminder occurrence %s recorded as missed", occ.id)
             roll_over(deps, ended, now)
+    _catch_up_follow_ups(deps, now, report)
     return report
+
+
+def _catch_up_follow_ups(deps: ReminderDeps, now: datetime, report: SweepReport) -> None:
+    """Follow-ups whose task never came. `follow_up` checks state and the outbound record
+    stops a second SMS, so one that races its own late task is still sent once."""
+    for occ in deps.store.occurrences.follow_ups_due(now - SWEEP_AFTER):
+        due = occ.follow_up_due_at
+        if due is None:
+            continue
+        if now - due > FOLLOW_UP_GRACE:
+            deps.store.occurrences.patch(occ.user_id, occ.id or "", follow_up_due_at=None)
+            report.follow_ups_dropped += 1
+            log.warning("follow-up of reminder occurrence %s dropped: its task was lost", occ.id)
+            continue
+        number = occ.follow_ups_sent + 1
+        outcome = follow_up(
+            deps, user_id=occ.user_id, occurrence_id=occ.id or "", number=number, now=now
+        )
+        report.follow_ups_sent_late += outcome == "sent"
 
 
 def enqueue_horizon(deps: ReminderDeps, now: datetime) -> SweepReport:

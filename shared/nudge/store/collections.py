@@ -174,6 +174,17 @@ class OccurrenceRepository(UserScopedRepository[ReminderOccurrence]):
         )
         return [self._decode(doc) for doc in query.stream()]
 
+    def follow_ups_due(self, before: datetime, limit: int = 500) -> list[ReminderOccurrence]:
+        """Sent occurrences whose pending follow-up is due before `before`, any user."""
+        query = (
+            self._group()
+            .where(filter=FieldFilter("status", "==", OccurrenceStatus.sent.value))
+            .where(filter=FieldFilter("follow_up_due_at", "<", before))
+            .order_by("follow_up_due_at")
+            .limit(limit)
+        )
+        return [self._decode(doc) for doc in query.stream()]
+
     def not_enqueued_before(self, horizon: datetime, limit: int = 500) -> list[ReminderOccurrence]:
         query = (
             self._group()
