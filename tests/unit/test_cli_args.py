@@ -28,3 +28,28 @@ def test_a_stray_argument_is_still_an_error(capsys):
     with pytest.raises(SystemExit):
         parse_args(["memory", "search", "one", "two", "--user", "+15555550100"])
     assert "unrecognized arguments: two" in capsys.readouterr().err
+
+
+def test_cron_run_reaches_the_stack_started_with_the_same_port_offset(monkeypatch, capsys):
+    import os
+
+    from emulators import cron, stack
+    from nudge.cli import main
+
+    fired = {}
+
+    def recording_fire(job, *, urls, secret):
+        fired["url"] = urls[job.function]
+        return 200
+
+    monkeypatch.setattr(cron, "fire", recording_fire)
+    monkeypatch.setenv("NUDGE_DEV_PORT_OFFSET", "300")
+    saved = dict(os.environ)
+    try:
+        assert main(["cron", "run", "reminder-catch-up"]) == 0
+    finally:  # `nudge cron run` points the process at the local stack; undo that here
+        os.environ.clear()
+        os.environ.update(saved)
+    port = stack.function_ports()["reminders"] + 300
+    assert fired["url"].startswith(f"http://127.0.0.1:{port}")
+    assert "reminder-catch-up: HTTP 200" in capsys.readouterr().out
