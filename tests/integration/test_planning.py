@@ -242,3 +242,27 @@ def test_proactive_llm_use_stays_within_the_daily_token_budget(planner, store, u
         "proactive-2026-11-24-briefing",
         921,
     )
+
+
+def test_the_opt_in_weekly_look_back_comes_on_sunday_evening_once(planner, store, user):
+    from nudge.models import TaskStatus
+
+    sunday_evening = datetime(2026, 11, 29, 18, 0, tzinfo=ZoneInfo("America/Toronto"))
+    done_at = sunday_evening - timedelta(days=2)
+    task = store.tasks.add(user.id, Task(title="book the dentist"))
+    store.tasks.update(user.id, task.id, status=TaskStatus.done, completed_at=done_at)
+    slot = sunday_evening.astimezone(UTC)
+    assert plan_user(planner, user.id, slot).weekly_review is False  # not opted in
+    store.users.save_settings(user.id, UserSettings(weekly_review=True))
+    saturday = slot - timedelta(days=1)
+    assert plan_user(planner, user.id, saturday).weekly_review is False
+    assert plan_user(planner, user.id, slot).weekly_review is True
+    assert plan_user(planner, user.id, slot + timedelta(minutes=5)).weekly_review is False
+    [review] = outbox(store)
+    assert review.startswith("Your week, looking back: This week you got done: book the dentist.")
+    # In a zone where 18:00 Sunday is another UTC moment, it follows the person's clock.
+    tokyo = store.users.create(User(phone="+15555550102", name="Aki", timezone="Asia/Tokyo"))
+    store.users.save_settings(tokyo.id, UserSettings(weekly_review=True))
+    assert plan_user(planner, tokyo.id, slot).weekly_review is False  # Monday 8 AM there
+    tokyo_evening = datetime(2026, 11, 29, 18, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    assert plan_user(planner, tokyo.id, tokyo_evening.astimezone(UTC)).weekly_review is True

@@ -29,6 +29,9 @@ log = logging.getLogger("nudge.planner")
 TICK = timedelta(minutes=15)
 # Stalled-task nudges go out only in the middle of the day.
 NUDGE_WINDOW = (time(11), time(18))
+# The opt-in weekly look back ("a short look back on Sunday evenings"), local time.
+WEEKLY_REVIEW_AT = time(18, 0)
+SUNDAY = 6
 
 
 @dataclass
@@ -84,6 +87,7 @@ def polish(deps: PlannerDeps, user, draft: str, day: str, kind: str) -> str:
 class PlanReport(BaseModel):
     briefing: bool = False
     checkin: bool = False
+    weekly_review: bool = False
     stalled_nudge: bool = False
     skipped: str | None = None
 
@@ -150,6 +154,15 @@ def plan_user(deps: PlannerDeps, user_id: str, slot: datetime) -> PlanReport:
         report.checkin = deliver(
             store, deps.sender, user, text, from_number=from_number,
             message_id=f"checkin-{local.date().isoformat()}", kind="checkin",
+        ) is not None  # fmt: skip
+    if prefs.weekly_review and local.weekday() == SUNDAY and _in_slot(WEEKLY_REVIEW_AT, local):
+        from nudge.agent.tools.review import plain_review, week_summary
+
+        draft = "Your week, looking back: " + plain_review(week_summary(store, user, slot))
+        text = polish(deps, user, draft, local.date().isoformat(), "weekly_review")
+        report.weekly_review = deliver(
+            store, deps.sender, user, text, from_number=from_number,
+            message_id=f"week-review-{local.date().isoformat()}", kind="weekly_review",
         ) is not None  # fmt: skip
     if NUDGE_WINDOW[0] <= local.time() < NUDGE_WINDOW[1]:
         report.stalled_nudge = _nudge_stalled(deps, ctx, local, prefs.stale_task_days)
