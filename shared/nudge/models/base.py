@@ -14,7 +14,8 @@ def utcnow() -> datetime:
 class Document(BaseModel):
     """A Firestore document: `id` is the document id, never stored as a field."""
 
-    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+    # Schemas are built on first use: a function pays only for the documents it touches.
+    model_config = ConfigDict(extra="ignore", validate_assignment=True, defer_build=True)
 
     id: str | None = None
     created_at: datetime = Field(default_factory=utcnow)

@@ -2,10 +2,15 @@
 task enqueue, with the same clients the real functions use."""
 
 import os
+import sys
 import uuid
 
 import functions_framework
-from google.cloud import firestore, tasks_v2
+
+# As the product does (nudge.queue.client): api-core's unused async transport would import
+# aiohttp, and a floor should be the best a bare function can do.
+sys.modules.setdefault("google.api_core.operations_v1.transports.rest_asyncio", None)
+from google.cloud import firestore, tasks_v2  # noqa: E402
 
 _db = firestore.Client(project=os.environ["NUDGE_PROJECT_ID"])
 _tasks = None
