@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from google.cloud import firestore
 
-from nudge.store.calendar import (
-    CalendarLinkRepository,
-    CredentialRepository,
-    EventRepository,
-    MailOfferRepository,
-)
 from nudge.store.collections import (
     AgentLogRepository,
     GoalRepository,
@@ -27,6 +22,14 @@ from nudge.store.leases import TurnLeases
 from nudge.store.markers import DedupMarkers
 from nudge.store.repository import NotFound
 from nudge.store.users import UserRepository
+
+if TYPE_CHECKING:  # loaded on first use: most functions never touch calendars or mail
+    from nudge.store.calendar import (
+        CalendarLinkRepository,
+        CredentialRepository,
+        EventRepository,
+        MailOfferRepository,
+    )
 
 __all__ = ["AlreadyInProgress", "NotFound", "Store"]
 
@@ -81,18 +84,26 @@ class Store:
 
     @cached_property
     def events(self) -> EventRepository:
+        from nudge.store.calendar import EventRepository
+
         return EventRepository(self.db)
 
     @cached_property
     def calendar_links(self) -> CalendarLinkRepository:
+        from nudge.store.calendar import CalendarLinkRepository
+
         return CalendarLinkRepository(self.db)
 
     @cached_property
     def credentials(self) -> CredentialRepository:
+        from nudge.store.calendar import CredentialRepository
+
         return CredentialRepository(self.db)
 
     @cached_property
     def mail_offers(self) -> MailOfferRepository:
+        from nudge.store.calendar import MailOfferRepository
+
         return MailOfferRepository(self.db)
 
     @cached_property
