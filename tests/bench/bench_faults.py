@@ -435,29 +435,38 @@ def bench_lone_texts(phone: Phone) -> dict:
     return latency_summary(reply_latencies(phone, phones, sids))
 
 
+BURST_GAPS = (0.2, 0.5, 1.0)
+
+
 def bench_bursts(phone: Phone) -> dict:
-    """10 people each send three texts within 3 s: one reply each, covering all three?"""
-    phones = phones_for(109, 10)
-    one_reply = covers_all = 0
+    """5 people per gap each send three texts `gap` apart: one reply each, covering all three?
+
+    A lone text is answered within about 0.4 s, so a text coming later than that after the
+    first finds its reply already sent: the wider gaps show where that boundary lies."""
+    phones = phones_for(109, 5 * len(BURST_GAPS))
+    groups = {gap: phones[i * 5 : (i + 1) * 5] for i, gap in enumerate(BURST_GAPS)}
     bodies = ["todo: buy stamps", "todo: post the parcel", "todo: laundry"]
-    for gap in (0.2, 1.0):
-        for p in phones[:5] if gap == 0.2 else phones[5:]:
+    for gap, group in groups.items():
+        for p in group:
             for body in bodies:
                 phone.text(p, body)
                 time.sleep(gap)
     time.sleep(8)
     per_gap: dict[str, dict] = {}
-    for gap, group in (("0.2s", phones[:5]), ("1.0s", phones[5:])):
+    for gap, group in groups.items():
         one_reply = covers_all = 0
+        replies_sent = []
         for p in group:
             replies = [m["body"] for m in phone.outbox(p)]
+            replies_sent.append(len(replies))
             one_reply += len(replies) == 1
             joined = " ".join(replies)
             covers_all += all(b.split(": ")[1] in joined for b in bodies)
-        per_gap[gap] = {
+        per_gap[f"{gap}s"] = {
             "people": len(group),
             "one_reply": one_reply,
             "all_three_acted_on": covers_all,
+            "replies_per_person": replies_sent,
         }
     return per_gap
 
