@@ -113,7 +113,7 @@ def test_each_chart_is_an_image_named_and_described_by_its_own_title_and_desc():
     for chart in charts:
         assert chart.get("role") == "img"
         assert chart.get("width") == "100%" and chart.get("viewBox", "").startswith("0 0 ")
-        title_id, desc_id = chart.get("aria-labelledby").split()
+        title_id, desc_id = chart.get("aria-labelledby"), chart.get("aria-describedby")
         assert chart.find(f"{SVG}title").get("id") == title_id
         assert chart.find(f"{SVG}desc").get("id") == desc_id
         assert chart.find(f"{SVG}desc").text.strip()
@@ -140,9 +140,14 @@ def test_the_numbers_are_said_in_words_and_in_tables():
 
     tables = list(root.iter("table"))
     assert [t.find("caption").text for t in tables] == [
-        "Done each day",
-        "Reminders",
-        "When things got done",
+        "Things done each day, in numbers",
+        "How reminders went, in numbers",
+        "When things get done, in numbers",
+    ]
+    assert [h.text for h in root.iter("h3")] == [
+        "Things done each day",
+        "How reminders went",
+        "When things get done",
     ]
     day_rows = [[c.text for c in row] for row in tables[0].find("tbody")]
     assert day_rows[2][:2] == ["Wednesday, June 10", "3"]

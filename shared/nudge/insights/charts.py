@@ -20,6 +20,9 @@ from nudge.insights.models import (
 )
 from nudge.insights.svg import esc
 
+DAYS_TITLE = "Things done each day"
+REMINDERS_TITLE = "How reminders went"
+PARTS_TITLE = "When things get done"
 # Narrow enough that text stays readable on a 390 px phone, where the chart fills the width.
 WIDTH = 320
 
@@ -54,8 +57,9 @@ WEEK_CSS = """
 .week-numbers { border-collapse: collapse; margin-top: .5rem; font-size: .95rem; width: 100%; }
 .week-numbers caption { text-align: left; font-weight: 600; padding-bottom: .25rem; }
 .week-numbers th, .week-numbers td { text-align: left; padding: .2rem .5rem .2rem 0;
-  border-bottom: 1px solid #767676; vertical-align: top; overflow-wrap: anywhere; }
-.week-numbers td.num { text-align: right; font-variant-numeric: tabular-nums; }
+  border-bottom: 1px solid #767676; vertical-align: top; overflow-wrap: break-word; }
+.week-numbers .num { text-align: right; font-variant-numeric: tabular-nums; }
+.week-chart-title { font-size: 1.1rem; margin: 0 0 .5rem; }
 """
 
 
@@ -123,8 +127,7 @@ def _days_chart(prefix: str, week: Week) -> str:
             )
         )
         body.append(svg.text(centre, base + 33, day.day.day, anchor="middle", colour=svg.MUTED))
-    title = "Things done each day"
-    return svg.chart(prefix, WIDTH, height, title, _days_summary(week), "".join(body))
+    return svg.chart(prefix, WIDTH, height, DAYS_TITLE, _days_summary(week), "".join(body))
 
 
 def _days_table(week: Week) -> str:
@@ -138,8 +141,8 @@ def _days_table(week: Week) -> str:
             f'<td class="num">{day.count}</td><td>{shown}</td></tr>'
         )
     return (
-        '<table class="week-numbers"><caption>Done each day</caption>'
-        '<thead><tr><th scope="col">Day</th><th scope="col">Done</th>'
+        '<table class="week-numbers"><caption>Things done each day, in numbers</caption>'
+        '<thead><tr><th scope="col">Day</th><th scope="col" class="num">Done</th>'
         '<th scope="col">What</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
@@ -178,8 +181,8 @@ def _reminders_chart(prefix: str, outcomes: ReminderOutcomes) -> str:
         body.append(svg.text(LABEL_WIDTH - 8, y + 19, label, anchor="end", size=13))
         body.append(svg.bar(prefix, series, LABEL_WIDTH, y + 5, width, ROW - 10))
         body.append(svg.text(LABEL_WIDTH + width + 6, y + 19, value, size=13))
-    title = "How reminders went"
-    return svg.chart(prefix, WIDTH, height, title, _reminders_summary(outcomes), "".join(body))
+    summary = _reminders_summary(outcomes)
+    return svg.chart(prefix, WIDTH, height, REMINDERS_TITLE, summary, "".join(body))
 
 
 def _reminders_table(outcomes: ReminderOutcomes) -> str:
@@ -189,8 +192,8 @@ def _reminders_table(outcomes: ReminderOutcomes) -> str:
         for outcome, label, _series in OUTCOMES
     )
     return (
-        '<table class="week-numbers"><caption>Reminders</caption>'
-        '<thead><tr><th scope="col">How it went</th><th scope="col">Count</th>'
+        '<table class="week-numbers"><caption>How reminders went, in numbers</caption>'
+        '<thead><tr><th scope="col">How it went</th><th scope="col" class="num">Count</th>'
         '<th scope="col">Meaning</th></tr></thead>'
         f"<tbody>{rows}</tbody></table>"
     )
@@ -240,8 +243,7 @@ def _parts_chart(prefix: str, parts: list[PartOfDayCount]) -> str:
         )
         end = LABEL_WIDTH + tasks_width + reminders_width
         body.append(svg.text(end + 6, y + 19, part.total, size=13))
-    title = "When things get done"
-    return svg.chart(prefix, WIDTH, height, title, _parts_summary(parts), "".join(body))
+    return svg.chart(prefix, WIDTH, height, PARTS_TITLE, _parts_summary(parts), "".join(body))
 
 
 def _parts_table(parts: list[PartOfDayCount]) -> str:
@@ -252,9 +254,9 @@ def _parts_table(parts: list[PartOfDayCount]) -> str:
         for p in parts
     )
     return (
-        '<table class="week-numbers"><caption>When things got done</caption>'
-        '<thead><tr><th scope="col">Time of day</th><th scope="col">Tasks</th>'
-        '<th scope="col">Reminders done</th></tr></thead>'
+        '<table class="week-numbers"><caption>When things get done, in numbers</caption>'
+        '<thead><tr><th scope="col">Time of day</th><th scope="col" class="num">Tasks</th>'
+        '<th scope="col" class="num">Reminders done</th></tr></thead>'
         f"<tbody>{rows}</tbody></table>"
     )
 
@@ -262,8 +264,9 @@ def _parts_table(parts: list[PartOfDayCount]) -> str:
 # -- the fragment ---------------------------------------------------------------------------
 
 
-def _figure(chart: str, table: str) -> str:
-    return f'<figure class="week-chart">{chart}{table}</figure>'
+def _figure(title: str, level: int, chart: str, table: str) -> str:
+    heading = f'<h{level} class="week-chart-title">{esc(title)}</h{level}>'
+    return f'<figure class="week-chart">{heading}{chart}{table}</figure>'
 
 
 def render_week(week: Week, *, id_prefix: str = "week", heading_level: int = 2) -> str:
@@ -273,11 +276,12 @@ def render_week(week: Week, *, id_prefix: str = "week", heading_level: int = 2) 
     level = min(max(heading_level, 1), 6)
     first, last = week.days[0], week.days[-1]
     span = f"{_long_day(first)} to {_long_day(last)}, {week.timezone} time"
+    sub = min(level + 1, 6)
     figures = [
-        _figure(_days_chart(f"{prefix}-days", week), _days_table(week)),
-        _figure(_reminders_chart(f"{prefix}-reminders", week.reminders),
+        _figure(DAYS_TITLE, sub, _days_chart(f"{prefix}-days", week), _days_table(week)),
+        _figure(REMINDERS_TITLE, sub, _reminders_chart(f"{prefix}-reminders", week.reminders),
                 _reminders_table(week.reminders)),
-        _figure(_parts_chart(f"{prefix}-parts", week.parts_of_day),
+        _figure(PARTS_TITLE, sub, _parts_chart(f"{prefix}-parts", week.parts_of_day),
                 _parts_table(week.parts_of_day)),
     ]  # fmt: skip
     return (

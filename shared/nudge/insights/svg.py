@@ -108,10 +108,11 @@ def line(x1: float, y1: float, x2: float, y2: float, colour: str = GRID) -> str:
 
 
 def chart(prefix: str, width: int, height: int, title: str, desc: str, body: str) -> str:
-    """The <svg>: an image named by its <title> and described by its <desc> for screen
-    readers; it scales to its container's width (the viewBox keeps its proportions)."""
+    """The <svg>: an image named by its <title> (aria-labelledby) and described by its <desc>
+    (aria-describedby), so a screen reader says the name, then the numbers; it scales to its
+    container's width (the viewBox keeps its proportions)."""
     return (
-        f'<svg role="img" aria-labelledby="{prefix}-title {prefix}-desc" '
+        f'<svg role="img" aria-labelledby="{prefix}-title" aria-describedby="{prefix}-desc" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMidYMid meet" '
         f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" '
         f'xmlns="http://www.w3.org/2000/svg" focusable="false">'
