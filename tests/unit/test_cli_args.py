@@ -28,3 +28,10 @@ def test_a_stray_argument_is_still_an_error(capsys):
     with pytest.raises(SystemExit):
         parse_args(["memory", "search", "one", "two", "--user", "+15555550100"])
     assert "unrecognized arguments: two" in capsys.readouterr().err
+
+
+def test_status_reads_the_port_offset_from_the_environment_or_the_option(monkeypatch):
+    monkeypatch.setenv("NUDGE_DEV_PORT_OFFSET", "300")
+    assert (parse_args(["status"]).port_offset, parse_args(["status"]).json) == (300, False)
+    args = parse_args(["status", "--json", "--port-offset", "5"])
+    assert (args.port_offset, args.json) == (5, True)
