@@ -24,7 +24,8 @@ from emulators.cron import CronRun, CronRunLog, load_jobs
 from nudge.models import OccurrenceStatus, UserStatus
 from nudge.settings import Settings
 
-PROBE_TIMEOUT = 2.0
+# Generous: on a busy laptop a function's first request (its lazy imports) takes seconds.
+PROBE_TIMEOUT = 5.0
 
 
 class Probe(BaseModel):
@@ -123,7 +124,7 @@ def _plain(reason: object) -> str:
     if "Connection refused" in text or "ECONNREFUSED" in text:
         return "not running (connection refused)"
     if "timed out" in text.lower() or "deadline" in text.lower():
-        return "not answering (timed out)"
+        return f"no answer within {PROBE_TIMEOUT:g} s (busy or hung)"
     return (type(reason).__name__ + ": " + text)[:160]
 
 
