@@ -78,4 +78,4 @@ lock: install
 # `nudge dev --fresh` starts empty instead.
 clean:
 	rm -rf $(VENV) $(TASKS_VENV)
-	rm -f .nudge/*.lock
+	rm -f .nudge/*.lock .nudge/cron-runs*.json
