@@ -9,6 +9,7 @@ reminders (each person's own day, in their timezone).
 
 from __future__ import annotations
 
+import os
 import time
 import urllib.error
 import urllib.request
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, computed_field
@@ -23,6 +25,9 @@ from pydantic import BaseModel, computed_field
 from emulators.cron import CronRun, CronRunLog, load_jobs
 from nudge.models import OccurrenceStatus, UserStatus
 from nudge.settings import Settings
+
+if TYPE_CHECKING:
+    from nudge.store import Store
 
 # Generous: on a busy laptop a function's first request (its lazy imports) takes seconds.
 PROBE_TIMEOUT = 5.0
@@ -93,8 +98,6 @@ class StatusTargets:
 
 def local_targets(port_offset: int = 0) -> StatusTargets:
     """The local stack started with this port offset (`nudge dev --port-offset`)."""
-    import os
-
     from emulators.cron import cron_runs_file
     from emulators.dev import build_env, local_ports
     from emulators.stack import function_urls
@@ -189,7 +192,9 @@ def cron_status(runs: CronRunLog) -> list[CronJobStatus]:
     ]
 
 
-def reminders_today(store, user_ids: list[str], now: datetime, default_timezone: str):
+def reminders_today(
+    store: Store, user_ids: list[str], now: datetime, default_timezone: str
+) -> RemindersToday:
     """Per person: their occurrences due between their local midnight and the next."""
     from nudge.insights.week import local_midnight
 

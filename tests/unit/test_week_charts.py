@@ -161,6 +161,11 @@ def test_the_numbers_are_said_in_words_and_in_tables():
         assert all(th.get("scope") in ("col", "row") for th in table.iter("th"))
 
 
+def test_a_busiest_day_is_named_only_when_one_day_stands_out():
+    tied = parse(render_week(make_week(counts=(2, 0, 2, 0, 0, 0, 1))))
+    assert "busiest" not in next(tied.iter(f"{SVG}desc")).text
+
+
 def test_bar_heights_follow_the_counts():
     root = parse(render_week(make_week(counts=(1, 2, 0, 4, 0, 0, 0))))
     days_chart = next(root.iter(f"{SVG}svg"))

@@ -100,7 +100,7 @@ def _days_summary(week: Week) -> str:
         else f"{_long_day(d)}: nothing marked done."
         for d in week.days
     ]
-    if best.count > 1:
+    if best.count > 1 and [d.count for d in week.days].count(best.count) == 1:
         parts.append(f"The busiest day was {_long_day(best)}.")
     return " ".join(parts)
 
