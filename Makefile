@@ -3,10 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 TASKS_VENV := .venv-tasks
 PY := $(VENV)/bin/python
+CHROMIUM := /usr/bin/chromium
+BROWSER_STAMP := .nudge/browser.installed
 
-.PHONY: install run test bench lint format lock clean
+.PHONY: install browser run test bench lint format lock clean FORCE
 
-install: $(VENV)/.installed $(TASKS_VENV)/.installed
+install: $(VENV)/.installed $(TASKS_VENV)/.installed $(BROWSER_STAMP)
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +20,24 @@ $(TASKS_VENV)/.installed: emulators/requirements-tasks.txt
 	test -x $(TASKS_VENV)/bin/python || $(PYTHON) -m venv $(TASKS_VENV)
 	$(TASKS_VENV)/bin/python -m pip install --quiet -r emulators/requirements-tasks.txt
 	touch $@
+
+# Headless Chromium for the browser tests (tests/browser): Debian's chromium and
+# chromium-driver, since test tools cannot download browsers here. apt-get runs only when
+# /usr/bin/chromium is missing (and as root, else through sudo); the stamp is redone
+# whenever the browser is gone, so a fresh machine gets it and a ready one costs nothing.
+APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
+
+browser: $(BROWSER_STAMP)
+
+$(BROWSER_STAMP): $(if $(wildcard $(CHROMIUM)),,FORCE)
+	@if [ -x $(CHROMIUM) ]; then echo "chromium: $$($(CHROMIUM) --version 2>/dev/null)"; else \
+		$(APT_GET) update -qq && \
+		$(APT_GET) install -y -qq -o DPkg::Lock::Timeout=600 \
+			chromium chromium-driver; fi
+	mkdir -p $(dir $@)
+	touch $@
+
+FORCE:
 
 run: install
 	$(VENV)/bin/nudge dev
@@ -58,4 +78,4 @@ lock: install
 # `nudge dev --fresh` starts empty instead.
 clean:
 	rm -rf $(VENV) $(TASKS_VENV)
-	rm -f .nudge/*.lock
+	rm -f .nudge/*.lock .nudge/cron-runs*.json

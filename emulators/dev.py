@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from emulators import stack
-from emulators.cron import CronRunner, load_jobs
+from emulators.cron import CronRunLog, CronRunner, cron_runs_file, load_jobs
 from emulators.firestore_data import FirestoreData, PeriodicSnapshots
 from emulators.recovery import Recovery, rearm_reminders
 from emulators.supervisor import Service, Supervisor, notice
@@ -219,6 +219,7 @@ def _run_locked(out: IO[str], options: DevOptions) -> int:
             jobs,
             urls=settings.function_urls,
             secret=settings.task_secret.get_secret_value() if settings.task_secret else "",
+            runs=CronRunLog(cron_runs_file(options.port_offset)),
         )
         recovery = Recovery(
             out,

@@ -30,7 +30,9 @@ def test_a_stray_argument_is_still_an_error(capsys):
     assert "unrecognized arguments: two" in capsys.readouterr().err
 
 
-def test_cron_run_reaches_the_stack_started_with_the_same_port_offset(monkeypatch, capsys):
+def test_cron_run_reaches_the_stack_started_with_the_same_port_offset(
+    monkeypatch, capsys, tmp_path
+):
     import os
 
     from emulators import cron, stack
@@ -38,11 +40,12 @@ def test_cron_run_reaches_the_stack_started_with_the_same_port_offset(monkeypatc
 
     fired = {}
 
-    def recording_fire(job, *, urls, secret):
+    def recording_fire(job, *, urls, secret, **_):
         fired["url"] = urls[job.function]
         return 200
 
     monkeypatch.setattr(cron, "fire", recording_fire)
+    monkeypatch.setattr(cron, "STATE_DIR", tmp_path)
     monkeypatch.setenv("NUDGE_DEV_PORT_OFFSET", "300")
     saved = dict(os.environ)
     try:
@@ -53,3 +56,10 @@ def test_cron_run_reaches_the_stack_started_with_the_same_port_offset(monkeypatc
     port = stack.function_ports()["reminders"] + 300
     assert fired["url"].startswith(f"http://127.0.0.1:{port}")
     assert "reminder-catch-up: HTTP 200" in capsys.readouterr().out
+
+
+def test_status_reads_the_port_offset_from_the_environment_or_the_option(monkeypatch):
+    monkeypatch.setenv("NUDGE_DEV_PORT_OFFSET", "300")
+    assert (parse_args(["status"]).port_offset, parse_args(["status"]).json) == (300, False)
+    args = parse_args(["status", "--json", "--port-offset", "5"])
+    assert (args.port_offset, args.json) == (5, True)

@@ -22,7 +22,7 @@ def _dev(args: argparse.Namespace) -> int:
 
 
 def _cron(args: argparse.Namespace) -> int:
-    from emulators.cron import fire, load_jobs
+    from emulators.cron import CronRunLog, Trigger, cron_runs_file, fire_and_record, load_jobs
     from emulators.dev import build_env, port_offset_from_env
     from nudge.settings import Settings
 
@@ -36,11 +36,15 @@ def _cron(args: argparse.Namespace) -> int:
     if args.job not in jobs:
         print(f"nudge cron: no job named {args.job!r}; `nudge cron list` shows them")
         return 2
-    os.environ.update(build_env(port_offset_from_env()))  # the stack the phone commands reach
+    offset = port_offset_from_env()
+    os.environ.update(build_env(offset))
     settings = Settings()
     secret = settings.task_secret.get_secret_value() if settings.task_secret else ""
-    status = fire(jobs[args.job], urls=settings.function_urls, secret=secret)
-    print(f"{args.job}: HTTP {status}")
+    status = fire_and_record(
+        jobs[args.job], urls=settings.function_urls, secret=secret,
+        runs=CronRunLog(cron_runs_file(offset)), trigger=Trigger.manual,
+    )  # fmt: skip
+    print(f"{args.job}: HTTP {status}" if status else f"{args.job}: its function is not running")
     return 0 if 200 <= status < 300 else 1
 
 
@@ -60,6 +64,12 @@ def _inbox(args: argparse.Namespace) -> int:
     from nudge.cli.phone import inbox_command
 
     return inbox_command(args.from_number, args.since, args.follow, args.wait, args.count)
+
+
+def _status(args: argparse.Namespace) -> int:
+    from nudge.cli.status import status_command
+
+    return status_command(args.port_offset, args.json)
 
 
 def _memory(args: argparse.Namespace) -> int:
@@ -207,6 +217,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sample.add_argument("--port", type=int, default=8790)
     sample.set_defaults(handler=_calendar_sample)
+
+    status = sub.add_parser(
+        "status",
+        help="the local stack's health, queue depths, cron runs, users and today's reminders",
+    )
+    status.add_argument(
+        "--port-offset",
+        type=int,
+        default=int(os.environ.get("NUDGE_DEV_PORT_OFFSET", "0") or 0),
+        help="the stack started with `nudge dev --port-offset N`",
+    )
+    status.add_argument("--json", action="store_true", help="the same report as JSON")
+    status.set_defaults(handler=_status)
 
     cron = sub.add_parser("cron", help="list the cron jobs, or fire one now on the local stack")
     cron.add_argument("cron_command", choices=["list", "run"])

@@ -172,6 +172,8 @@ class ReminderOccurrence(Document):
     snooze_of: str | None = None
     enqueued: bool = False
     sent_at: datetime | None = None
+    # When the person answered it done (the week's "when things get done" reads it).
+    acknowledged_at: datetime | None = None
     late_seconds: int | None = None
     follow_ups_sent: int = 0
     # When the next follow-up is due, kept beside its task: the catch-up sends it if the task

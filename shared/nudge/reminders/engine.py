@@ -599,6 +599,7 @@ def acknowledge(deps: ReminderDeps, occurrence: ReminderOccurrence) -> ActionRes
     ended = _transition(
         deps.store, occurrence.user_id, occurrence.id or "",
         allowed=(OccurrenceStatus.sent,), status=OccurrenceStatus.acknowledged,
+        acknowledged_at=datetime.now(UTC),
     )  # fmt: skip
     if ended is None:
         return ActionResult(ok=False, message="nothing to mark done")
