@@ -27,26 +27,20 @@ class LinkNotionArgs(BaseModel):
 
 @tool("link_notion", LinkNotionArgs)
 def link_notion(ctx: ToolContext, args: LinkNotionArgs) -> dict:
-    """Connect their Notion so notes are kept there too: texts a one-time sign-in link (or
-    links the configured workspace at once). Then they pick a database."""
+    """Connect their Notion (texts a sign-in link); then they pick a database."""
     from nudge.integrations.notion.linking import link_for_text
 
     return link_for_text(_link_deps(ctx), ctx.user, ctx.now)
 
 
 class ChooseNotionDatabaseArgs(BaseModel):
-    name: str | None = Field(
-        None, max_length=120, description='the database they named ("Inbox"), as they said it'
-    )
-    choice: int | None = Field(
-        None, ge=1, le=10, description="the number they picked from the databases offered"
-    )
+    name: str | None = Field(None, max_length=120, description="database name, as said")
+    choice: int | None = Field(None, ge=1, le=10, description="number picked from those offered")
 
 
 @tool("choose_notion_database", ChooseNotionDatabaseArgs)
 def choose_notion_database(ctx: ToolContext, args: ChooseNotionDatabaseArgs) -> dict:
-    """Pick the Notion database their notes go to ("save notes to my Inbox database"), by
-    name, or by the number of one offered. Several matches: ask which; none: say so."""
+    """Set the Notion database notes go to ("save notes to my Inbox database")."""
     from nudge.integrations.notion.access import NotionAccessFor
     from nudge.integrations.notion.datasources import pick_data_source
     from nudge.integrations.notion.pages import NotionUnauthorized
@@ -105,7 +99,7 @@ class UnlinkNotionArgs(BaseModel):
 
 @tool("unlink_notion", UnlinkNotionArgs)
 def unlink_notion(ctx: ToolContext, args: UnlinkNotionArgs) -> dict:
-    """Disconnect their Notion: forget its token; their notes stay here (and in Notion)."""
+    """Disconnect their Notion (notes stay)."""
     from nudge.integrations.notion.linking import disconnect
 
     if not disconnect(ctx.store, ctx.user.id or ""):
