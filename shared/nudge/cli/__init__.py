@@ -23,7 +23,7 @@ def _dev(args: argparse.Namespace) -> int:
 
 def _cron(args: argparse.Namespace) -> int:
     from emulators.cron import fire, load_jobs
-    from emulators.dev import build_env
+    from emulators.dev import build_env, port_offset_from_env
     from nudge.settings import Settings
 
     jobs = {job.name: job for job in load_jobs()}
@@ -36,7 +36,8 @@ def _cron(args: argparse.Namespace) -> int:
     if args.job not in jobs:
         print(f"nudge cron: no job named {args.job!r}; `nudge cron list` shows them")
         return 2
-    os.environ.update(build_env())
+    # The stack `nudge dev --port-offset N` runs (NUDGE_DEV_PORT_OFFSET), like `nudge text`.
+    os.environ.update(build_env(port_offset_from_env()))
     settings = Settings()
     secret = settings.task_secret.get_secret_value() if settings.task_secret else ""
     status = fire(jobs[args.job], urls=settings.function_urls, secret=secret)
