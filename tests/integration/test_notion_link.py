@@ -252,3 +252,51 @@ def test_a_refused_token_is_refreshed_once_then_asks_to_link_again_once(
     assert sync_user(deps, user.id, utcnow()).skipped == "needs relink"
     relinks = [b for b in outbox(store) if "link notion" in b and "stopped" in b]
     assert len(relinks) == 1
+
+
+def test_link_notion_by_sms_then_the_database_by_sms(
+    oauth_url, workspace, store, task_queue, monkeypatch
+):
+    """Texted: "link notion" (the offline model) -> the link by SMS -> sign-in -> "save notes
+    to my Notes database" -> chosen, and the saved note reaches Notion on the next sync."""
+    import contextlib
+    import os
+    from datetime import UTC, datetime
+
+    from nudge.integrations.notion.sync import default_sync_deps, sync_user
+    from tests.support.conversation import Phone
+
+    with contextlib.ExitStack() as functions:
+        for name in ("sms_webhook", "agent_turn"):
+            url = functions.enter_context(
+                serve_function(name, stack.FUNCTIONS_DIR / name / "main.py")
+            )
+            if name == "sms_webhook":
+                os.environ["NUDGE_PUBLIC_BASE_URL"] = url
+        clear_caches()
+        phone = Phone()
+        started = datetime.now(UTC)
+        assert phone.text("note: garden plan: tomatoes by the wall").status == 200
+        phone.wait_for_replies(since=started, wait=30, settle=1)
+        started = datetime.now(UTC)
+        assert phone.text("link notion").status == 200
+        [reply] = phone.wait_for_replies(since=started, wait=30, settle=1)
+        assert reply.startswith("Tap to connect Notion (works once, for 15 minutes): ")
+        link = reply.split(": ", 1)[1].split()[0]
+        assert link.startswith(f"{oauth_url}/notion/start?t=")
+        _, callback = sign_in(workspace, oauth_url, link)
+        assert requests.get(callback, timeout=10).status_code == 200
+        started = datetime.now(UTC)
+        assert phone.text("save notes to my Notes database").status == 200
+        [reply] = phone.wait_for_replies(since=started, wait=30, settle=1)
+    assert reply.startswith('Done: notes go to "Notes" in Notion.')
+    user = store.users.find_by_phone("+15555550100")
+    assert store.notion_links.of(user.id).data_source_id == "1a2b3c4d-0000-4000-8000-00000000d5d5"
+    assert sync_user(default_sync_deps(), user.id, utcnow()).created == 1
+    [page] = workspace.pages.values()
+    assert page["properties"]["Name"]["title"][0]["plain_text"] == "garden plan"
+
+
+def test_an_oversized_request_is_refused(oauth_url):
+    big = requests.post(f"{oauth_url}/notion/start", data={"t": "x" * 70_000}, timeout=10)
+    assert big.status_code == 413
