@@ -17,7 +17,6 @@ def _link_deps(ctx: ToolContext):
     deps = reminder_deps(ctx)
     return NotionLinkDeps(
         store=ctx.store, queue=deps.queue, sender=deps.sender, settings=ctx.settings,
-        http_client=ctx.notion_http,
     )  # fmt: skip
 
 
@@ -58,7 +57,7 @@ def choose_notion_database(ctx: ToolContext, args: ChooseNotionDatabaseArgs) -> 
     if not (args.name or "").strip():
         return {"ok": False, "message": 'Which database? Text e.g. "save notes to my Inbox '
                 'database".'}  # fmt: skip
-    client = NotionAccessFor(ctx.store, ctx.settings, ctx.user, link, ctx.notion_http).client()
+    client = NotionAccessFor(ctx.store, ctx.settings, ctx.user, link).client()
     if client is None:
         return {"ok": False, "message": NOT_LINKED}
     try:

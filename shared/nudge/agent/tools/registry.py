@@ -43,8 +43,6 @@ class ToolContext:
     embedder_factory: Callable[[], Any] | None = None
     # The queue and SMS port for reminder tools; None means the process defaults.
     reminder_deps: Any = None
-    # notion-client's httpx client for the Notion tools; None means its own.
-    notion_http: Any = None
     # Set by the tool loop once the model has read third-party text this turn.
     hold_writes: bool = False
 
