@@ -15,6 +15,7 @@ locals {
     "gemini-api-key",
     "microsoft-client-secret",
     "notion-token",
+    "notion-client-secret",
     "youtube-api-key",
     "token-encryption-key",
   ])
@@ -45,6 +46,8 @@ locals {
     NUDGE_TWILIO_ACCOUNT_SID           = var.twilio_account_sid
     NUDGE_TWILIO_FROM_NUMBER           = var.twilio_from_number
     NUDGE_MICROSOFT_CLIENT_ID          = var.microsoft_client_id
+    NUDGE_NOTION_CLIENT_ID             = var.notion_client_id
+    NUDGE_NOTION_OWNER                 = var.notion_owner
   }
 
   secret_env_names = {
@@ -52,6 +55,7 @@ locals {
     "gemini-api-key"          = "NUDGE_GEMINI_API_KEY"
     "microsoft-client-secret" = "NUDGE_MICROSOFT_CLIENT_SECRET"
     "notion-token"            = "NUDGE_NOTION_TOKEN"
+    "notion-client-secret"    = "NUDGE_NOTION_CLIENT_SECRET"
     "youtube-api-key"         = "NUDGE_YOUTUBE_API_KEY"
     "token-encryption-key"    = "NUDGE_TOKEN_ENCRYPTION_KEY"
   }

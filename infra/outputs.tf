@@ -22,3 +22,8 @@ output "invoker_service_account" {
   description = "Identity in the OIDC tokens of queue and scheduler calls."
   value       = google_service_account.invoker.email
 }
+
+output "notion_redirect_url" {
+  description = "Notion public integration redirect URI (register it under the integration's OAuth settings)."
+  value       = try("${google_cloudfunctions2_function.function["oauth"].url}/notion/callback", null)
+}

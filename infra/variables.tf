@@ -67,6 +67,18 @@ variable "microsoft_client_id" {
   default     = ""
 }
 
+variable "notion_client_id" {
+  description = "OAuth client ID of the Notion public integration (README \"Notes\"); empty disables \"link notion\" by OAuth. Its secret is nudge-notion-client-secret."
+  type        = string
+  default     = ""
+}
+
+variable "notion_owner" {
+  description = "Phone (E.164) of the one person the internal integration token (nudge-notion-token) is for; empty: nobody."
+  type        = string
+  default     = ""
+}
+
 variable "python_runtime" {
   description = "Cloud Functions runtime."
   type        = string

@@ -121,11 +121,20 @@ class Settings(BaseSettings):
     # YouTube blocks many cloud IPs for transcripts: youtube-transcript-api's GenericProxyConfig
     # (an HTTP(S) proxy URL, e.g. a residential proxy) is used when set.
     youtube_proxy_url: str | None = None
-    # Notion, for one person (an internal integration token, Secret Manager `notion-token`):
-    # notes are synced with this data source (API 2025-09-03), its title property named so.
+    # Notion, for one person (an internal integration token, Secret Manager `notion-token`),
+    # who is `notion_owner` (their phone, E.164): "link notion" from them links it, optionally
+    # straight to this data source (API 2025-09-03), its title property named so.
     notion_token: SecretStr | None = None
+    notion_owner: str | None = None
     notion_data_source_id: str | None = None
     notion_title_property: str = "Name"
+    # Notion, for everyone: a public integration (OAuth); the secret is in Secret Manager
+    # `notion-client-secret`. The redirect URI defaults to the oauth function's URL +
+    # /notion/callback (register exactly this in the integration's OAuth settings).
+    notion_client_id: str | None = None
+    notion_client_secret: SecretStr | None = None
+    notion_redirect_uri: str | None = None
+    notion_timeout_seconds: float = 15.0
     # Web search (ddgs): region code and how many results are read.
     web_search_region: str = "us-en"
     web_search_max_results: int = 5

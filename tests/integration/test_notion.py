@@ -93,44 +93,130 @@ def test_a_rate_limited_notion_is_retried_later(ctx, store, notion, workspace):
     assert sync_notes(store, ctx.user.id, notion, now=NOW).created == 1
 
 
-def test_saving_a_note_enqueues_a_sync_that_the_served_function_runs(
-    store, task_queue, workspace, monkeypatch
-):
+def link_internal(store, user, monkeypatch, *, data_source_id=DATA_SOURCE_ID):
+    """The deployment's internal integration, for its owner, straight to a data source."""
+    from nudge.models.notion import NotionAccess, NotionLink
+
+    monkeypatch.setenv("NUDGE_NOTION_TOKEN", "secret_test_token")
+    monkeypatch.setenv("NUDGE_NOTION_OWNER", user.phone)
+    store.notion_links.put(
+        user.id,
+        NotionLink(access=NotionAccess.internal, data_source_id=data_source_id,
+                   data_source_name="Notes"),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def served(task_queue, workspace, monkeypatch):
+    from emulators import stack
+    from nudge.integrations.notion import pages
+    from tests.conftest import clear_caches
+    from tests.support.serving import serve_function
+
+    monkeypatch.setattr(pages, "default_http_client", workspace.client)
+    with serve_function("notion_sync", stack.FUNCTIONS_DIR / "notion_sync" / "main.py") as url:
+        clear_caches()
+        yield url
+
+
+def wait_for(check, seconds: float = 20):
     import time
 
-    from emulators import stack
-    from nudge.integrations.notion import sync
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if found := check():
+            return found
+        time.sleep(0.2)
+    return check()
+
+
+def test_saving_a_note_enqueues_a_sync_that_the_served_function_runs(
+    store, served, workspace, monkeypatch
+):
     from nudge.queue.client import default_task_queue
     from nudge.reminders.engine import ReminderDeps
     from nudge.settings import get_settings
     from nudge.sms.senders import default_sender
     from tests.conftest import clear_caches
-    from tests.support.serving import serve_function
 
-    monkeypatch.setenv("NUDGE_NOTION_DATA_SOURCE_ID", DATA_SOURCE_ID)
-    monkeypatch.setattr(
-        sync,
-        "default_notion",
-        lambda: NotionNotes(
-            notion_client("secret_test_token", http_client=workspace.client()), DATA_SOURCE_ID
-        ),
+    user = store.users.create(User(phone="+15555550181", name="Sam", timezone="Etc/UTC"))
+    link_internal(store, user, monkeypatch)
+    clear_caches()
+    settings = get_settings()
+    deps = ReminderDeps(
+        store=store, queue=default_task_queue(), sender=default_sender(), settings=settings
     )
-    source = stack.FUNCTIONS_DIR / "notion_sync" / "main.py"
-    with serve_function("notion_sync", source):
-        clear_caches()
-        settings = get_settings()
-        user = store.users.create(User(phone="+15555550181", name="Sam", timezone="Etc/UTC"))
-        deps = ReminderDeps(
-            store=store, queue=default_task_queue(), sender=default_sender(), settings=settings
-        )
-        ctx = ToolContext(
-            store=store, user=user, settings=settings, now=NOW, turn_id="t9", reminder_deps=deps
-        )
-        saved = save(ctx, "t9", "garden plan: tomatoes along the south wall")
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            note = store.notes.require(user.id, saved["id"])
-            if note.notion_page_id:
-                break
-            time.sleep(0.2)
+    ctx = ToolContext(
+        store=store, user=user, settings=settings, now=NOW, turn_id="t9", reminder_deps=deps
+    )
+    saved = save(ctx, "t9", "garden plan: tomatoes along the south wall")
+    note = wait_for(lambda: (n := store.notes.require(user.id, saved["id"])).notion_page_id and n)
     assert note.notion_page_id in workspace.pages
+
+
+def test_the_scheduled_sync_pulls_edits_made_in_notion_for_each_linked_person(
+    store, served, workspace, monkeypatch
+):
+    """cron `notion-sync` -> the served function's fan-out -> one sync task per linked person
+    (Cloud Tasks emulator) -> pages edited since the last sync come back as notes."""
+    from emulators.cron import fire, load_jobs
+    from nudge.integrations.notion.sync import default_sync_deps, sync_user
+    from nudge.models import utcnow
+    from nudge.models.notion import NotionAccess, NotionLink
+    from nudge.settings import get_settings
+    from tests.conftest import clear_caches
+
+    [job] = [j for j in load_jobs() if j.name == "notion-sync"]
+    assert (job.function, job.body, job.schedule) == ("notion_sync", {"action": "tick"},
+                                                      "*/30 * * * *")  # fmt: skip
+    sam = store.users.create(User(phone="+15555550182", name="Sam", timezone="Etc/UTC"))
+    lee = store.users.create(User(phone="+15555550183", name="Lee", timezone="Etc/UTC"))
+    link_internal(store, sam, monkeypatch)
+    store.notion_links.put(lee.id, NotionLink(access=NotionAccess.oauth))  # no database yet
+    clear_caches()
+    ctx = ToolContext(store=store, user=sam, settings=get_settings(), now=NOW, turn_id="t1")
+    note = save(ctx, "t1", "packing list: passport, charger")
+    first = sync_user(default_sync_deps(), sam.id, utcnow())
+    assert first.created == 1
+    page_id = store.notes.require(sam.id, note["id"]).notion_page_id
+
+    # Edited in Notion afterwards (Notion rounds last_edited_time down to the minute).
+    edited = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    workspace.edit(page_id, title="packing list", text="passport, charger, socks", at=edited)
+    workspace.add_page("book ideas", "The Overstory; the packing list for the trip", edited=edited)
+    settings = get_settings()
+    assert (
+        fire(job, urls=settings.function_urls, secret=settings.task_secret.get_secret_value())
+        == 200
+    )
+    pulled = wait_for(
+        lambda: store.notes.require(sam.id, note["id"]).body == "passport, charger, socks"
+    )
+    assert pulled
+    imported = wait_for(lambda: [n for n in store.notes.list(sam.id) if n.title == "book ideas"])
+    assert imported[0].untrusted and imported[0].external_source == "notion"
+    # The import names the other note's title: linked both ways, and on both pages.
+    wait_for(lambda: store.notes.require(sam.id, note["id"]).notion_linked_ids)
+    local = store.notes.require(sam.id, note["id"])
+    assert local.linked_ids == [imported[0].id] == local.notion_linked_ids
+    mentions = [
+        part["mention"]["page"]["id"]
+        for block in workspace.blocks[page_id]
+        for part in block["paragraph"]["rich_text"]
+        if part["type"] == "mention"
+    ]
+    assert mentions == [imported[0].notion_page_id]
+
+    # Lee has no database chosen: the fan-out skips them. The same tick again (the emulator
+    # does not deduplicate task names) and a redelivered sync change nothing, and add no page
+    # or mention.
+    from nudge.integrations.notion.schedule import fan_out
+    from nudge.queue.client import default_task_queue
+
+    pages_before, requests_before = len(workspace.pages), len(workspace.blocks[page_id])
+    assert fan_out(store, default_task_queue(), settings, utcnow()) == 1
+    again = sync_user(default_sync_deps(), sam.id, utcnow())
+    assert (again.created, again.pulled, again.imported, again.linked) == (0, 0, 0, 0)
+    assert len(workspace.pages) == pages_before
+    assert len(workspace.blocks[page_id]) == requests_before
+    assert len(store.notes.list(sam.id)) == 2

@@ -79,6 +79,7 @@ def test_every_function_has_the_settings_terraform_reads():
             "gemini-api-key",
             "microsoft-client-secret",
             "notion-token",
+            "notion-client-secret",
             "youtube-api-key",
             "token-encryption-key",
         }
@@ -154,6 +155,7 @@ def test_every_cron_action_is_one_its_function_handles():
         "agent_turn": {"sweep"},
         "calendar_sync": {"tick"},
         "mail_triage": {"tick"},
+        "notion_sync": {"tick"},
     }
     declared: dict[str, set[str]] = {}
     for job in load_jobs():
@@ -168,6 +170,7 @@ def test_every_cron_action_is_one_its_function_handles():
         "agent_turn": (stack.FUNCTIONS_DIR / "agent_turn" / "main.py").read_text(),
         "calendar_sync": (stack.FUNCTIONS_DIR / "calendar_sync" / "main.py").read_text(),
         "mail_triage": (stack.FUNCTIONS_DIR / "mail_triage" / "main.py").read_text(),
+        "notion_sync": (stack.FUNCTIONS_DIR / "notion_sync" / "main.py").read_text(),
     }
     for function, actions in handled.items():
         for action in actions:

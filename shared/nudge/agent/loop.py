@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nudge.agent.tools.registry import ToolContext, ToolRegistry
+from nudge.agent.tools.registry import ToolContext, ToolRegistry, carries_third_party
 from nudge.llm.types import ChatMessage, LanguageModel, ModelRequest, Usage
 
 OUT_OF_STEPS = "I did what I could for now. What's the one next thing you'd like?"
@@ -45,6 +45,9 @@ def run_tool_loop(
             )
         )
         outcomes = [registry.execute(call, ctx) for call in reply.function_calls]
+        # Calls the model makes after reading third-party text are held (see registry).
+        if any(carries_third_party(outcome) for outcome in outcomes):
+            ctx.hold_writes = True
         result.tools_called += [call.name for call in reply.function_calls]
         messages.append(ChatMessage(role="tool", function_results=outcomes))
     # Out of iterations: one last answer with no tools offered, so it must speak.

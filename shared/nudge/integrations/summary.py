@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -64,27 +65,29 @@ def _clip(text: str, max_chars: int) -> str:
     return text[: max_chars - 3].rsplit(" ", 1)[0] + "..."
 
 
-def summarize(settings: Settings, *, what: str, source: str, content: str) -> Summary:
-    """Three points worth remembering about `content` (`what`: "a YouTube video", ...)."""
+def summarize(
+    settings: Settings, *, what: str, source: str, content: str, gemini_http: Any = None
+) -> Summary:
+    """Three points worth remembering about `content` (`what`: "a YouTube video", ...).
+    `gemini_http`: the httpx2 client Gemini speaks through (None: its own)."""
     if settings.gemini_api_key is not None:
         try:
-            return _with_gemini(settings, what=what, source=source, content=content)
+            return _with_gemini(
+                settings, what=what, source=source, content=content, http_client=gemini_http
+            )
         except Exception as exc:  # an outage must not lose the summary: fall back
             log.warning("summary by Gemini failed (%s); extractive instead", type(exc).__name__)
     points = extractive_points(content)
     return Summary(text=" ".join(points), points=points, by="extractive")
 
 
-def _with_gemini(settings: Settings, *, what: str, source: str, content: str) -> Summary:
-    from nudge.llm.gemini import GeminiModel
+def _with_gemini(
+    settings: Settings, *, what: str, source: str, content: str, http_client: Any
+) -> Summary:
+    from nudge.llm.gemini import gemini_from_settings
     from nudge.llm.types import ChatMessage, ModelRequest, TurnFacts
 
-    model = GeminiModel(
-        api_key=settings.gemini_api_key.get_secret_value(),  # type: ignore[union-attr]
-        model=settings.gemini_model,
-        timeout_seconds=settings.gemini_timeout_seconds,
-        attempts=settings.gemini_attempts,
-    )
+    model = gemini_from_settings(settings, http_client)
     instruction = (
         f"You summarize {what} for an adult with ADHD, read by SMS. {UNTRUSTED_INSTRUCTION} "
         "Answer in plain text, no markdown: exactly three lines, each starting with '- ', "
@@ -97,6 +100,8 @@ def _with_gemini(settings: Settings, *, what: str, source: str, content: str) ->
         facts=TurnFacts(timezone=settings.default_timezone),
     )
     reply = model.generate(request)
+    if reply.function_calls:  # no tools were offered: a call is the content talking
+        raise ValueError("the summary model asked for a tool")
     lines = [line.strip().lstrip("-* ").strip() for line in (reply.text or "").splitlines()]
     points = [_clip(line, 160) for line in lines if line][:3]
     if not points:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from nudge.integrations.models import AITask, AITaskResult, AITaskStatus
 from nudge.integrations.repository import AITaskRepository, Claim
@@ -41,6 +42,8 @@ class WorkerDeps:
     store: Store
     sender: SmsSender
     settings: Settings
+    # The httpx2 client Gemini speaks through (None: its own; tests answer at its transport).
+    gemini_http: Any = None
 
 
 @dataclass(frozen=True)

@@ -35,12 +35,6 @@ def model_for_turn(settings) -> LanguageModel:
     offline = OfflineModel()
     if settings.gemini_api_key is None:
         return offline
-    from nudge.llm.gemini import GeminiModel
+    from nudge.llm.gemini import gemini_from_settings
 
-    gemini = GeminiModel(
-        api_key=settings.gemini_api_key.get_secret_value(),
-        model=settings.gemini_model,
-        timeout_seconds=settings.gemini_timeout_seconds,
-        attempts=settings.gemini_attempts,
-    )
-    return FallbackModel(gemini, offline)
+    return FallbackModel(gemini_from_settings(settings), offline)

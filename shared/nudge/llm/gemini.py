@@ -73,6 +73,17 @@ class GeminiModel:
         return _reply(self.name, response)
 
 
+def gemini_from_settings(settings, http_client: Any = None) -> GeminiModel:
+    """The configured Gemini (`http_client`: an httpx2 client; tests answer at its transport)."""
+    return GeminiModel(
+        api_key=settings.gemini_api_key.get_secret_value(),
+        model=settings.gemini_model,
+        timeout_seconds=settings.gemini_timeout_seconds,
+        attempts=settings.gemini_attempts,
+        http_client=http_client,
+    )
+
+
 def _declaration(spec: ToolSpec):
     from google.genai import types
 

@@ -1,4 +1,5 @@
-"""The offline model's integration commands: notes, YouTube links, web search, pending work.
+"""The offline model's integration commands: notes, Notion, YouTube links, web search,
+pending work.
 
 Kept apart from `offline.py`, which calls `understand_integration` for each line and
 `describe_integration` for each tool result before its own rules.
@@ -33,8 +34,36 @@ _WORKING_ON = re.compile(
     re.I,
 )
 
+_LINK_NOTION = re.compile(
+    r"^\s*(?:please\s+)?(?:link|connect|add|set up|hook up)\s+(?:my\s+|to\s+)?notion"
+    r"(?:\s+(?:account|workspace))?\s*[.!]?\s*$",
+    re.I,
+)
+_UNLINK_NOTION = re.compile(
+    r"^\s*(?:unlink|disconnect|remove)\s+(?:my\s+)?notion(?:\s+(?:account|workspace))?"
+    r"\s*[.!]?\s*$",
+    re.I,
+)
+_NOTION_DATABASE = re.compile(
+    r"^\s*(?:please\s+)?(?:save|put|keep|send|sync)\s+(?:my\s+)?notes\s+(?:to|in|into)\s+"
+    r"(?:my\s+|the\s+)?(?P<a>.+?)(?:\s+(?:database|db|table))?(?:\s+in\s+notion)?\s*[.!]?\s*$"
+    r"|^\s*(?:use|pick|choose)\s+(?:my\s+|the\s+)?(?P<b>.+?)\s+(?:database|db|table)"
+    r"(?:\s+(?:for|in)\s+(?:my\s+)?(?:notes|notion))?\s*[.!]?\s*$",
+    re.I,
+)
+_NOTION_PICK = re.compile(r"^\s*notion\s+#?(?P<n>\d{1,2})\s*[.!]?\s*$", re.I)
+
 
 def understand_integration(line: str, facts: TurnFacts) -> FunctionCall | None:
+    if _LINK_NOTION.match(line):
+        return FunctionCall(name="link_notion", args={})
+    if _UNLINK_NOTION.match(line):
+        return FunctionCall(name="unlink_notion", args={})
+    if m := _NOTION_PICK.match(line):
+        return FunctionCall(name="choose_notion_database", args={"choice": int(m["n"])})
+    if m := _NOTION_DATABASE.match(line):
+        name = (m["a"] or m["b"]).strip(" .!?\"'")
+        return FunctionCall(name="choose_notion_database", args={"name": name})
     if m := _NOTE.match(line):
         return FunctionCall(name="save_note", args={"content": m["content"].strip()})
     if m := _FIND_NOTE.match(line):
@@ -55,6 +84,8 @@ def understand_integration(line: str, facts: TurnFacts) -> FunctionCall | None:
 def describe_integration(name: str, result: dict) -> str | None:
     """The offline reply for one of these tools' results; None for any other tool."""
     match name:
+        case "link_notion" | "unlink_notion" | "choose_notion_database":
+            return _describe_notion(name, result)
         case "summarize_video" | "web_search":
             return result.get("message") or "On it."
         case "working_on":
@@ -81,3 +112,32 @@ def describe_integration(name: str, result: dict) -> str | None:
                 text += "\nAlso: " + "; ".join(others)
             return text
     return None
+
+
+def _describe_notion(name: str, result: dict) -> str:
+    if name == "unlink_notion":
+        if not result.get("ok"):
+            return result.get("message") or "Notion isn't linked."
+        return "Notion unlinked: I forgot its access. Your notes stay here, and in Notion."
+    if name == "link_notion":
+        if not result.get("ok"):
+            return result.get("message") or "Notion linking isn't set up here."
+        if result.get("url"):
+            return (
+                f"Tap to connect Notion (works once, for {result['minutes']} minutes): "
+                f"{result['url']}"
+            )
+        if result.get("data_source"):
+            return f"Notion is linked. Notes go to {result['data_source']}; syncing them now."
+        return (
+            'Notion is linked. Which database should notes go to? Text e.g. "save notes to '
+            'my Inbox database".'
+        )
+    if result.get("ok"):
+        count = result.get("notes", 0)
+        copying = f" I'm copying your {count} notes there now." if count else ""
+        return f'Done: notes go to "{result["database"]}" in Notion.{copying}'
+    if result.get("ask"):
+        listed = "\n".join(f"{i}. {c}" for i, c in enumerate(result["choices"], 1))
+        return f'A few databases match:\n{listed}\nWhich one? Text "notion 1" (or 2, ...).'
+    return result.get("message") or "I couldn't pick that database."

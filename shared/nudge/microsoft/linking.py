@@ -4,16 +4,15 @@ TTL) and finishes it on the callback, sealing the token cache and texting who is
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from google.cloud import firestore
-
-from nudge.microsoft import SCOPES, link_tokens
+from nudge.linking import link_tokens
+from nudge.linking.flows import LinkError, flow_id, put_flow, take_flow
+from nudge.microsoft import SCOPES
 from nudge.microsoft.tokens import PROVIDER, make_app, save_cache
 from nudge.models import User
 from nudge.models.events import CalendarLink, EventSource
@@ -25,11 +24,7 @@ from nudge.store import Store
 from nudge.store.sealed import Sealer
 
 log = logging.getLogger("nudge.microsoft")
-FLOWS = "oauth_flows"
-
-
-class LinkError(RuntimeError):
-    """The flow cannot finish: expired, replayed, declined, or refused by Microsoft."""
+__all__ = ["LinkError", "connect_link", "disconnect", "finish", "start"]
 
 
 @dataclass
@@ -53,7 +48,8 @@ def start_url(settings: Settings, token: str) -> str:
 
 def connect_link(store: Store, settings: Settings, user: User, now: datetime) -> str:
     """The link "connect outlook" texts back."""
-    return start_url(settings, link_tokens.issue(store, settings, user.id or "", now))
+    token = link_tokens.issue(store, settings, user.id or "", now, provider=PROVIDER)
+    return start_url(settings, token)
 
 
 def _flow_context(state: str) -> str:
@@ -62,7 +58,7 @@ def _flow_context(state: str) -> str:
 
 def start(deps: LinkDeps, token: str, now: datetime) -> str:
     """Redeem the texted link and begin the flow; returns Microsoft's sign-in URL."""
-    user_id = link_tokens.redeem(deps.store, deps.settings, token, now)
+    user_id = link_tokens.redeem(deps.store, deps.settings, token, now, provider=PROVIDER)
     app = make_app(deps.settings, http_client=deps.http_client)
     # form_post: the code comes back in a POST body, never in a URL (RFC 9700 4.3.1).
     flow = app.initiate_auth_code_flow(
@@ -73,36 +69,11 @@ def start(deps: LinkDeps, token: str, now: datetime) -> str:
     sealed = Sealer.from_settings(deps.settings).seal(
         json.dumps(flow).encode(), context=_flow_context(flow["state"])
     )
-    deps.store.db.collection(FLOWS).document(_flow_id(flow["state"])).create(
-        {
-            "user_id": user_id,
-            "flow": sealed.model_dump(),
-            "expire_at": now + timedelta(minutes=deps.settings.oauth_link_minutes),
-        }
-    )
+    put_flow(
+        deps.store, deps.settings, state=flow["state"], user_id=user_id, provider=PROVIDER,
+        now=now, data={"flow": sealed.model_dump()},
+    )  # fmt: skip
     return flow["auth_uri"]
-
-
-def _flow_id(state: str) -> str:
-    return hashlib.sha256(state.encode()).hexdigest()
-
-
-def _take_flow(store: Store, state: str, now: datetime) -> dict:
-    """The stored flow for `state`, deleted as it is read (a replayed callback finds none)."""
-    ref = store.db.collection(FLOWS).document(_flow_id(state))
-
-    @firestore.transactional
-    def take(tx: firestore.Transaction) -> dict | None:
-        snapshot = ref.get(transaction=tx)
-        if not snapshot.exists:
-            return None
-        tx.delete(ref)
-        return snapshot.to_dict()
-
-    record = take(store.db.transaction())
-    if record is None or record["expire_at"] < now:
-        raise LinkError("this sign-in link expired or was already used")
-    return record
 
 
 def finish(deps: LinkDeps, params: dict[str, str], now: datetime) -> tuple[User, str]:
@@ -111,7 +82,7 @@ def finish(deps: LinkDeps, params: dict[str, str], now: datetime) -> tuple[User,
     import msal
 
     state = params.get("state") or ""
-    record = _take_flow(deps.store, state, now)
+    record = take_flow(deps.store, state, now, provider=PROVIDER)
     flow = json.loads(
         Sealer.from_settings(deps.settings).open(record["flow"], context=_flow_context(state))
     )
@@ -139,7 +110,7 @@ def finish(deps: LinkDeps, params: dict[str, str], now: datetime) -> tuple[User,
         deps.store, deps.sender, user,
         f"Connected to Outlook as {account}. I'm reading your calendar now.",
         from_number=user.assistant_number or deps.settings.twilio_from_number or "",
-        message_id=f"outlook-connected-{_flow_id(state)[:24]}", kind="integration",
+        message_id=f"outlook-connected-{flow_id(state)[:24]}", kind="integration",
     )  # fmt: skip
     return user, account
 

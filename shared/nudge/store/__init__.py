@@ -20,6 +20,7 @@ from nudge.store.collections import (
 from nudge.store.idempotency import AlreadyInProgress, IdempotencyStore
 from nudge.store.leases import TurnLeases
 from nudge.store.markers import DedupMarkers
+from nudge.store.notion import NotionLinkRepository
 from nudge.store.repository import NotFound
 from nudge.store.users import UserRepository
 
@@ -99,6 +100,10 @@ class Store:
         from nudge.store.calendar import CredentialRepository
 
         return CredentialRepository(self.db)
+
+    @cached_property
+    def notion_links(self) -> NotionLinkRepository:
+        return NotionLinkRepository(self.db)
 
     @cached_property
     def mail_offers(self) -> MailOfferRepository:

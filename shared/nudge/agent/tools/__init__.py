@@ -11,6 +11,7 @@ from nudge.agent.tools import (  # noqa: F401 - registration
     memory,
     money,
     notes,
+    notion,
     places,
     planning,
     profile,

@@ -12,7 +12,7 @@ class AboutMeArgs(BaseModel):
     limit: int = Field(5, ge=1, le=10)
 
 
-@tool("about_me", AboutMeArgs)
+@tool("about_me", AboutMeArgs, reads_only=True)
 def about_me(ctx: ToolContext, args: AboutMeArgs) -> dict:
     """Summarise what you know about the user: name, timezone, open tasks and the memories that
     matter most. For "what do you know about me"."""

@@ -48,7 +48,7 @@ class ListGoalsArgs(BaseModel):
     pass
 
 
-@tool("list_goals", ListGoalsArgs)
+@tool("list_goals", ListGoalsArgs, reads_only=True)
 def list_goals(ctx: ToolContext, args: ListGoalsArgs) -> dict:
     """List active goals with progress and how many open tasks serve each."""
     goals = ctx.store.goals.list(ctx.user.id, where=[("status", "==", "active")])

@@ -59,7 +59,7 @@ class ListGroceriesArgs(BaseModel):
     store: str | None = Field(None, description="only what is for this store")
 
 
-@tool("list_groceries", ListGroceriesArgs)
+@tool("list_groceries", ListGroceriesArgs, reads_only=True)
 def list_groceries(ctx: ToolContext, args: ListGroceriesArgs) -> dict:
     """What they need from the store, grouped by aisle (short enough for one SMS)."""
     items = LifeAdmin(ctx.store.db).groceries.needed(ctx.user.id)

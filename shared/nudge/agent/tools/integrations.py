@@ -87,7 +87,7 @@ class WorkingOnArgs(BaseModel):
     pass
 
 
-@tool("working_on", WorkingOnArgs)
+@tool("working_on", WorkingOnArgs, reads_only=True)
 def working_on(ctx: ToolContext, args: WorkingOnArgs) -> dict:
     """What you are still working on in the background for them (summaries, searches)."""
     pending = AITaskRepository(ctx.store.db).pending(ctx.user.id or "")

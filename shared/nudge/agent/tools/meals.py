@@ -130,7 +130,7 @@ class WhatsForDinnerArgs(BaseModel):
     meal: str = "dinner"
 
 
-@tool("whats_for_dinner", WhatsForDinnerArgs)
+@tool("whats_for_dinner", WhatsForDinnerArgs, reads_only=True)
 def whats_for_dinner(ctx: ToolContext, args: WhatsForDinnerArgs) -> dict:
     """The meal planned for a day, with its first step; the rest of the week's plan."""
     admin = LifeAdmin(ctx.store.db)

@@ -63,7 +63,7 @@ class RecallArgs(BaseModel):
     )
 
 
-@tool("recall", RecallArgs)
+@tool("recall", RecallArgs, reads_only=True)
 def recall(ctx: ToolContext, args: RecallArgs) -> dict:
     """Search what the user told you before. Use it before saying you don't know."""
     hits = recall_memories(

@@ -75,7 +75,7 @@ class SpendingArgs(BaseModel):
     period: Literal["today", "this_week", "this_month", "last_month"] = "this_month"
 
 
-@tool("spending", SpendingArgs)
+@tool("spending", SpendingArgs, reads_only=True)
 def spending(ctx: ToolContext, args: SpendingArgs) -> dict:
     """How much they spent in a period ("how much on food this month?"), by category."""
     today = local_now(ctx.timezone, ctx.now).date()

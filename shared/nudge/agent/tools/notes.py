@@ -39,7 +39,8 @@ def save_note(ctx: ToolContext, args: SaveNoteArgs) -> dict:
     saved, linked = store_note(
         ctx.store, ctx.user.id or "", note, doc_id=task_id("note", ctx.turn_id, digest)
     )
-    if ctx.settings.notion_data_source_id:
+    link = ctx.store.notion_links.of(ctx.user.id or "")
+    if link is not None and link.data_source_id and link.status == "ok":
         from nudge.agent.tools.reminders import reminder_deps
         from nudge.integrations.notion.schedule import enqueue_sync
 
@@ -52,7 +53,7 @@ class FindNotesArgs(BaseModel):
     limit: int = Field(3, ge=1, le=10)
 
 
-@tool("find_notes", FindNotesArgs)
+@tool("find_notes", FindNotesArgs, reads_only=True)
 def find_notes(ctx: ToolContext, args: FindNotesArgs) -> dict:
     """Find their notes about something (also summaries of videos they sent)."""
     user_id = ctx.user.id or ""

@@ -41,7 +41,7 @@ class WhereIsArgs(BaseModel):
     name: str = Field(min_length=1, max_length=80)
 
 
-@tool("where_is", WhereIsArgs)
+@tool("where_is", WhereIsArgs, reads_only=True)
 def where_is(ctx: ToolContext, args: WhereIsArgs) -> dict:
     """Where a saved place is, and the next reminder that mentions it (the next visit)."""
     place = LifeAdmin(ctx.store.db).places.get(ctx.user.id, _key(args.name))

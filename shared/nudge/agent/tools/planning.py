@@ -218,7 +218,7 @@ class WhatNowArgs(BaseModel):
     pass
 
 
-@tool("what_now", WhatNowArgs)
+@tool("what_now", WhatNowArgs, reads_only=True)
 def what_now(ctx: ToolContext, args: WhatNowArgs) -> dict:
     """Pick ONE thing to do now, from priority, due dates, time before the next reminder or
     calendar event, and today's energy. Answer with just that one thing."""

@@ -102,7 +102,7 @@ class ListRemindersArgs(BaseModel):
     limit: int = Field(8, ge=1, le=20)
 
 
-@tool("list_reminders", ListRemindersArgs)
+@tool("list_reminders", ListRemindersArgs, reads_only=True)
 def list_reminders(ctx: ToolContext, args: ListRemindersArgs) -> dict:
     """List upcoming reminders with their local times."""
     upcoming = ctx.store.occurrences.upcoming(ctx.user.id, ctx.now, limit=args.limit)

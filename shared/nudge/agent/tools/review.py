@@ -72,7 +72,7 @@ class WeekReviewArgs(BaseModel):
     pass
 
 
-@tool("week_review", WeekReviewArgs)
+@tool("week_review", WeekReviewArgs, reads_only=True)
 def week_review(ctx: ToolContext, args: WeekReviewArgs) -> dict:
     """A look back at the last 7 days: what got done, what kept slipping, one suggestion.
     Shame-free: no streaks, no scores."""

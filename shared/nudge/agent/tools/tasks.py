@@ -37,7 +37,7 @@ class ListTasksArgs(BaseModel):
     include_done: bool = False
 
 
-@tool("list_tasks", ListTasksArgs)
+@tool("list_tasks", ListTasksArgs, reads_only=True)
 def list_tasks(ctx: ToolContext, args: ListTasksArgs) -> dict:
     """List the user's open tasks, most important and soonest due first."""
     tasks = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from nudge.integrations.models import AITask, AITaskResult, Source
 from nudge.integrations.untrusted import UNTRUSTED_INSTRUCTION, quote_untrusted
@@ -32,7 +33,11 @@ def web_search(deps: WorkerDeps, task: AITask, user: User, client: SearchClient)
         return AITaskResult(
             text=f'I searched for "{query}" and found nothing. Want me to try other words?'
         )
-    answer = _answer_with_gemini(settings, query, results) if settings.gemini_api_key else None
+    answer = (
+        _answer_with_gemini(settings, query, results, deps.gemini_http)
+        if settings.gemini_api_key
+        else None
+    )
     if answer:
         best = results[0]
         text = f"{answer}\nSource: {_short(best.title)} {best.url}"
@@ -51,9 +56,11 @@ def _short(title: str) -> str:
     return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 3].rstrip() + "..."
 
 
-def _answer_with_gemini(settings: Settings, query: str, results: list[SearchResult]) -> str | None:
+def _answer_with_gemini(
+    settings: Settings, query: str, results: list[SearchResult], http_client: Any = None
+) -> str | None:
     """One or two plain sentences from the results, or None (then the results are sent)."""
-    from nudge.llm.gemini import GeminiModel
+    from nudge.llm.gemini import gemini_from_settings
     from nudge.llm.types import ChatMessage, ModelRequest, TurnFacts
 
     listing = "\n\n".join(
@@ -78,13 +85,10 @@ def _answer_with_gemini(settings: Settings, query: str, results: list[SearchResu
         facts=TurnFacts(timezone=settings.default_timezone),
     )
     try:
-        model = GeminiModel(
-            api_key=settings.gemini_api_key.get_secret_value(),  # type: ignore[union-attr]
-            model=settings.gemini_model,
-            timeout_seconds=settings.gemini_timeout_seconds,
-            attempts=settings.gemini_attempts,
-        )
-        text = " ".join((model.generate(request).text or "").split())
+        reply = gemini_from_settings(settings, http_client).generate(request)
+        if reply.function_calls:  # no tools were offered: a call is the content talking
+            raise ValueError("the answer model asked for a tool")
+        text = " ".join((reply.text or "").split())
     except Exception as exc:  # the results alone are still an answer
         log.warning("search answer by Gemini failed (%s); sending results", type(exc).__name__)
         return None

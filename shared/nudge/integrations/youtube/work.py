@@ -57,7 +57,11 @@ def summarize_video(deps: WorkerDeps, task: AITask, user: User, http: YouTubeHtt
     except CannotDo as exc:
         raise CannotDo(f'"{info.title}": {exc.message}', exc.reason) from None
     summary = summarize(
-        settings, what="a YouTube video transcript", source=watch_url(video_id), content=transcript
+        settings,
+        what="a YouTube video transcript",
+        source=watch_url(video_id),
+        content=transcript,
+        gemini_http=deps.gemini_http,
     )
     if not summary.points:
         raise CannotDo(f'"{info.title}" has an empty transcript; nothing to summarize.', "empty")

@@ -1,7 +1,8 @@
-"""The "connect outlook" link: short-lived, single-use and signed.
+"""The "connect outlook" / "link notion" link: short-lived, single-use and signed.
 
-The token is `payload.signature`: the payload names the user, a random nonce, the expiry and
-the key id; the signature is HMAC-SHA256 under a key derived from the sealing key. The nonce's
+The token is `payload.signature`: the payload names the user, the provider it links, a random
+nonce, the expiry and the key id (so a Notion link cannot start a Microsoft sign-in); the
+signature is HMAC-SHA256 under a key derived from the sealing key. The nonce's
 record (`oauth_links/{nonce}`, Firestore TTL on `expire_at`) is consumed in a transaction, so a
 forwarded or replayed link does nothing.
 """
@@ -44,8 +45,8 @@ def _signing_key(sealer: Sealer, key_id: str) -> bytes:
     return hmac.new(key, b"nudge oauth link v1", hashlib.sha256).digest()
 
 
-def issue(store: Store, settings: Settings, user_id: str, now: datetime) -> str:
-    """A fresh link token for `user_id`."""
+def issue(store: Store, settings: Settings, user_id: str, now: datetime, *, provider: str) -> str:
+    """A fresh link token for `user_id` to link `provider`."""
     sealer = Sealer.from_settings(settings)
     nonce = secrets.token_urlsafe(18)
     expires = now + timedelta(minutes=settings.oauth_link_minutes)
@@ -54,7 +55,13 @@ def issue(store: Store, settings: Settings, user_id: str, now: datetime) -> str:
     )
     payload = _b64(
         json.dumps(
-            {"u": user_id, "n": nonce, "e": int(expires.timestamp()), "k": sealer.current},
+            {
+                "u": user_id,
+                "p": provider,
+                "n": nonce,
+                "e": int(expires.timestamp()),
+                "k": sealer.current,
+            },
             separators=(",", ":"),
         ).encode()
     )
@@ -63,8 +70,9 @@ def issue(store: Store, settings: Settings, user_id: str, now: datetime) -> str:
     return f"{payload}.{signature}"
 
 
-def check(settings: Settings, token: str, now: datetime) -> dict:
-    """The token's claims if it is ours and unexpired (not consumed). Raises LinkInvalid."""
+def check(settings: Settings, token: str, now: datetime, *, provider: str) -> dict:
+    """The token's claims if it is ours, for `provider` and unexpired (not consumed). Raises
+    LinkInvalid."""
     payload, _, signature = token.partition(".")
     try:
         claims = json.loads(_unb64(payload))
@@ -78,14 +86,16 @@ def check(settings: Settings, token: str, now: datetime) -> dict:
         raise LinkInvalid("malformed link") from exc
     if not valid:
         raise LinkInvalid("bad signature")
+    if claims.get("p") != provider:
+        raise LinkInvalid("a link for another provider")
     if now.timestamp() > claims["e"]:
         raise LinkInvalid("expired")
     return claims
 
 
-def redeem(store: Store, settings: Settings, token: str, now: datetime) -> str:
+def redeem(store: Store, settings: Settings, token: str, now: datetime, *, provider: str) -> str:
     """The user id the token was issued for, consuming it. Raises LinkInvalid."""
-    claims = check(settings, token, now)
+    claims = check(settings, token, now, provider=provider)
     ref = store.db.collection(LINKS).document(str(claims["n"]))
 
     @firestore.transactional
