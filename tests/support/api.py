@@ -59,14 +59,18 @@ def link_token(url: str) -> str:
 
 
 class Texts:
-    """A person texting the offline model through the real agent turn, a minute apart."""
+    """A person texting the offline model through the real agent turn, a minute apart (at
+    most 30 texts)."""
 
     def __init__(self, store, settings, user_id, embedder, queue=None):
         from nudge.conversation.turn import TurnDeps
         from nudge.llm.offline import OfflineModel
+        from nudge.models import utcnow
         from nudge.sms.senders import LocalOutbox
 
         self.store, self.user_id, self.count = store, user_id, 0
+        # Texts a minute apart, the last ones just now (never in the future).
+        self.start = utcnow() - timedelta(minutes=30)
         self.deps = TurnDeps(
             store=store,
             settings=settings,
@@ -78,10 +82,10 @@ class Texts:
 
     def say(self, body: str) -> str:
         from nudge.conversation.turn import run_agent_turn
-        from nudge.models import Direction, Message, utcnow
+        from nudge.models import Direction, Message
 
         self.count += 1
-        now = utcnow() + timedelta(seconds=self.count)
+        now = self.start + timedelta(minutes=self.count)
         sid = f"SM{uuid.uuid4().hex}"
         self.store.messages.add(
             self.user_id,
