@@ -321,7 +321,7 @@ def test_me_settings_and_events(client, person):
         json={"quiet_hours_start": "23:00", "morning_briefing": None, "nag_by_default": True},
         headers=auth,
     ).get_json()
-    assert settings["quiet_hours_start"] == "23:00:00" and settings["morning_briefing"] is None
+    assert settings["quiet_hours_start"] == "23:00" and settings["morning_briefing"] is None
     assert settings["nag_by_default"] is True
     problem(client.patch("/v1/settings", json={"follow_up_minutes": 0}, headers=auth), 400)
     events = client.get("/v1/events", headers=auth).get_json()

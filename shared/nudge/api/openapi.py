@@ -94,6 +94,7 @@ def build(router: Router, *, version: str, server_url: str) -> dict[str, Any]:
         if route.authenticated:
             operation["security"] = SECURITY
             operation["responses"].update({code: _problem(d) for code, d in PROBLEMS.items()})
+            operation["responses"].update({str(code): _problem(d) for code, d in route.problems})
         paths.setdefault(route.path, {})[route.method.lower()] = operation
     return {
         "openapi": "3.1.0",

@@ -30,6 +30,9 @@ class Route:
     # What a successful answer is (the CSV exports are text/csv).
     media_type: str = "application/json"
     authenticated: bool = True
+    # Problems this route answers besides the ones every authenticated route may: status ->
+    # when (documented in OpenAPI).
+    problems: tuple[tuple[int, str], ...] = ()
 
     @property
     def operation_id(self) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from nudge.api.context import ApiContext
 from nudge.api.problems import FieldProblem, Problem
@@ -69,12 +70,22 @@ def update_me(ctx: ApiContext, body: MeUpdate) -> Me:
     return _me(ctx)
 
 
+# A local clock time, "22:00" (JSON Schema's `time` format would demand a UTC offset).
+ClockTime = Annotated[
+    time,
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$", "examples": ["22:00"]}
+    ),
+]
+
+
 class SettingsOut(BaseModel):
     timezone: str
-    quiet_hours_start: time
-    quiet_hours_end: time
-    morning_briefing: time | None = Field(description="null: no morning briefing")
-    evening_checkin: time | None
+    quiet_hours_start: ClockTime
+    quiet_hours_end: ClockTime
+    morning_briefing: ClockTime | None = Field(description="null: no morning briefing")
+    evening_checkin: ClockTime | None
     follow_up_minutes: int = Field(description="a gentle follow-up after this many minutes")
     nag_by_default: bool = Field(description="reminders follow up until answered (up to 3)")
     weekly_review: bool
@@ -84,10 +95,10 @@ class SettingsUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     timezone: str | None = Field(None, min_length=1, max_length=64)
-    quiet_hours_start: time | None = None
-    quiet_hours_end: time | None = None
-    morning_briefing: time | None = None
-    evening_checkin: time | None = None
+    quiet_hours_start: ClockTime | None = None
+    quiet_hours_end: ClockTime | None = None
+    morning_briefing: ClockTime | None = None
+    evening_checkin: ClockTime | None = None
     follow_up_minutes: int | None = Field(None, ge=1, le=24 * 60)
     nag_by_default: bool | None = None
     weekly_review: bool | None = None
@@ -109,7 +120,8 @@ def get_settings(ctx: ApiContext) -> SettingsOut:
 @router.route("PATCH", "/v1/settings", tag="me", body=SettingsUpdate, response=SettingsOut)
 def update_settings(ctx: ApiContext, body: SettingsUpdate) -> SettingsOut:
     """Change settings; fields left out stay as they are (null turns a briefing off)."""
-    changes = body.model_dump(exclude_unset=True)
+    # The values themselves (a dump would turn clock times into strings).
+    changes = {name: getattr(body, name) for name in body.model_fields_set}
     timezone = changes.pop("timezone", None)
     if timezone is not None:
         update_me(ctx, MeUpdate(timezone=timezone))

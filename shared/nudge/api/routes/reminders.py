@@ -116,7 +116,13 @@ def list_reminders(ctx: ApiContext, query: ReminderQuery) -> ReminderList:
 
 
 @router.route(
-    "POST", "/v1/reminders", tag="reminders", body=ReminderCreate, response=ReminderOut, status=201
+    "POST",
+    "/v1/reminders",
+    tag="reminders",
+    body=ReminderCreate,
+    response=ReminderOut,
+    status=201,
+    problems=((422, "the time needs a question answered first (in `detail`)"),),
 )
 def create_reminder(ctx: ApiContext, body: ReminderCreate) -> ReminderOut:
     """Set a reminder. A time that could mean two things is a 422 with the question Nudge would
@@ -149,7 +155,12 @@ def cancel_reminder(ctx: ApiContext, reminder_id: str) -> ReminderOut:
 
 
 @router.route(
-    "POST", "/v1/reminders/{reminder_id}/snooze", tag="reminders", body=Snooze, response=ReminderOut
+    "POST",
+    "/v1/reminders/{reminder_id}/snooze",
+    tag="reminders",
+    body=Snooze,
+    response=ReminderOut,
+    problems=((409, "nothing open to snooze"),),
 )
 def snooze_reminder(ctx: ApiContext, reminder_id: str, body: Snooze) -> ReminderOut:
     """Snooze: a reminder just sent comes back in `minutes`; the next scheduled one moves

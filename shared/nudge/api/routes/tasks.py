@@ -147,7 +147,12 @@ def complete_task(ctx: ApiContext, task_id: str) -> TaskOut:
 
 
 @router.route(
-    "POST", "/v1/tasks/{task_id}/break-down", tag="tasks", body=BreakDown, response=BrokenDown
+    "POST",
+    "/v1/tasks/{task_id}/break-down",
+    tag="tasks",
+    body=BreakDown,
+    response=BrokenDown,
+    problems=((409, "the task is done, dropped, or itself a step"),),
 )
 def break_down_task(ctx: ApiContext, task_id: str, body: BreakDown) -> BrokenDown:
     """Break an open task into a few tiny first steps (replacing earlier steps)."""

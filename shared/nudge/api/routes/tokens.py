@@ -51,7 +51,15 @@ def list_tokens(ctx: ApiContext) -> TokenList:
     return TokenList(tokens=[TokenOut.of(t) for t in tokens.listed(ctx.store, ctx.user_id)])
 
 
-@router.route("POST", "/v1/tokens", tag="tokens", body=TokenCreate, response=NewToken, status=201)
+@router.route(
+    "POST",
+    "/v1/tokens",
+    tag="tokens",
+    body=TokenCreate,
+    response=NewToken,
+    status=201,
+    problems=((409, "at most 20 tokens: revoke one first"),),
+)
 def create_token(ctx: ApiContext, body: TokenCreate) -> NewToken:
     """Make a personal API token for a script; the secret is in this answer only."""
     try:
