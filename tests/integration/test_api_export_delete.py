@@ -15,10 +15,25 @@ from tests.support.api import Texts, api_client, new_person, sign_in
 # Collections a full life in Nudge writes under a user (the walk may find more; each must be
 # exported or named as derived).
 EXPECTED = {
-    "agent_logs", "calendar_links", "credentials", "events", "expense_categories", "expenses",
-    "goals", "groceries", "meal_plan", "memories", "messages", "notes", "places", "recipes",
-    "reminder_occurrences", "reminders", "settings", "tasks",
-}  # fmt: skip
+    "agent_logs",
+    "calendar_links",
+    "credentials",
+    "events",
+    "expense_categories",
+    "expenses",
+    "goals",
+    "groceries",
+    "meal_plan",
+    "memories",
+    "messages",
+    "notes",
+    "places",
+    "recipes",
+    "reminder_occurrences",
+    "reminders",
+    "settings",
+    "tasks",
+}
 
 
 @pytest.fixture
@@ -52,10 +67,18 @@ def live_a_little(store, settings, person, embedder, task_queue, client):
         person.user_id,
         CalendarLink(source=EventSource.ics, url_ciphertext={"ciphertext": "c2VjcmV0LWljcw"}),
     )
-    store.events.upsert_many(person.user_id, [
-        Event(title="Dentist", start=now + timedelta(hours=3), end=now + timedelta(hours=4),
-              external_id="uid-1", source=EventSource.ics),
-    ])  # fmt: skip
+    store.events.upsert_many(
+        person.user_id,
+        [
+            Event(
+                title="Dentist",
+                start=now + timedelta(hours=3),
+                end=now + timedelta(hours=4),
+                external_id="uid-1",
+                source=EventSource.ics,
+            ),
+        ],
+    )
     store.credentials.put(
         person.user_id, Credential(provider="microsoft", sealed={"ciphertext": "TOKENCACHE"})
     )
@@ -86,8 +109,9 @@ def test_export_has_every_collection_without_embeddings_or_secrets(
     assert any("4411" in m["content"] for m in memories)
     assert document["user"]["phone"] == person.phone
 
-    tasks = list(csv.DictReader(io.StringIO(client.get("/v1/export/tasks.csv",
-                                                       headers=person.auth).text)))  # fmt: skip
+    tasks = list(
+        csv.DictReader(io.StringIO(client.get("/v1/export/tasks.csv", headers=person.auth).text))
+    )
     assert [t["title"] for t in tasks] == ["renew passport"]
     expenses_response = client.get("/v1/export/expenses.csv", headers=person.auth)
     assert expenses_response.mimetype == "text/csv"
@@ -142,11 +166,15 @@ def test_delete_is_confirmed_twice_and_leaves_nothing_of_theirs(
     assert first["deleted"] is False and first["confirm_token"]
     wrong = client.post("/v1/account/delete", json={"confirm_token": "1.abc"}, headers=person.auth)
     assert wrong.status_code == 400
-    other_people = client.post("/v1/account/delete", json={"confirm_token": first["confirm_token"]},
-                               headers=neighbour.auth)  # fmt: skip
+    other_people = client.post(
+        "/v1/account/delete", json={"confirm_token": first["confirm_token"]}, headers=neighbour.auth
+    )
     assert other_people.status_code == 400  # a confirm token is for one account
-    done = client.post("/v1/account/delete", json={"confirm_token": first["confirm_token"]},
-                       headers={"X-CSRF-Token": csrf})  # fmt: skip
+    done = client.post(
+        "/v1/account/delete",
+        json={"confirm_token": first["confirm_token"]},
+        headers={"X-CSRF-Token": csrf},
+    )
     assert done.status_code == 200 and done.get_json()["deleted"] is True
 
     # One last SMS (the outbox stands in for the phone: it is not Nudge's store).
@@ -168,9 +196,13 @@ def test_delete_is_confirmed_twice_and_leaves_nothing_of_theirs(
     assert client.get("/v1/me", headers=person.auth).status_code == 401
     assert client.get("/v1/me").status_code == 401
     result = handle_reminder_task(
-        {"action": "fire", "user_id": person.user_id, "occurrence_id": pending.id,
-         "version": pending.version},
+        {
+            "action": "fire",
+            "user_id": person.user_id,
+            "occurrence_id": pending.id,
+            "version": pending.version,
+        },
         now=pending.due_at,
-    )  # fmt: skip
+    )
     assert result["result"] == "stale"
     assert len(outbox(store, person.phone)) == len(sent)  # nothing after the goodbye

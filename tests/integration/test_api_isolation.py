@@ -48,8 +48,14 @@ def people(store, settings, task_queue, embedder):
     from nudge.agent.tools.memory import RememberArgs, remember
     from nudge.models import utcnow
 
-    ctx = ToolContext(store=store, user=store.users.require(b.user_id), settings=settings,
-                      now=utcnow(), turn_id="t1", embedder_factory=lambda: embedder)  # fmt: skip
+    ctx = ToolContext(
+        store=store,
+        user=store.users.require(b.user_id),
+        settings=settings,
+        now=utcnow(),
+        turn_id="t1",
+        embedder_factory=lambda: embedder,
+    )
     remembered = remember(ctx, RememberArgs(content=f"memory {B_MARK}"))
     ids = {
         "task_id": made["/v1/tasks"],

@@ -75,8 +75,13 @@ def test_deleting_by_generated_requests_needs_the_confirm_token(api_schema):
     person = new_person(Store.default())
     operation = api_schema["/v1/account/delete"]["POST"]
 
-    @settings(max_examples=8, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @settings(
+        max_examples=8,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy())
     def call(case):
         response = case.call_and_validate(headers=person.auth, checks=[not_a_server_error])

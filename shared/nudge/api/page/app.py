@@ -56,7 +56,8 @@ def handle_page(request: flask.Request, deps: ApiDeps) -> flask.Response:
     from nudge.api.app import client_address
 
     path = request.path.rstrip("/") or "/"
-    if path == "/static/style.css" and request.method == "GET":
+    # Not under /static: functions-framework's Flask app owns that prefix.
+    if path == "/style.css" and request.method == "GET":
         return stylesheet()
     if request.method not in ("GET", "HEAD", "POST"):
         return html(

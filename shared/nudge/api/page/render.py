@@ -40,7 +40,7 @@ def layout(title: str, body: str, *, current: str | None = None, csrf: str | Non
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(title)} · Nudge</title>
-<link rel="stylesheet" href="/static/style.css">
+<link rel="stylesheet" href="/style.css">
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
