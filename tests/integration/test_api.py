@@ -88,6 +88,15 @@ def test_a_tampered_or_expired_link_signs_nobody_in(store, settings, client, per
     assert client.post("/login", data={"t": old}).status_code == 400
     assert client.post("/login", data={"t": "not-a-link"}).status_code == 400
     assert client.get("/v1/me").status_code == 401
+    # Another site cannot post a link of its own to sign this browser in (login CSRF).
+    fresh = link_token(links.issue(store, settings, person.user_id, utcnow()))
+    cross = client.post("/login", data={"t": fresh}, headers={"Origin": "https://evil.example"})
+    assert cross.status_code == 403
+    assert (
+        client.post("/login", data={"t": fresh}, headers={"Origin": "http://localhost"}).status_code
+        == 303
+    )
+    assert client.get("/v1/me").status_code == 200
 
 
 def test_cookie_writes_need_the_csrf_token_and_bearer_writes_do_not(

@@ -59,8 +59,7 @@ def link_token(url: str) -> str:
 
 
 class Texts:
-    """A person texting the offline model through the real agent turn, a minute apart (at
-    most 30 texts)."""
+    """A person texting the offline model through the real agent turn (at most 60 texts)."""
 
     def __init__(self, store, settings, user_id, embedder, queue=None):
         from nudge.conversation.turn import TurnDeps
@@ -69,8 +68,8 @@ class Texts:
         from nudge.sms.senders import LocalOutbox
 
         self.store, self.user_id, self.count = store, user_id, 0
-        # Texts a minute apart, the last ones just now (never in the future).
-        self.start = utcnow() - timedelta(minutes=30)
+        # Texts a second apart, never in the future (a reply waits out its text's settle window).
+        self.start = utcnow() - timedelta(seconds=60)
         self.deps = TurnDeps(
             store=store,
             settings=settings,
@@ -85,7 +84,7 @@ class Texts:
         from nudge.models import Direction, Message
 
         self.count += 1
-        now = self.start + timedelta(minutes=self.count)
+        now = self.start + timedelta(seconds=self.count)
         sid = f"SM{uuid.uuid4().hex}"
         self.store.messages.add(
             self.user_id,

@@ -111,9 +111,15 @@ def handle_page(request: flask.Request, deps: ApiDeps) -> flask.Response:
 def _login(request: flask.Request, deps: ApiDeps, now, client: str) -> flask.Response:
     """GET shows a button (link previews must not use up the single-use link); its POST
     redeems the link and starts a session."""
+    from urllib.parse import urlsplit
+
     from nudge.api import rate_limits
 
     settings = deps.settings
+    origin = request.headers.get("Origin")
+    if request.method == "POST" and origin and urlsplit(origin).netloc != request.host:
+        # Another site posting a link of its own would sign this browser in as someone else.
+        return html(render.message_page("Not from here", "Open your sign-in link directly."), 403)
     token = request.args.get("t", "") if request.method == "GET" else request.form.get("t", "")
     rate_limits.hit(
         deps.store,
