@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("nudge.api")
 
 MAX_BODY_BYTES = 64 * 1024
-_ID = __import__("re").compile(ID_PATTERN)
+_ID = re.compile(ID_PATTERN)
 
 
 def handle(request: flask.Request, deps: ApiDeps) -> flask.Response:

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from nudge.api import rate_limits
 from nudge.api.context import ApiContext
+from nudge.api.problems import Problem
 from nudge.api.router import router
 
 
@@ -30,8 +31,6 @@ def chat(ctx: ApiContext, body: ChatIn) -> ChatOut:
     from nudge.api.chat import chat as run_chat
 
     if not body.text.strip():
-        from nudge.api.problems import Problem
-
         raise Problem(400, "say something")
     rate_limits.hit(
         ctx.store,
