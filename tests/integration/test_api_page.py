@@ -4,6 +4,7 @@ controls, and its forms do what texting would (seen by SMS afterwards)."""
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -59,6 +60,44 @@ def test_every_section_has_landmarks_and_labelled_controls(browser, store):
     today = client.get("/").text
     assert 'id="your-week"' in today and "renew passport" in today
     assert client.get("/style.css").mimetype == "text/css"
+
+
+def test_today_shows_the_next_reminders_and_todays_events(browser, store, task_queue):
+    from datetime import timedelta
+
+    from nudge.models import CalendarLink, Event, EventSource, utcnow
+
+    client, person, csrf = browser
+    client.post("/reminders", data={"csrf_token": csrf, "text": "take meds", "when": "in 1 hour"})
+    now = utcnow()
+    store.calendar_links.put(person.user_id, CalendarLink(source=EventSource.ics))
+    store.events.upsert_many(
+        person.user_id,
+        [
+            Event(
+                title="Dentist",
+                start=now + timedelta(minutes=30),
+                end=now + timedelta(hours=1),
+                external_id="e1",
+                source=EventSource.ics,
+            ),
+            Event(
+                title="Flight",
+                start=now + timedelta(days=3),
+                end=now + timedelta(days=3, hours=2),
+                external_id="e2",
+                source=EventSource.ics,
+            ),
+        ],
+    )
+    today = client.get("/").text
+    assert "take meds" in today
+    zone = ZoneInfo("America/Toronto")
+    dentist_today = (now + timedelta(minutes=30)).astimezone(zone).date() == now.astimezone(
+        zone
+    ).date()
+    assert ("Dentist" in today) == dentist_today
+    assert "Flight" not in today
 
 
 def test_completing_a_task_on_the_page_is_what_sms_sees(browser, store, settings, embedder):

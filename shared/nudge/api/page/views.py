@@ -77,6 +77,9 @@ def today(ctx: ApiContext, args) -> str:
     )
     next_reminders = f"<ul>{items}</ul>" if items else "<p>No reminders coming up.</p>"
     events = list_events(ctx, EventQuery(days=1))
+    zone = ZoneInfo(ctx.timezone)
+    today_local = ctx.now.astimezone(zone).date()
+    events.events = [ev for ev in events.events if ev.start.astimezone(zone).date() == today_local]
     if events.calendar_linked:
         rows = "".join(
             f'<li>{e(ev.title)} <span class="when">{e(_when(ctx, ev.start))}</span></li>'
