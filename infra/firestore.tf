@@ -99,7 +99,8 @@ resource "google_firestore_index" "messages_unsettled" {
   }
 }
 
-# TTL: dedup markers, idempotency records and expired raw messages delete themselves.
+# TTL: dedup markers, idempotency records, expired raw messages, sign-in links, sessions and
+# rate-limit windows delete themselves.
 resource "google_firestore_field" "ttl" {
   for_each = {
     dedup_markers       = "expire_at"
@@ -107,6 +108,9 @@ resource "google_firestore_field" "ttl" {
     messages            = "expire_at"
     oauth_links         = "expire_at"
     oauth_flows         = "expire_at"
+    api_login_links     = "expire_at"
+    api_sessions        = "expire_at"
+    api_rate_limits     = "expire_at"
   }
   database   = google_firestore_database.default.name
   collection = each.key

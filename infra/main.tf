@@ -18,11 +18,13 @@ locals {
     "notion-client-secret",
     "youtube-api-key",
     "token-encryption-key",
+    "api-signing-key",
   ])
 
-  # Every bundle is the function's own folder plus the shared `nudge` package.
+  # Every bundle is the function's own folder plus the shared `nudge` package, with its data
+  # files (the offline model's intents, the sample calendar, the page's stylesheet).
   nudge_files = [
-    for f in fileset("${local.repo_root}/shared", "nudge/**/*.py") : f
+    for f in fileset("${local.repo_root}/shared", "nudge/**/*.{py,json,ics,css}") : f
   ]
 
   function_url = {
@@ -38,6 +40,7 @@ locals {
     NUDGE_TASK_INVOKER_SERVICE_ACCOUNT = google_service_account.invoker.email
     NUDGE_FUNCTION_URL_TEMPLATE        = "https://{region}-{project}.cloudfunctions.net/{name}"
     NUDGE_PUBLIC_BASE_URL              = "https://${var.region}-${var.project_id}.cloudfunctions.net/sms_webhook"
+    NUDGE_API_BASE_URL                 = "https://${var.region}-${var.project_id}.cloudfunctions.net/api"
     NUDGE_GEMINI_MODEL                 = var.gemini_model
     NUDGE_EMBEDDING_MODEL              = var.embedding_model
     NUDGE_EMBEDDING_DIMENSION          = tostring(var.embedding_dimension)
@@ -58,6 +61,7 @@ locals {
     "notion-client-secret"    = "NUDGE_NOTION_CLIENT_SECRET"
     "youtube-api-key"         = "NUDGE_YOUTUBE_API_KEY"
     "token-encryption-key"    = "NUDGE_TOKEN_ENCRYPTION_KEY"
+    "api-signing-key"         = "NUDGE_API_SIGNING_KEY"
   }
 }
 

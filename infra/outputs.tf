@@ -4,8 +4,13 @@ output "webhook_url" {
 }
 
 output "api_url" {
-  description = "The user data API (arrives with its function; null until then)."
-  value       = try(google_cloudfunctions2_function.function["api"].url, null)
+  description = "The api function: REST under /v1 (OpenAPI at /v1/openapi.json)."
+  value       = google_cloudfunctions2_function.function["api"].url
+}
+
+output "page_url" {
+  description = "The person's page (sign in by texting \"login\"): the api function's root."
+  value       = "${google_cloudfunctions2_function.function["api"].url}/"
 }
 
 output "oauth_redirect_url" {

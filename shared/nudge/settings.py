@@ -170,6 +170,18 @@ class Settings(BaseSettings):
     # The signed "connect outlook" link and the auth code flow state live this long.
     oauth_link_minutes: int = 15
 
+    # The `api` function and its page (README "Your data: the API and the page").
+    # Where the texted sign-in link points; unset: the api function's URL (`page_url`).
+    api_base_url: str | None = None
+    # Signs sign-in links and derives CSRF tokens (Secret Manager `api-signing-key`).
+    api_signing_key: SecretStr | None = None
+    login_link_minutes: int = 15
+    session_days: int = 30
+    # Rate limits (fixed windows, counted in Firestore so they hold across instances).
+    sign_in_per_10_minutes: int = 10
+    api_requests_per_minute: int = 120
+    chat_per_minute: int = 20
+
     @field_validator("function_urls", mode="before")
     @classmethod
     def _parse_json_map(cls, value: object) -> object:
@@ -180,6 +192,15 @@ class Settings(BaseSettings):
     @property
     def is_local(self) -> bool:
         return self.environment == "local"
+
+    @property
+    def page_url(self) -> str:
+        """The page and API's base URL, without a trailing slash."""
+        if self.api_base_url:
+            return self.api_base_url.rstrip("/")
+        if "api" in self.function_urls or not self.is_local:
+            return self.function_url("api").rstrip("/")
+        return "http://127.0.0.1:8709"
 
     def function_url(self, name: str) -> str:
         """Public URL of a deployed function by its directory name under `functions/`."""

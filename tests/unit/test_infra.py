@@ -82,6 +82,7 @@ def test_every_function_has_the_settings_terraform_reads():
             "notion-client-secret",
             "youtube-api-key",
             "token-encryption-key",
+            "api-signing-key",
         }
 
 
@@ -178,7 +179,7 @@ def test_every_cron_action_is_one_its_function_handles():
 
 
 def test_outputs_include_the_webhook_url_for_twilio(terraform):
-    assert {"webhook_url", "api_url", "oauth_redirect_url"} <= set(terraform["output"])
+    assert {"webhook_url", "api_url", "page_url", "oauth_redirect_url"} <= set(terraform["output"])
 
 
 def _seconds(duration: str) -> float:

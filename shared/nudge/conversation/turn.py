@@ -66,6 +66,8 @@ class TurnDeps:
     embedder_factory: object | None = None
     # For reminder tools and quick replies; None in tests that need no queue.
     queue: TaskQueue | None = None
+    # Where the reply goes: "sms", or "web" (POST /v1/chat: the sender only records it).
+    channel: str = "sms"
 
 
 @dataclass
@@ -262,6 +264,7 @@ def _reply_and_log(
         text,
         from_number=user.assistant_number or settings.twilio_from_number or "",
         message_id=f"reply-{turn_id}",
+        channel=deps.channel,
     )
     store.messages.settle(user.id, draft.ids)
     latency_ms = int((time.perf_counter() - started) * 1000)

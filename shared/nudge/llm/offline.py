@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from nudge.llm.offline_account import describe_account, understand_account
 from nudge.llm.offline_calendar import describe_calendar, understand_calendar
 from nudge.llm.offline_integrations import describe_integration, understand_integration
 from nudge.llm.types import (
@@ -117,6 +118,8 @@ class OfflineModel:
     def understand(self, text: str, facts: TurnFacts) -> list[Reading]:
         """What the text asks for, read with what Nudge last asked."""
         line = _clean(text)
+        if (account_call := understand_account(line)) is not None:
+            return [Reading(TOOL_CALL, {"call": account_call}, line)]
         if (calendar_call := understand_calendar(line, facts)) is not None:
             return [Reading(TOOL_CALL, {"call": calendar_call}, line)]
         # "remind me to look up flights at 5" stays a reminder.
@@ -354,6 +357,8 @@ class OfflineModel:
             return f"Hmm, that didn't work: {result['error']}"
         if result.get("question"):
             return result["question"]
+        if (account_reply := describe_account(call.name, result)) is not None:
+            return account_reply
         if (calendar_reply := describe_calendar(call.name, result)) is not None:
             return calendar_reply
         if (text := describe_integration(call.name, result)) is not None:

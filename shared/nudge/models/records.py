@@ -29,6 +29,8 @@ class Message(Document):
     body: str
     # reply, reminder, briefing, keyword...; inbound messages are "text".
     kind: str = "text"
+    # Where it was said: "sms", or "web" (the page and POST /v1/chat; the history is one).
+    channel: str = "sms"
     # Outbound: sending -> sent. Inbound: received.
     status: str = "received"
     provider_sid: str | None = None

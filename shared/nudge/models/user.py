@@ -69,6 +69,8 @@ class UserSettings(BaseModel):
     morning_briefing: time | None = time(8, 30)
     evening_checkin: time | None = None
     follow_up_minutes: int = Field(20, ge=1, le=24 * 60)
+    # New reminders follow up until answered (nag mode) unless they say otherwise.
+    nag_by_default: bool = False
     tone: str = "warm"
     # Today's energy as the user reported it ("bad_day" shrinks everything to tiny steps).
     energy: str | None = None

@@ -33,6 +33,15 @@ def classify_from(body: str, *, opted_out: bool) -> Keyword | None:
     return keyword
 
 
+# Not a carrier keyword: "login" goes to the agent, which texts a sign-in link for the page
+# (the offline model reads it by this list too).
+LOGIN_WORDS = frozenset({"LOGIN", "LOG IN", "SIGN IN", "SIGNIN", "LOGON", "LOG ON", "MY PAGE"})
+
+
+def is_login(body: str) -> bool:
+    return " ".join(_word(body).split()) in LOGIN_WORDS
+
+
 def _word(body: str) -> str:
     return body.strip().strip(".!").upper()
 

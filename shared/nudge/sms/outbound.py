@@ -26,6 +26,7 @@ def deliver(
     message_id: str,
     kind: str = "reply",
     user_is_fresh: bool = False,
+    channel: str = "sms",
 ) -> Message | None:
     """Send `body` to `user` once per `message_id`; None when nothing was sent.
 
@@ -34,11 +35,14 @@ def deliver(
     """
     # Opt-out may have changed since the caller read the user; re-read unless it just did.
     current = user if user_is_fresh else (store.users.get(user.id) or user)
-    if current.status == UserStatus.opted_out:
+    # Opting out of SMS does not silence the page: a web reply is answered there.
+    if current.status == UserStatus.opted_out and channel == "sms":
         log.info("suppressed %s to user %s: opted out", kind, user.id)
         return None
     text = fit_segments(body, MAX_SEGMENTS)
-    record = Message(direction=Direction.outbound, body=text, kind=kind, status="sending")
+    record = Message(
+        direction=Direction.outbound, body=text, kind=kind, status="sending", channel=channel
+    )
     try:
         store.messages.add(user.id, record, doc_id=message_id)
     except Conflict:

@@ -2,6 +2,7 @@
 
 from nudge.agent.tools import (  # noqa: F401 - registration
     about_me,
+    account,
     calendar,
     goals,
     groceries,

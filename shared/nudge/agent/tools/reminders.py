@@ -66,7 +66,7 @@ def set_reminder(ctx: ToolContext, args: SetReminderArgs) -> dict:
         ctx.store.users.update(ctx.user.id, pending_reminder=None)
     scheduled = engine.create_reminder(
         reminder_deps(ctx), ctx.user, text=text, due_at=due, rrule=rrule, now=ctx.now,
-        urgent=args.urgent, nag=args.nag,
+        urgent=args.urgent, nag=args.nag or prefs.nag_by_default,
     )  # fmt: skip
     return {
         "ok": True,

@@ -1,0 +1,1 @@
+"""The `api` function: a person's own data over HTTP (REST under /v1, and the page)."""
