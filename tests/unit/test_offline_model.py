@@ -70,6 +70,29 @@ def test_onboarding_answers_are_understood_only_when_asked_for():
     assert plan("Berlin", asked_zone).function_calls[0].args == {"timezone": "Berlin"}
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "place"),
+    [
+        ("Sam, Toronto", "Sam", "Toronto"),
+        ("I'm Sam from Leeds", "Sam", "Leeds"),
+        ("Ana in Madrid", "Ana", "Madrid"),
+        ("my name is Priya, I live in Austin", "Priya", "Austin"),
+        ("Sam Lee - New York", "Sam Lee", "New York"),
+    ],
+)
+def test_a_name_and_a_place_in_one_answer_set_both(text, name, place):
+    asked_name = NEW.model_copy(update={"awaiting": "name"})
+    calls = [(c.name, c.args) for c in plan(text, asked_name).function_calls]
+    assert calls == [("set_name", {"name": name}), ("set_timezone", {"timezone": place})]
+
+
+@pytest.mark.parametrize("text", ["I'm in London", "Sam from work", "todo: milk, eggs"])
+def test_what_is_not_a_name_and_a_place_is_read_as_before(text):
+    asked_name = NEW.model_copy(update={"awaiting": "name"})
+    calls = [c.name for c in plan(text, asked_name).function_calls]
+    assert calls != ["set_name", "set_timezone"]
+
+
 def test_unknown_text_gets_a_helpful_reply_and_the_onboarding_question():
     reply = plan("blorp", NEW)
     assert not reply.function_calls

@@ -33,6 +33,14 @@ MENU = "I'm in simple mode right now, so I understand plain commands. " + HELP_T
 MENU_AGAIN = 'Sorry, I didn\'t catch that. Try saying it another way, or text "help".'
 _OFFER = re.compile(r'^Should I add "(?P<title>.+)" to your list\?$', re.M)
 _FEELINGS = ("feeling_overwhelmed", "feeling_low", "not_done")
+# "Sam, Toronto", "I'm Sam from Leeds", "Ana in Madrid": both onboarding answers in one text.
+_NAME_AND_PLACE = re.compile(
+    r"^(?:(?:hi|hey|hello)[,!]?\s+)?(?:i'?m|i am|my name is|call me|it'?s|this is)?\s*"
+    r"(?P<name>[a-z][a-z'-]*(?:\s+[a-z][a-z'-]*)?)\s*(?:,|;|\s-\s|\s(?:from|in|and i'?m in|"
+    r"and i live in|living in|based in)\s)\s*(?P<place>[^,;]+?(?:,\s*[^,;]+)?)[.!]?$",
+    re.I,
+)
+
 _BARE_NUMBER = re.compile(r"^(?:#|no\.?|number|num)?\s*(?P<n>\d{1,2})$", re.I)
 _SHOWN_ITEM = re.compile(r"^(?P<n>\d{1,2})\. (?P<title>.+?)(?: \(.*\))?$", re.M)
 
@@ -132,6 +140,12 @@ class OfflineModel:
             return [Reading("set_reminder", {"text": facts.pending_reminder, "when": line}, line)]
         if facts.awaiting == "timezone" and resolve_timezone(line):
             return [Reading("set_timezone", {"place": line}, line)]
+        if facts.awaiting == "name" and (both := _name_and_place(line)) is not None:
+            name, place = both
+            return [
+                Reading("set_name", {"name": name}, line),
+                Reading("set_timezone", {"place": place}, line),
+            ]
         if facts.awaiting == "name" and resolve_timezone(line, gazetteer=False):
             # "Toronto" answers where they are, even before their name: rarely a name.
             return [Reading("set_timezone", {"place": line}, line)]
@@ -585,3 +599,19 @@ class OfflineModel:
                 f"{reply}\nWhat city or timezone are you in? So reminders land at the right time."
             )
         return reply
+
+
+_PLACE_LEAD = re.compile(r"^(?:i live in|i'?m in|i am in|living in|based in|in|from)\s+", re.I)
+_NOT_A_NAME = {"i", "i'm", "im", "me", "we", "we're", "it's", "its", "this", "that", "here"}
+
+
+def _name_and_place(line: str) -> tuple[str, str] | None:
+    """("Sam", "Toronto") from "Sam, Toronto" when asked for a name: the place must be one
+    we know and the first part must read as a name."""
+    found = _NAME_AND_PLACE.match(line.strip())
+    if found is None:
+        return None
+    name, place = found["name"].strip(), _PLACE_LEAD.sub("", found["place"].strip())
+    if name.lower() in _NOT_A_NAME or not looks_like_a_name(name) or not resolve_timezone(place):
+        return None
+    return name.title(), place
