@@ -9,7 +9,7 @@ import pytest
 
 from nudge.api import deletion, links, sessions
 from nudge.api.secrets import NotConfigured, digest, new_secret, sign
-from nudge.llm.offline_account import understand_account
+from nudge.llm.offline_account import describe_account, understand_account
 from nudge.settings import Settings
 from nudge.sms.segments import plain_sms
 
@@ -75,4 +75,30 @@ def test_the_offline_model_reads_a_token_request(text):
 
 @pytest.mark.parametrize("text", ["login to the bank website", "log in to netflix later"])
 def test_login_inside_a_task_is_not_a_command(text):
+    assert understand_account(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "purpose"),
+    [
+        ("delete my account", "delete_account"),
+        ("please close my Nudge account", "delete_account"),
+        ("delete everything you know about me", "delete_account"),
+        ("export my data", "export"),
+        ("can I download all my data?", "export"),
+    ],
+)
+def test_deleting_or_exporting_by_text_points_to_the_page(text, purpose):
+    # Never "Which task should I drop?": the page deletes (asking twice) and exports.
+    call = understand_account(text)
+    assert (call.name, call.args) == ("sign_in_link", {"purpose": purpose})
+    reply = describe_account(
+        "sign_in_link", {"ok": True, "url": "http://x/login?t=1", "minutes": 15, "purpose": purpose}
+    )
+    assert "http://x/login?t=1" in reply
+    assert ("asks twice" in reply) == (purpose == "delete_account")
+
+
+@pytest.mark.parametrize("text", ["delete my dentist task", "remove milk", "forget my dentist"])
+def test_deleting_one_thing_is_not_about_the_account(text):
     assert understand_account(text) is None

@@ -18,9 +18,27 @@ _TOKEN = re.compile(
 )
 
 
+# "delete my account", "close my account", "delete everything you know about me", "export my data"
+_DELETE_ACCOUNT = re.compile(
+    r"\b(?:delete|close|remove|erase|cancel|deactivate)\s+(?:my\s+)?(?:nudge\s+)?account\b|"
+    r"\b(?:delete|erase|wipe|remove)\s+(?:all\s+)?(?:of\s+)?(?:my\s+data|everything\s+(?:you\s+"
+    r"(?:know|have|keep)\s+)?about\s+me)\b",
+    re.I,
+)
+_EXPORT = re.compile(
+    r"\b(?:export|download)\s+(?:all\s+)?(?:of\s+)?my\s+(?:data|stuff|everything)\b|"
+    r"\bcopy\s+of\s+(?:all\s+)?my\s+data\b",
+    re.I,
+)
+
+
 def understand_account(line: str) -> FunctionCall | None:
     if is_login(line):
         return FunctionCall(name="sign_in_link", args={})
+    if _DELETE_ACCOUNT.search(line):
+        return FunctionCall(name="sign_in_link", args={"purpose": "delete_account"})
+    if _EXPORT.search(line):
+        return FunctionCall(name="sign_in_link", args={"purpose": "export"})
     if _TOKEN.match(line):
         return FunctionCall(name="new_api_token", args={})
     return None
@@ -32,10 +50,15 @@ def describe_account(name: str, result: dict) -> str | None:
         case "sign_in_link":
             if not result.get("ok"):
                 return result.get("message")
-            return (
-                f"Here's your sign-in link (works once, for {result['minutes']} minutes): "
-                f"{result['url']}"
-            )
+            link = f"(works once, for {result['minutes']} minutes): {result['url']}"
+            if result.get("purpose") == "delete_account":
+                return (
+                    "You can delete your account and everything I keep on your page; it asks "
+                    f"twice before anything goes. Sign in here {link}"
+                )
+            if result.get("purpose") == "export":
+                return f"Your page has Export: all your data in one file. Sign in here {link}"
+            return f"Here's your sign-in link {link}"
         case "new_api_token":
             if not result.get("ok"):
                 return result.get("message")

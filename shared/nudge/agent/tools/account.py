@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from nudge.agent.tools.registry import ToolContext, tool
 
 
 class SignInLinkArgs(BaseModel):
-    pass
+    # Deleting an account and exporting data happen on the page (delete asks twice there).
+    purpose: Literal["page", "delete_account", "export"] = "page"
 
 
 @tool("sign_in_link", SignInLinkArgs)
 def sign_in_link(ctx: ToolContext, args: SignInLinkArgs) -> dict:
     """Text a one-time link that signs them in to their Nudge page (their tasks, reminders,
-    memories, notes, settings, export and delete). For "login", "sign in", "my page"."""
+    memories, notes, settings, export and delete). For "login", "sign in", "my page"; also when
+    they ask to delete their account or export their data (purpose), which the page does."""
     from nudge.api import links
     from nudge.api.secrets import NotConfigured
 
@@ -22,7 +26,9 @@ def sign_in_link(ctx: ToolContext, args: SignInLinkArgs) -> dict:
         url = links.issue(ctx.store, ctx.settings, ctx.user.id or "", ctx.now)
     except NotConfigured:
         return {"ok": False, "message": "The web page isn't set up on this Nudge yet."}
-    return {"ok": True, "url": url, "minutes": ctx.settings.login_link_minutes}
+    return {
+        "ok": True, "url": url, "minutes": ctx.settings.login_link_minutes, "purpose": args.purpose
+    }  # fmt: skip
 
 
 class NewApiTokenArgs(BaseModel):
