@@ -129,6 +129,13 @@ def test_a_person_uses_the_page_from_sign_in_to_delete(
     assert not [m for m in store.memories.list(person.user_id) if "4411" in m.content]
     axe_check(page)
 
+    # Reminders (with the one set by text) and notes pass axe too.
+    go_to(page, "Reminders")
+    assert "call mom" in page.locator("main").inner_text()
+    axe_check(page)
+    go_to(page, "Notes")
+    axe_check(page)
+
     go_to(page, "Settings")
     axe_check(page)
     screenshot(page, "page-settings")
