@@ -1,5 +1,5 @@
-"""The page end to end in a real headless Chromium, against the api function served over real
-HTTP (functions-framework) on the emulators: sign in by the texted link, Today with the
+"""The page end to end in a real headless Chromium, against the api function running as its
+own functions-framework process on the emulators: sign in by the texted link, Today with the
 person's tasks, reminders and week, complete a task by keyboard (seen in Firestore and by SMS),
 forget a memory, download the export, delete the account with both confirmations (nothing of
 theirs left in the emulator). axe-core checks every page visited; screenshots at phone and
@@ -7,24 +7,37 @@ desktop widths land in test-output/screenshots/."""
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
 
 import pytest
 
+from emulators import stack
 from tests.conftest import clear_caches
-from tests.support.api import API_SOURCE, Texts, new_person, walk
-from tests.support.serving import serve_function
+from tests.support.api import Texts, new_person, walk
 
 LINK = re.compile(r"https?://\S+/login\?t=[\w.-]+")
 
 
 @pytest.fixture
 def served_api(store, task_queue):
-    """The api function's URL; sign-in links texted from now on point at it."""
-    with serve_function("api", API_SOURCE) as url:
-        clear_caches()  # settings read again: page_url is the served function's URL
+    """The api function as its own `python -m functions_framework` process (as `make run`
+    starts it) on this test's emulators; sign-in links texted from now on point at it."""
+    port = stack.free_port()
+    url = f"http://127.0.0.1:{port}"
+    urls = json.loads(os.environ["NUDGE_FUNCTION_URLS"])
+    os.environ["NUDGE_FUNCTION_URLS"] = json.dumps(urls | {"api": url})
+    clear_caches()  # settings read again: page_url is the served function's URL
+    log = io.StringIO()
+    process = stack.start_function("api", port, env=dict(os.environ), sink=log)
+    try:
+        stack.wait_until(lambda: stack.port_in_use(port), timeout=60, what="api", proc=process)
         yield url
+    finally:
+        stack.stop([process])
+        print("api function's log:\n" + log.getvalue()[-4000:])
 
 
 def tab_to(page, name: str, limit: int = 80) -> list[str]:
