@@ -92,6 +92,9 @@ def test_a_tampered_or_expired_link_signs_nobody_in(store, settings, client, per
     fresh = link_token(links.issue(store, settings, person.user_id, utcnow()))
     cross = client.post("/login", data={"t": fresh}, headers={"Origin": "https://evil.example"})
     assert cross.status_code == 403
+    # A page that hides where it is (a sandboxed frame, no-referrer) posts `Origin: null`.
+    hidden = client.post("/login", data={"t": fresh}, headers={"Origin": "null"})
+    assert hidden.status_code == 403
     assert (
         client.post("/login", data={"t": fresh}, headers={"Origin": "http://localhost"}).status_code
         == 303

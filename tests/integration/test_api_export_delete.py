@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.support.api import Texts, api_client, new_person, sign_in
+from tests.support.api import Texts, api_client, new_person, sign_in, walk
 
 # Collections a full life in Nudge writes under a user (the walk may find more; each must be
 # exported or named as derived).
@@ -126,23 +126,6 @@ def outbox(store, phone: str) -> list[dict]:
         d.to_dict() for d in store.db.collection(LOCAL_OUTBOX).stream() if d.get("to") == phone
     ]
     return sorted(found, key=lambda m: m["created_at"])
-
-
-def walk(db):
-    """(path, data) of every document in the emulator's project, at any depth."""
-
-    def documents(collection):
-        for snapshot in collection.stream():
-            yield snapshot.reference.path, snapshot.to_dict() or {}
-            for sub in snapshot.reference.collections():
-                yield from documents(sub)
-        # Documents that exist only as parents of subcollections have no snapshot to stream.
-        for ref in collection.list_documents():
-            for sub in ref.collections():
-                yield from documents(sub)
-
-    for collection in db.collections():
-        yield from documents(collection)
 
 
 def test_delete_is_confirmed_twice_and_leaves_nothing_of_theirs(

@@ -112,6 +112,50 @@ def test_completing_a_task_on_the_page_is_what_sms_sees(browser, store, settings
     assert "renew passport" in reply and "water plants" not in reply
 
 
+def test_today_shows_the_persons_week_in_their_own_days(browser, store, settings):
+    from datetime import timedelta
+
+    from nudge.models import Task, TaskStatus, User, utcnow
+
+    client, person, csrf = browser
+    client.post("/tasks", data={"csrf_token": csrf, "title": "water plants"})
+    client.post("/tasks", data={"csrf_token": csrf, "title": "pay rent"})
+    for task in store.tasks.open_tasks(person.user_id):
+        client.post(f"/tasks/{task.id}/complete", data={"csrf_token": csrf})
+    # Done three days ago, and someone else's: neither is today's count.
+    store.tasks.add(
+        person.user_id,
+        Task(title="laundry", status=TaskStatus.done, completed_at=utcnow() - timedelta(days=3)),
+    )
+    other = store.users.create(User(phone="+15555550199", name="Alex"))
+    store.tasks.add(
+        other.id, Task(title="not theirs", status=TaskStatus.done, completed_at=utcnow())
+    )
+
+    today = client.get("/").text
+    week = today.split('<div id="your-week">')[1].split("</div></section>")[0]
+    assert '<h2 id="your-week-heading">Your week</h2>' in week
+    assert '<h3 class="week-chart-title">Things done each day</h3>' in week
+    assert "3 things done over these 7 days." in week and "America/Toronto time" in week
+    local = utcnow().astimezone(ZoneInfo("America/Toronto"))
+    day = local.strftime("%A, %B ") + str(local.day)
+    row = today.split(f'<th scope="row">{day}</th>')[1].split("</tr>")[0]
+    assert '<td class="num">2</td>' in row
+    assert "water plants" in row and "pay rent" in row and "laundry" not in row
+    assert "not theirs" not in today
+    css = client.get("/style.css").text
+    assert ".week-charts" in css and ".week-numbers" in css
+
+
+def test_the_week_falls_back_to_the_default_timezone(store, settings):
+    from nudge.models import User
+
+    client = api_client()
+    user = store.users.create(User(phone="+15555550198", name="Kim"))
+    sign_in(client, store, settings, user.id)
+    assert f"{settings.default_timezone} time" in client.get("/").text
+
+
 def test_forgetting_a_memory_on_the_page(browser, store, settings, embedder):
     client, person, csrf = browser
     Texts(store, settings, person.user_id, embedder).say("remember my locker code is 4411")

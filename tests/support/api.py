@@ -93,3 +93,20 @@ class Texts:
         )
         outcome = run_agent_turn(self.deps, user_id=self.user_id, message_id=sid, now=now)
         return outcome.reply or ""
+
+
+def walk(db):
+    """(path, data) of every document in the emulator's project, at any depth."""
+
+    def documents(collection):
+        for snapshot in collection.stream():
+            yield snapshot.reference.path, snapshot.to_dict() or {}
+            for sub in snapshot.reference.collections():
+                yield from documents(sub)
+        # Documents that exist only as parents of subcollections have no snapshot to stream.
+        for ref in collection.list_documents():
+            for sub in ref.collections():
+                yield from documents(sub)
+
+    for collection in db.collections():
+        yield from documents(collection)

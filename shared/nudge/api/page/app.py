@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 HEADERS = {
     "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
+    # Not "no-referrer": with it Chromium posts forms with `Origin: null`, which the sign-in
+    # form's login-CSRF check must refuse. Other sites still get no referrer (nor the link).
+    "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
@@ -46,7 +48,10 @@ def redirect(location: str) -> flask.Response:
 def stylesheet() -> flask.Response:
     import flask
 
-    css = resources.files("nudge.api.page").joinpath("style.css").read_text()
+    from nudge.insights import WEEK_CSS
+
+    # The week's charts bring their own rules; one stylesheet keeps the CSP at style-src 'self'.
+    css = resources.files("nudge.api.page").joinpath("style.css").read_text() + WEEK_CSS
     response = flask.Response(css, 200, mimetype="text/css")
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response

@@ -10,6 +10,7 @@ from nudge.api.context import ApiContext
 from nudge.api.page.render import button_form, csrf_field, e, layout, notice, section
 from nudge.api.problems import Problem
 from nudge.api.routes import account, me, memories, notes, reminders, tasks, tokens
+from nudge.insights import compute_week, render_week
 
 # What a redirect after a form may say (never text from the request).
 SAID = {
@@ -101,12 +102,22 @@ def today(ctx: ApiContext, args) -> str:
         section("now", "The one thing for now", one)
         + section("rem", "Next reminders", next_reminders)
         + section("cal", "Today's events", calendar)
-        # The "Your week" charts (nudge.insights.render_week) are placed in this section.
-        + '<section id="your-week" aria-labelledby="your-week-h">'
-        '<h2 id="your-week-h">Your week</h2></section>' + section("chat", "Talk to Nudge", chat)
+        + your_week(ctx)
+        + section("chat", "Talk to Nudge", chat)
     )
     name = f", {ctx.user.name}" if ctx.user.name else ""
     return _page(ctx, "/", f"Hi{name}", body, args)
+
+
+def your_week(ctx: ApiContext) -> str:
+    """The last seven days as charts with their numbers, in the person's own days (their
+    timezone, else the default); its sections sit under the page's h1 like the others."""
+    week = compute_week(
+        ctx.store, ctx.user_id, now=ctx.now, default_timezone=ctx.settings.default_timezone
+    )
+    charts = render_week(week, id_prefix="your-week", heading_level=2)
+    # The div keeps the "#your-week" anchor the slot had.
+    return f'<div id="your-week">{charts}</div>'
 
 
 # -- Tasks and goals ------------------------------------------------------------------------
