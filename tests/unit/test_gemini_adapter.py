@@ -120,3 +120,29 @@ def test_fallback_answers_with_the_offline_model(failure):
     # Once failed over, the rest of the turn stays offline (no second wait on Gemini).
     model.generate(request())
     assert len(api.requests) == 2
+
+
+def test_tool_specs_carry_no_generated_titles_but_keep_a_property_named_title():
+    import json
+
+    from nudge.agent.tools import registry
+
+    specs = {spec.name: spec for spec in registry.specs()}
+    add_task = specs["add_task"].parameters
+    assert "title" in add_task["properties"] and add_task["required"] == ["title"]
+
+    def titles(node):
+        if isinstance(node, dict):
+            found = [v for k, v in node.items() if k == "title" and isinstance(v, str)]
+            for key, value in node.items():
+                if key == "properties":
+                    found += [t for prop in value.values() for t in titles(prop)]
+                else:
+                    found += titles(value)
+            return found
+        if isinstance(node, list):
+            return [t for v in node for t in titles(v)]
+        return []
+
+    assert [t for spec in specs.values() for t in titles(spec.parameters)] == []
+    assert '"title":"Due At"' not in json.dumps(add_task, separators=(",", ":"))

@@ -75,10 +75,28 @@ class Tool:
     reads_only: bool = False
 
     def spec(self) -> ToolSpec:
-        schema = _inline_refs(self.args_model.model_json_schema())
-        schema.pop("title", None)
+        schema = _without_titles(_inline_refs(self.args_model.model_json_schema()))
         schema.pop("description", None)
         return ToolSpec(name=self.name, description=self.description, parameters=schema)
+
+
+def _without_titles(node: Any) -> Any:
+    """Drop pydantic's generated `title`s ("Due At" for due_at): they repeat the names, and
+    with 50-odd tools they cost hundreds of prompt tokens a turn. A property *named* title
+    stays (under `properties` the keys are names, not schema keywords)."""
+    if isinstance(node, list):
+        return [_without_titles(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    kept = {}
+    for key, value in node.items():
+        if key == "properties" and isinstance(value, dict):
+            kept[key] = {name: _without_titles(prop) for name, prop in value.items()}
+        elif key == "title" and isinstance(value, str):
+            continue
+        else:
+            kept[key] = _without_titles(value)
+    return kept
 
 
 def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
