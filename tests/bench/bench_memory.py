@@ -26,6 +26,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from emulators import stack
 from tests.bench.common import emulators, record, summary_ms
 
 DATA = Path(__file__).parent / "data"
@@ -114,35 +115,50 @@ def evidence_recall(questions: list[dict], ranked: dict[str, list[str]]) -> dict
 
 # Questions timed a path and size: enough for a p95, and the run stays within minutes.
 LATENCY_QUESTIONS = 40
+MEMORY_SETTINGS = (
+    "NUDGE_EMBEDDING_MODEL",
+    "NUDGE_EMBEDDING_DIMENSION",
+    "NUDGE_MEMORY_VECTOR_SEARCH",
+)
+VECTOR_SEARCHES = ("in_process", "find_nearest")
 LONG_PATHS = ("bm25_textbook", "lexical", "vector", "fused")
 
 
-_OWNERS: dict[int, str] = {}  # conversation -> the user it was ingested for (once a run)
+# (set, conversation) -> the user it was ingested for (once a run)
+_OWNERS: dict[tuple[str, int], str] = {}
+# The hard set (`make_hard_conversations.py`), quoted first; the first long set kept.
+LONG_SETS = ("hard", "long")
 
 
 def long_conversations(
-    store, embedder, make_user, *, split: str | None, modes=("lexical", "vector", "fused")
+    store,
+    embedder,
+    make_user,
+    *,
+    split: str | None,
+    modes=("lexical", "vector", "fused"),
+    name: str = "hard",
 ) -> dict:
     """Every conversation for its own user; every question through `admin.search`."""
     from nudge.memory import admin
 
-    turns = [json.loads(line) for line in (DATA / "long_conversations.jsonl").open()]
-    asked = [json.loads(line) for line in (DATA / "long_questions.jsonl").open()]
+    turns = [json.loads(line) for line in (DATA / f"{name}_conversations.jsonl").open()]
+    asked = [json.loads(line) for line in (DATA / f"{name}_questions.jsonl").open()]
     if split:
         asked = [q for q in asked if q["split"] == split]
     ranked: dict[str, dict[str, list[str]]] = {path: {} for path in LONG_PATHS}
     for number in sorted({q["conversation"] for q in asked}):
         said = [t for t in turns if t["conversation"] == number]
-        if number not in _OWNERS:
-            _OWNERS[number] = make_user(f"+1555557{number:04d}")
+        if (name, number) not in _OWNERS:
+            _OWNERS[name, number] = make_user(f"+155555{LONG_SETS.index(name)}{number:04d}")
             # The speaker in the text, as the public benchmark's turns are ingested.
             items = [
                 admin.IngestItem(id=t["id"], text=f"{t['speaker']}: {t['text']}",
                                  timestamp=t["timestamp"])
                 for t in said
             ]  # fmt: skip
-            admin.ingest(store, embedder, _OWNERS[number], items)
-        owner = _OWNERS[number]
+            admin.ingest(store, embedder, _OWNERS[name, number], items)
+        owner = _OWNERS[name, number]
         baseline = textbook_bm25({t["id"]: f"{t['speaker']}: {t['text']}" for t in said})
         for q in (q for q in asked if q["conversation"] == number):
             ranked["bm25_textbook"][q["question"]] = baseline(q["question"])
@@ -193,8 +209,11 @@ def tune(store, embedder, make_user) -> None:
 
 def main() -> None:
     with emulators() as hosts:
+        # The local stack's memory settings (local.env), unless the environment says otherwise.
+        local = {k: v for k, v in stack.read_env_file().items() if k in MEMORY_SETTINGS}
+        os.environ.update(local | {k: os.environ[k] for k in MEMORY_SETTINGS if k in os.environ})
         os.environ.update(hosts | {"NUDGE_PROJECT_ID": f"bench-{uuid.uuid4().hex[:8]}"})
-        from nudge.embeddings.wordllama import WordLlamaEmbedder
+        from nudge.embeddings import make_embedder
         from nudge.memory import admin
         from nudge.memory.recall import recall
         from nudge.models import User
@@ -203,7 +222,8 @@ def main() -> None:
         from nudge.store.client import make_firestore_client
 
         store = Store(make_firestore_client(Settings()))
-        embedder = WordLlamaEmbedder()
+        # The local stack's embedder (`NUDGE_EMBEDDING_MODEL`, as `nudge memory` uses it).
+        embedder = make_embedder(Settings())
         now = datetime(2026, 11, 23, tzinfo=UTC)
         conversation = (DATA / "conversation.jsonl").read_text().splitlines()
         questions = [
@@ -216,12 +236,15 @@ def main() -> None:
         if "--tune" in sys.argv:
             tune(store, embedder, user)
             return
-        long = {
-            split: long_conversations(store, embedder, user, split=split)
-            for split in ("test", "dev")
-        }
-        record("memory_long_conversations", long)
-        print(json.dumps(long, indent=1))
+        for name in LONG_SETS:
+            long = {"embedder": embedder.name} | {
+                split: long_conversations(store, embedder, user, split=split, name=name)
+                for split in ("test", "dev")
+            }
+            record(f"memory_{name}_conversations", long)
+            print(json.dumps(long, indent=1))
+        if os.environ.get("NUDGE_BENCH_LONG_ONLY"):
+            return
 
         quality = {}
         for name, suffix in SETS.items():
@@ -280,8 +303,20 @@ def main() -> None:
             t0 = time.perf_counter()
             recall(store, embedder, uid, "first", now=now, k=10, mode="lexical", touch=False)
             latency[f"{size}"]["first_lexical_ms"] = round((time.perf_counter() - t0) * 1000, 1)
-            for mode, touch in (("lexical", False), ("vector", False), ("fused", False),
-                                ("fused", True)):  # fmt: skip
+            # The first vector recall of a process reads the user's embeddings (in process).
+            os.environ["NUDGE_MEMORY_VECTOR_SEARCH"] = "in_process"
+            t0 = time.perf_counter()
+            recall(store, embedder, uid, "first", now=now, k=10, mode="vector", touch=False)
+            latency[f"{size}"]["first_vector_in_process_ms"] = round(
+                (time.perf_counter() - t0) * 1000, 1
+            )
+            runs = [("lexical", False, "in_process")] + [
+                (mode, touch, search)
+                for search in VECTOR_SEARCHES
+                for mode, touch in (("vector", False), ("fused", False), ("fused", True))
+            ]
+            for mode, touch, search in runs:
+                os.environ["NUDGE_MEMORY_VECTOR_SEARCH"] = search
                 samples = []
                 for q in questions[:LATENCY_QUESTIONS]:
                     t0 = time.perf_counter()
@@ -289,9 +324,12 @@ def main() -> None:
                            touch=touch)  # fmt: skip
                     samples.append(time.perf_counter() - t0)
                 name = mode + ("_with_access_write" if touch else "")
+                if mode != "lexical":
+                    name += f"_{search}"
                 latency[f"{size}"][name] = summary_ms(samples)
+            os.environ.update(local)
             print(f"{size} memories: {latency[str(size)]}")
-        record("memory_recall_latency", latency)
+        record("memory_recall_latency", {"embedder": embedder.name} | latency)
 
 
 if __name__ == "__main__":

@@ -220,3 +220,24 @@ def test_recency_breaks_ties_between_equally_relevant_memories(store, embedder, 
     admin.ingest(store, embedder, alice.id, admin.read_jsonl(io.StringIO("\n".join(lines))))
     # The same text twice is shown once: the recent one.
     assert top_ids(store, embedder, alice, "when is standup", k=5) == ["new"]
+
+
+@pytest.mark.parametrize("search", ["in_process", "find_nearest"])
+def test_both_vector_searches_rank_alike_and_see_new_embeddings(store, embedder, alice, search):
+    import os
+
+    from tests.conftest import clear_caches
+
+    os.environ["NUDGE_MEMORY_VECTOR_SEARCH"] = search
+    clear_caches()
+    ingest(store, embedder, alice)
+    assert top_ids(store, embedder, alice, "when is Anna's birthday?", mode="vector")[0] == "m1"
+    # A new embedding reaches the next recall (the in-process copy re-reads changed shards).
+    far = embedder.embed_documents(["quantum chromodynamics lecture notes"])[0]
+    store.memories.patch(alice.id, "src-m1", embedding=far)
+    ranked = top_ids(store, embedder, alice, "when is Anna's birthday?", mode="vector", k=6)
+    assert ranked[0] != "m1"
+    # An archived memory leaves the vector path's answers (its entry is no longer active).
+    store.memories.patch(alice.id, "src-m3", active=False)
+    ranked = top_ids(store, embedder, alice, "who is my dentist?", mode="vector", k=6)
+    assert "m3" not in ranked

@@ -64,6 +64,12 @@ class RecallHit(BaseModel):
     distance: float | None = None
 
 
+def _vector_search() -> str:
+    from nudge.settings import get_settings
+
+    return get_settings().memory_vector_search
+
+
 def load_corpus(store: Store, user_id: str, *, include_past: bool = False) -> Corpus:
     """The user's term index; built once from the memories if they predate it."""
     shards = store.memories.terms.read(user_id)
@@ -149,16 +155,29 @@ def recall(
         log.warning("lexical recall failed; vector candidates only", exc_info=True)
 
     vector_future = None
+    in_process = corpus is not None and _vector_search() == "in_process"
     if mode in ("fused", "vector"):
         embedded = _without_common_words(query, corpus)
 
-        def vector_path() -> tuple[list[float], list[tuple[Memory, float]]]:
+        def vector_path() -> tuple[list[float], list[tuple[str, float]], dict[str, float]]:
+            """The query vector, the nearest pool (id, similarity), and every similarity
+            known (all of the user's memories in process; the pool's with find_nearest)."""
             vector = embedder.embed_query(embedded)
+            if in_process:
+                assert corpus is not None
+                every = store.memories.vectors.similarities(
+                    user_id, corpus.shards, vector, active_only=active_only
+                )
+                nearest = sorted(every, key=lambda i: (-every[i], i))[:pool]
+                return vector, [(i, every[i]) for i in nearest], every
             found = store.memories.nearest(
                 user_id, vector, limit=pool, active_only=active_only, embeddings=False
             )
-            return vector, found
+            loaded_near.update({m.id or "": m for m, _ in found})
+            pairs = [(m.id or "", 1.0 - d) for m, d in found]
+            return vector, pairs, dict(pairs)
 
+        loaded_near: dict[str, Memory] = {}
         vector_future = _POOL.submit(vector_path)
 
     lexical: dict[str, float] = {}
@@ -166,33 +185,38 @@ def recall(
     if mode in ("fused", "lexical") and corpus is not None:
         lexical = corpus.bm25(asked)
     lexical_ranked = sorted(lexical, key=lambda i: (-lexical[i], i))
-    # The best lexical candidates are read (with embeddings, for fusion) while the vector
-    # query runs: one round trip fewer on the way.
+    # The best lexical candidates are read (with embeddings when fusion needs their cosine
+    # and the vector path does not know it) while the vector query runs.
     prefetched = _POOL.submit(
-        store.memories.get_many, user_id, lexical_ranked[:pool], embeddings=mode == "fused"
+        store.memories.get_many,
+        user_id,
+        lexical_ranked[:pool],
+        embeddings=mode == "fused" and not in_process,
     )
 
     query_vector: list[float] = []
-    neighbours: list[tuple[Memory, float]] = []
+    neighbours: list[tuple[str, float]] = []
+    known_similarity: dict[str, float] = {}
     if vector_future is not None:
-        query_vector, neighbours = vector_future.result()
+        query_vector, neighbours, known_similarity = vector_future.result()
 
     loaded: dict[str, Memory] = {m.id or "": m for m in prefetched.result()}
-    loaded |= {m.id or "": m for m, _ in neighbours}
-    similarity = {m.id or "": 1.0 - d for m, d in neighbours}
-    vector_rank = {m.id or "": r for r, (m, _) in enumerate(neighbours, 1)}
+    if vector_future is not None:
+        loaded |= loaded_near
+    similarity = dict(neighbours)
+    vector_rank = {i: r for r, (i, _) in enumerate(neighbours, 1)}
     lexical_rank = {i: r for r, i in enumerate(lexical_ranked[:pool], 1)}
 
     if mode == "vector":
-        order = [m.id or "" for m, _ in neighbours]
+        order = [i for i, _ in neighbours]
         scores = similarity
     elif mode == "lexical":
         order = lexical_ranked[:pool]
         scores = lexical
     else:
         order, scores = _fuse(
-            store, user_id, corpus, asked, lexical, similarity, loaded, query_vector, pool, now,
-            query,
+            store, user_id, corpus, asked, lexical, similarity, known_similarity, loaded,
+            query_vector, pool, now, query,
         )  # fmt: skip
 
     missing = [i for i in order[:pool] if i not in loaded]
@@ -251,6 +275,7 @@ def _fuse(
     asked: dict[str, float],
     lexical: dict[str, float],
     similarity: dict[str, float],
+    known_similarity: dict[str, float],
     loaded: dict[str, Memory],
     query_vector: list[float],
     pool: int,
@@ -264,6 +289,9 @@ def _fuse(
 
     def combine(lexical_scores: dict[str, float]) -> dict[str, float]:
         ids = set(candidates(lexical_scores)) | set(similarity)
+        for memory_id in ids:
+            if memory_id not in similarity and memory_id in known_similarity:
+                similarity[memory_id] = known_similarity[memory_id]
         unknown = [i for i in ids if i not in similarity and i not in loaded]
         if unknown and query_vector:
             for memory in store.memories.get_many(user_id, unknown, embeddings=True):
@@ -291,7 +319,7 @@ def _fuse(
             )
         return fused
 
-    vector_pool = set(similarity)
+    vector_pool = set(similarity)  # before combine() adds the lexical candidates' cosines
     fused = combine(lexical)
     if corpus is not None and lexical:
         best = candidates(fused)
