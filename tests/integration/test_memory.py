@@ -241,3 +241,24 @@ def test_both_vector_searches_rank_alike_and_see_new_embeddings(store, embedder,
     store.memories.patch(alice.id, "src-m3", active=False)
     ranked = top_ids(store, embedder, alice, "who is my dentist?", mode="vector", k=6)
     assert "m3" not in ranked
+
+
+def test_a_turns_context_and_the_recall_tool_rank_memories_alike(store, settings, embedder, alice):
+    from nudge.agent.context import MAX_MEMORIES, build_request
+    from nudge.agent.tools import registry as tools
+    from nudge.models import Direction, Message
+
+    ingest(store, embedder, alice)
+    text = "who is my dentist and when is Anna's birthday?"
+    new = store.messages.add(
+        alice.id, Message(direction=Direction.inbound, body=text, created_at=NOW), doc_id="SMq"
+    )
+    request = build_request(
+        store=store, settings=settings, user=alice, new_messages=[new], tools=tools.specs(),
+        now=NOW, embedder=embedder,
+    )  # fmt: skip
+    recalled = tool(store, settings, alice, embedder, "recall", query=text, limit=MAX_MEMORIES)
+    contents = [m["content"] for m in recalled["memories"]]
+    assert contents[:2] and {"Dr. Okafor is my dentist, on King Street"} <= set(contents[:2])
+    positions = [request.system_instruction.find(c) for c in contents]
+    assert -1 not in positions and positions == sorted(positions)

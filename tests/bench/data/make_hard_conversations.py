@@ -7,13 +7,13 @@ public benchmarks are, where a textbook BM25 finds only about 62% of the evidenc
 - Distractors that share the topic and the names: for every fact one speaker says, the other
   says a fact of the same kind with other details ("My roommate brought home a kitten called
   Mochi" beside "We finally adopted a rescue cat, her name is Pepper"), and the owner comes
-  back to the topic in a later session without the answer ("The cat knocked a glass off the
-  counter again"). The adversarial question, asked about the wrong speaker, meets that
-  speaker's own same-topic fact.
+  back to the topic without the answer ("The cat knocked a glass off the counter again",
+  "Nothing new with the cat this week, honestly"). The adversarial question, asked about the
+  wrong speaker, meets that speaker's own same-topic fact.
 - Questions mostly in other words than the fact (seven in ten single-hop, little word overlap).
 - Multi-hop across sessions (two facts, both needed), temporal "when did..." (the session date
   is the answer) and by month, as in the first set.
-- Longer, busier chats: 26-34 sessions, 600-720 turns, content-rich small talk on the same
+- Longer, busier chats: 18-23 sessions, 580-750 turns, content-rich small talk on the same
   everyday topics (kids, work, trips, books) by both speakers.
 
 Conversations 1-4 are the test split quoted in the README; 5-6 are the development split, the
@@ -108,6 +108,26 @@ ECHOES = [
      "Swam two miles in the cold water today, brr."),
 ]  # fmt: skip
 
+# Per topic: what the owner calls it when coming back to it, for MENTIONS turns that name the
+# topic and say nothing new (the near misses a contextual embedding is drawn to).
+TOPIC_NAMES = [
+    "running", "pottery", "the cat", "volunteering", "my sister's wedding",
+    "the new job at the studio", "guitar practice", "the camping trip", "that book",
+    "grandma's recipes", "the half marathon", "the garage mural", "the parents group",
+    "the kayak", "the allergy stuff", "grad school", "the kitchen renovation",
+    "birdwatching", "my son's soccer", "yoga", "the open mic", "the Vermont trip",
+    "grandpa's bike", "the garden", "the puppy", "that concert", "Priya", "the sourdough",
+    "the tattoo", "the charity swim",
+]  # fmt: skip
+MENTIONS = [
+    "I keep thinking about {x}, it's been a big part of my life lately.",
+    "Remind me to tell you more about {x} next time, {O}.",
+    "Nothing new with {x} this week, honestly.",
+    "Ugh, {x} took up my whole weekend again.",
+    "I was telling my coworker about {x} today.",
+]
+MENTIONS_A_TOPIC = 3
+
 # Everyday talk on the topics the facts are about, by both speakers.
 BUSY_TALK = SMALL_TALK + [
     "The kids have a school play next week, I'm sewing costumes.",
@@ -165,7 +185,7 @@ def build(number: int, a: str, b: str, seed: int) -> tuple[list[dict], list[dict
     owned = {a: topics[0 : 2 * per_speaker : 2], b: topics[1 : 2 * per_speaker : 2]}
     pairs = rng.sample(range(len(PAIRS)), 5)
     dated = rng.sample(range(len(DATED)), 3)
-    sessions = rng.randint(26, 34)
+    sessions = rng.randint(18, 23)
     start = datetime(2023, 1, 5, 14, 0, tzinfo=UTC) + timedelta(days=rng.randint(0, 40))
     dates = []
     day = start
@@ -181,6 +201,9 @@ def build(number: int, a: str, b: str, seed: int) -> tuple[list[dict], list[dict
             # The other's same-kind fact anywhere; the owner's echo after the fact.
             plan[rng.randrange(sessions)].append((other_of[speaker], "echo", ECHOES[topic][0]))
             plan[rng.randrange(said + 1, sessions)].append((speaker, "echo", ECHOES[topic][1]))
+            for line in rng.sample(MENTIONS, MENTIONS_A_TOPIC):
+                mention = line.replace("{x}", TOPIC_NAMES[topic])
+                plan[rng.randrange(sessions)].append((speaker, "echo", mention))
     for index, pair in enumerate(pairs):
         speaker = speakers[index % 2]
         first = rng.randrange(0, sessions // 2)
@@ -217,13 +240,13 @@ def build(number: int, a: str, b: str, seed: int) -> tuple[list[dict], list[dict
                 text, key = DATED[payload][1 if kind == "dated1" else 2], (kind, payload)
             else:
                 text, key = payload.format(O=listener), None
-            if rng.random() < 0.6:
+            if rng.random() < 0.4:
                 lines.append((speaker, rng.choice(BUSY_TALK), None))
             if kind == "fact" and rng.random() < 0.6:
                 lines.append((listener, ASKED_OTHERWISE[payload][1].format(S=speaker), None))
             lines.append((speaker, text, key))
             lines.append((listener, rng.choice(REACTIONS).format(O=speaker), None))
-        for _ in range(rng.randint(3, 8)):
+        for _ in range(rng.randint(1, 5)):
             speaker = rng.choice(speakers)
             if rng.random() < 0.55:
                 lines.append((speaker, rng.choice(BUSY_TALK), None))
