@@ -262,3 +262,29 @@ def test_a_turns_context_and_the_recall_tool_rank_memories_alike(store, settings
     assert contents[:2] and {"Dr. Okafor is my dentist, on King Street"} <= set(contents[:2])
     positions = [request.system_instruction.find(c) for c in contents]
     assert -1 not in positions and positions == sorted(positions)
+
+
+def test_the_in_process_vectors_read_again_only_the_shards_that_changed(store, embedder, alice):
+    from nudge.memory.recall import load_corpus
+    from nudge.store.memory_terms import shard_of
+    from nudge.store.memory_vectors import MemoryVectorCache
+
+    ingest(store, embedder, alice)
+    reads: list[list[str]] = []
+
+    def counted(user_id, ids):
+        reads.append(list(ids))
+        return store.memories.embeddings_of(user_id, ids)
+
+    cache = MemoryVectorCache(counted)
+    query = embedder.embed_query("when is Anna's birthday?")
+    first = cache.similarities(alice.id, load_corpus(store, alice.id).shards, query)
+    assert max(first, key=first.get) == "src-m1" and len(first) == len(ITEMS)
+    assert sorted(reads.pop()) == sorted(f"src-{i}" for i, _, _ in ITEMS)
+    cache.similarities(alice.id, load_corpus(store, alice.id).shards, query)
+    assert reads == []  # nothing written: nothing read
+    store.memories.patch(alice.id, "src-m4", embedding=embedder.embed_documents(["x"])[0])
+    cache.similarities(alice.id, load_corpus(store, alice.id).shards, query)
+    [again] = reads
+    assert "src-m4" in again
+    assert {shard_of(i) for i in again} == {shard_of("src-m4")}

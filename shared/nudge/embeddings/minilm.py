@@ -61,7 +61,7 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarr
 
 def _gelu(x: np.ndarray) -> np.ndarray:
     # BERT's GELU is the erf form; this tanh form differs from it by under 1e-3.
-    return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x**3)))
+    return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)))
 
 
 class MiniLMEmbedder:
@@ -93,37 +93,40 @@ class MiniLMEmbedder:
             w["embeddings.word_embeddings.weight"][ids]
             + w["embeddings.position_embeddings.weight"][:length]
             + w["embeddings.token_type_embeddings.weight"][0]
-        )
+        ).reshape(batch * length, -1)  # tokens as rows: each linear layer is one product
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         heads = self._heads
         size = x.shape[-1] // heads
         blocked = (1.0 - mask[:, None, None, :]) * -1e9  # padding gets no attention
+
+        def linear(t: np.ndarray, name: str) -> np.ndarray:
+            return t @ w[name + ".weight"] + w[name + ".bias"]
 
         def split(t: np.ndarray) -> np.ndarray:
             return t.reshape(batch, length, heads, size).transpose(0, 2, 1, 3)
 
         for layer in range(self._layers):
             p = f"encoder.layer.{layer}."
-            q = split(x @ w[p + "attention.self.query.weight"] + w[p + "attention.self.query.bias"])
-            k = split(x @ w[p + "attention.self.key.weight"] + w[p + "attention.self.key.bias"])
-            v = split(x @ w[p + "attention.self.value.weight"] + w[p + "attention.self.value.bias"])
+            q = split(linear(x, p + "attention.self.query"))
+            k = split(linear(x, p + "attention.self.key"))
+            v = split(linear(x, p + "attention.self.value"))
             scores = q @ k.transpose(0, 1, 3, 2) / math.sqrt(size) + blocked
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, heads * size)
-            attended = context @ w[p + "attention.output.dense.weight"]
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * length, heads * size)
             x = _layer_norm(
-                x + attended + w[p + "attention.output.dense.bias"],
+                x + linear(context, p + "attention.output.dense"),
                 w[p + "attention.output.LayerNorm.weight"],
                 w[p + "attention.output.LayerNorm.bias"],
             )
-            inner = _gelu(x @ w[p + "intermediate.dense.weight"] + w[p + "intermediate.dense.bias"])
+            inner = _gelu(linear(x, p + "intermediate.dense"))
             x = _layer_norm(
-                x + inner @ w[p + "output.dense.weight"] + w[p + "output.dense.bias"],
+                x + linear(inner, p + "output.dense"),
                 w[p + "output.LayerNorm.weight"],
                 w[p + "output.LayerNorm.bias"],
             )
-        pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
+        tokens = x.reshape(batch, length, -1)
+        pooled = (tokens * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
