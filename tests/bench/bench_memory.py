@@ -267,7 +267,10 @@ def main() -> None:
         if "--tune" in sys.argv:
             tune(store, embedder, user)
             return
+        latency_only = bool(os.environ.get("NUDGE_BENCH_LATENCY_ONLY"))
         for name in os.environ.get("NUDGE_BENCH_SETS", ",".join(LONG_SETS)).split(","):
+            if latency_only:
+                break
             long = {"embedder": embedder.name} | {
                 split: long_conversations(store, embedder, user, split=split, name=name)
                 for split in ("test", "dev")
@@ -279,6 +282,8 @@ def main() -> None:
 
         quality = {}
         for name, suffix in SETS.items():
+            if latency_only:
+                break
             lines = (DATA / f"conversation{suffix}.jsonl").read_text().splitlines()
             asked = [
                 json.loads(line)
@@ -304,7 +309,8 @@ def main() -> None:
                     quality[name].setdefault("by_kind", {}).setdefault(
                         kind, {"questions": len(of_kind)}
                     )[mode] = recall_at(of_kind, ranked)
-        record("memory_retrieval_quality", quality)
+        if quality:
+            record("memory_retrieval_quality", quality)
         print(json.dumps(quality))
 
         rng = random.Random(7)

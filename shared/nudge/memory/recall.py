@@ -1,21 +1,24 @@
 """Recall: BM25 over all of a user's memories and vector neighbours, fused by score.
 
 The lexical path is real BM25 over every memory of the user, from the per-user term index
-(`nudge.store.memory_terms`); the vector path is `find_nearest`, pre-filtered to the user's
+(`nudge.store.memory_terms`); the vector path is `find_nearest` (or, in the local stack, a
+per-process copy of the user's embeddings: `nudge.store.memory_vectors`), over the user's
 active memories, asked without the words most of their memories hold. Fusion is score-aware:
 each path's scores are normalised (BM25 by the best score, cosine similarity between the
-pool's worst and best) and combined with fixed weights, chosen on the benchmark's development
-conversations; lexical candidates the vector pool missed get their real cosine similarity
-(their embeddings are read), so a memory strong on one path is never lost for being absent
-from the other. A second hop then adds the best memories' rarest words to the query at a
-fraction of a weight (pseudo-relevance feedback: multi-part questions reach the turn that
-shares words with the first answer, not with the question). Memories said on days the
+pool's worst and best) and combined with weights chosen on the benchmark's development
+conversations, moved per query towards the path whose best candidate stands out more
+(CONFIDENCE_MIX); lexical candidates the vector pool missed get their real cosine similarity,
+so a memory strong on one path is never lost for being absent from the other. A second hop
+then adds the best memories' rarest words to the query at a fraction of a weight
+(pseudo-relevance feedback: multi-part questions reach the turn that shares words with the
+first answer, not with the question). Memories said on days the
 question names ("in June", "last week") are raised; recency and importance only break
 near-ties. Access statistics are written before returning, in one batch.
 """
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 from concurrent.futures import ThreadPoolExecutor
@@ -175,7 +178,7 @@ def recall(
                 every = store.memories.vectors.similarities(
                     user_id, corpus.shards, vector, active_only=active_only
                 )
-                nearest = sorted(every, key=lambda i: (-every[i], i))[:pool]
+                nearest = heapq.nsmallest(pool, every, key=lambda i: (-every[i], i))
                 return vector, [(i, every[i]) for i in nearest], every
             found = store.memories.nearest(
                 user_id, vector, limit=pool, active_only=active_only, embeddings=False

@@ -29,6 +29,8 @@ class _ShardVectors:
     shard: ParsedShard  # the parsed shard these rows were read for (identity = version)
     ids: list[str]
     matrix: np.ndarray  # one unit row a memory
+    active_ids: list[str]
+    active_matrix: np.ndarray  # the rows of the active memories only
 
 
 class MemoryVectorCache:
@@ -58,7 +60,16 @@ class MemoryVectorCache:
                 if ids:
                     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
                     matrix /= np.maximum(norms, 1e-12)
-                rows.append(_ShardVectors(shard, ids, matrix))
+                active = [n for n, i in enumerate(ids) if shard.entries[i].active]
+                rows.append(
+                    _ShardVectors(
+                        shard,
+                        ids,
+                        matrix,
+                        [ids[n] for n in active],
+                        matrix[active] if ids else matrix,
+                    )
+                )
         with self._lock:
             self._users[user_id] = {id(r.shard): r for r in rows}
             self._users.move_to_end(user_id)
@@ -83,10 +94,10 @@ class MemoryVectorCache:
         query /= norm
         found: dict[str, float] = {}
         for row in self._rows(user_id, shards):
-            if not row.ids or row.matrix.shape[1] != query.shape[0]:
+            ids, matrix = (
+                (row.active_ids, row.active_matrix) if active_only else (row.ids, row.matrix)
+            )
+            if not ids or matrix.shape[1] != query.shape[0]:
                 continue  # embedded by another model: `nudge memory reembed` aligns them
-            scores = row.matrix @ query
-            for memory_id, score in zip(row.ids, scores.tolist(), strict=True):
-                if not active_only or row.shard.entries[memory_id].active:
-                    found[memory_id] = score
+            found.update(zip(ids, (matrix @ query).tolist(), strict=True))
         return found
