@@ -1,13 +1,19 @@
 """Retrieval quality and speed of memory recall, against the Firestore emulator.
 
-- Long conversations (`make_long_conversations.py`): six two-person chats of 400-490 turns over
-  24-34 dated sessions, each ingested for its own user as `nudge memory ingest` does ("Name:
-  text", the session date as timestamp) and asked as `nudge memory search --k 10` does.
-  Evidence recall@1/5/10 (the share of a question's evidence turns in the top k) and MRR@10 per
-  kind and per path, with a textbook BM25 over the same turns for comparison. The test split
-  is quoted; the development split is what the fusion weights were chosen on (`--tune`).
+The local stack's memory settings (local.env: MiniLM embeddings, in-process vectors) unless the
+environment names others (`NUDGE_EMBEDDING_MODEL=wordllama NUDGE_EMBEDDING_DIMENSION=256`).
+
+- Long conversations: the hard set (`make_hard_conversations.py`, quoted first: six chats of
+  585-746 turns with same-topic distractors by both speakers) and the first long set
+  (`make_long_conversations.py`), two-person chats over dated sessions, each ingested for its
+  own user as `nudge memory ingest` does ("Name: text", the session date as timestamp) and
+  asked as `nudge memory search --k 10` does. Evidence recall@1/5/10 (the share of a
+  question's evidence turns in the top k) and MRR@10 per kind and per path, with a textbook
+  BM25 over the same turns for comparison. The test split is quoted; the development split is
+  the only one recall's constants were chosen on (`--tune`, `NUDGE_TUNE`).
 - The first sets (one person's texts, `make_conversation.py`): recall@5/@10 and MRR@10.
-- Latency p50/p95 with 1k and 10k memories for one user (lexical and fused), and ingest time.
+- Latency p50/p95 with 1k and 10k memories for one user (lexical; vector and fused with each
+  vector search), and ingest time.
 """
 
 from __future__ import annotations
@@ -248,7 +254,7 @@ def main() -> None:
         from nudge.memory import admin
         from nudge.memory.recall import recall
         from nudge.models import User
-        from nudge.settings import Settings
+        from nudge.settings import Settings, get_settings
         from nudge.store import Store
         from nudge.store.client import make_firestore_client
 
@@ -346,6 +352,7 @@ def main() -> None:
             latency[f"{size}"]["first_lexical_ms"] = round((time.perf_counter() - t0) * 1000, 1)
             # The first vector recall of a process reads the user's embeddings (in process).
             os.environ["NUDGE_MEMORY_VECTOR_SEARCH"] = "in_process"
+            get_settings.cache_clear()
             t0 = time.perf_counter()
             recall(store, embedder, uid, "first", now=now, k=10, mode="vector", touch=False)
             latency[f"{size}"]["first_vector_in_process_ms"] = round(
@@ -358,6 +365,7 @@ def main() -> None:
             ]
             for mode, touch, search in runs:
                 os.environ["NUDGE_MEMORY_VECTOR_SEARCH"] = search
+                get_settings.cache_clear()  # recall reads the choice from the settings
                 samples = []
                 for q in questions[:LATENCY_QUESTIONS]:
                     t0 = time.perf_counter()
@@ -369,6 +377,7 @@ def main() -> None:
                     name += f"_{search}"
                 latency[f"{size}"][name] = summary_ms(samples)
             os.environ.update(local)
+            get_settings.cache_clear()
             print(f"{size} memories: {latency[str(size)]}")
         record("memory_recall_latency", {"embedder": embedder.name} | latency)
 
