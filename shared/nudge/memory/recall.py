@@ -168,15 +168,16 @@ def recall(
     in_process = corpus is not None and _vector_search() == "in_process"
     if mode in ("fused", "vector"):
         embedded = _without_common_words(query, corpus)
+        shards = corpus.shards if corpus is not None else []
+        loaded_near: dict[str, Memory] = {}  # what find_nearest returned, whole
 
         def vector_path() -> tuple[list[float], list[tuple[str, float]], dict[str, float]]:
             """The query vector, the nearest pool (id, similarity), and every similarity
             known (all of the user's memories in process; the pool's with find_nearest)."""
             vector = embedder.embed_query(embedded)
             if in_process:
-                assert corpus is not None
                 every = store.memories.vectors.similarities(
-                    user_id, corpus.shards, vector, active_only=active_only
+                    user_id, shards, vector, active_only=active_only
                 )
                 nearest = heapq.nsmallest(pool, every, key=lambda i: (-every[i], i))
                 return vector, [(i, every[i]) for i in nearest], every
@@ -187,7 +188,6 @@ def recall(
             pairs = [(m.id or "", 1.0 - d) for m, d in found]
             return vector, pairs, dict(pairs)
 
-        loaded_near: dict[str, Memory] = {}
         vector_future = _POOL.submit(vector_path)
 
     lexical: dict[str, float] = {}
