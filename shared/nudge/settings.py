@@ -103,6 +103,10 @@ class Settings(BaseSettings):
     embedding_model: str = "wordllama"
     # Must equal the dimension of the Firestore vector index declared in infra/.
     embedding_dimension: int = 256
+    # How recall finds a user's nearest memories: Firestore `find_nearest` (the vector index in
+    # the cloud), or a per-process copy of the user's embeddings (the local stack: the
+    # emulator's `find_nearest` scans every vector).
+    memory_vector_search: Literal["find_nearest", "in_process"] = "find_nearest"
 
     # Background integrations (the `integrations` queue). `integration_max_attempts` must equal
     # that queue's max_attempts in infra/queues.json (a test checks): the delivery numbered

@@ -1,13 +1,19 @@
 """Retrieval quality and speed of memory recall, against the Firestore emulator.
 
-- Long conversations (`make_long_conversations.py`): six two-person chats of 400-490 turns over
-  24-34 dated sessions, each ingested for its own user as `nudge memory ingest` does ("Name:
-  text", the session date as timestamp) and asked as `nudge memory search --k 10` does.
-  Evidence recall@1/5/10 (the share of a question's evidence turns in the top k) and MRR@10 per
-  kind and per path, with a textbook BM25 over the same turns for comparison. The test split
-  is quoted; the development split is what the fusion weights were chosen on (`--tune`).
+The local stack's memory settings (local.env: MiniLM embeddings, in-process vectors) unless the
+environment names others (`NUDGE_EMBEDDING_MODEL=wordllama NUDGE_EMBEDDING_DIMENSION=256`).
+
+- Long conversations: the hard set (`make_hard_conversations.py`, quoted first: six chats of
+  585-746 turns with same-topic distractors by both speakers) and the first long set
+  (`make_long_conversations.py`), two-person chats over dated sessions, each ingested for its
+  own user as `nudge memory ingest` does ("Name: text", the session date as timestamp) and
+  asked as `nudge memory search --k 10` does. Evidence recall@1/5/10 (the share of a
+  question's evidence turns in the top k) and MRR@10 per kind and per path, with a textbook
+  BM25 over the same turns for comparison. The test split is quoted; the development split is
+  the only one recall's constants were chosen on (`--tune`, `NUDGE_TUNE`).
 - The first sets (one person's texts, `make_conversation.py`): recall@5/@10 and MRR@10.
-- Latency p50/p95 with 1k and 10k memories for one user (lexical and fused), and ingest time.
+- Latency p50/p95 with 1k and 10k memories for one user (lexical; vector and fused with each
+  vector search), and ingest time.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from emulators import stack
 from tests.bench.common import emulators, record, summary_ms
 
 DATA = Path(__file__).parent / "data"
@@ -114,35 +121,50 @@ def evidence_recall(questions: list[dict], ranked: dict[str, list[str]]) -> dict
 
 # Questions timed a path and size: enough for a p95, and the run stays within minutes.
 LATENCY_QUESTIONS = 40
+MEMORY_SETTINGS = (
+    "NUDGE_EMBEDDING_MODEL",
+    "NUDGE_EMBEDDING_DIMENSION",
+    "NUDGE_MEMORY_VECTOR_SEARCH",
+)
+VECTOR_SEARCHES = ("in_process", "find_nearest")
 LONG_PATHS = ("bm25_textbook", "lexical", "vector", "fused")
 
 
-_OWNERS: dict[int, str] = {}  # conversation -> the user it was ingested for (once a run)
+# (set, conversation) -> the user it was ingested for (once a run)
+_OWNERS: dict[tuple[str, int], str] = {}
+# The hard set (`make_hard_conversations.py`), quoted first; the first long set kept.
+LONG_SETS = ("hard", "long")
 
 
 def long_conversations(
-    store, embedder, make_user, *, split: str | None, modes=("lexical", "vector", "fused")
+    store,
+    embedder,
+    make_user,
+    *,
+    split: str | None,
+    modes=("lexical", "vector", "fused"),
+    name: str = "hard",
 ) -> dict:
     """Every conversation for its own user; every question through `admin.search`."""
     from nudge.memory import admin
 
-    turns = [json.loads(line) for line in (DATA / "long_conversations.jsonl").open()]
-    asked = [json.loads(line) for line in (DATA / "long_questions.jsonl").open()]
+    turns = [json.loads(line) for line in (DATA / f"{name}_conversations.jsonl").open()]
+    asked = [json.loads(line) for line in (DATA / f"{name}_questions.jsonl").open()]
     if split:
         asked = [q for q in asked if q["split"] == split]
     ranked: dict[str, dict[str, list[str]]] = {path: {} for path in LONG_PATHS}
     for number in sorted({q["conversation"] for q in asked}):
         said = [t for t in turns if t["conversation"] == number]
-        if number not in _OWNERS:
-            _OWNERS[number] = make_user(f"+1555557{number:04d}")
+        if (name, number) not in _OWNERS:
+            _OWNERS[name, number] = make_user(f"+155555{LONG_SETS.index(name)}{number:04d}")
             # The speaker in the text, as the public benchmark's turns are ingested.
             items = [
                 admin.IngestItem(id=t["id"], text=f"{t['speaker']}: {t['text']}",
                                  timestamp=t["timestamp"])
                 for t in said
             ]  # fmt: skip
-            admin.ingest(store, embedder, _OWNERS[number], items)
-        owner = _OWNERS[number]
+            admin.ingest(store, embedder, _OWNERS[name, number], items)
+        owner = _OWNERS[name, number]
         baseline = textbook_bm25({t["id"]: f"{t['speaker']}: {t['text']}" for t in said})
         for q in (q for q in asked if q["conversation"] == number):
             ranked["bm25_textbook"][q["question"]] = baseline(q["question"])
@@ -170,40 +192,75 @@ def long_conversations(
 
 
 def tune(store, embedder, make_user) -> None:
-    """The fusion weights on the development split only: printed, to choose the constants."""
+    """A grid of recall constants on the development split only, printed, to choose them.
+    `NUDGE_TUNE="recall.LEXICAL_WEIGHT=0.4,0.6;lexical.IDF=lucene,robertson"` (module.NAME
+    = values; a number is read as one)."""
+    from nudge.memory import lexical as lexical_module
     from nudge.memory import recall as recall_module
 
-    grid = {
-        "LEXICAL_WEIGHT": tuple(
-            float(w) for w in os.environ.get("NUDGE_TUNE_LEXICAL", "0.3,0.4,0.5,0.6,0.7").split(",")
-        ),
-        "FEEDBACK_WEIGHT": tuple(
-            float(w) for w in os.environ.get("NUDGE_TUNE_FEEDBACK", "0,0.25,0.5").split(",")
-        ),
-    }
+    modules = {"recall": recall_module, "lexical": lexical_module}
+    spec = os.environ.get("NUDGE_TUNE", "recall.LEXICAL_WEIGHT=0.4,0.5,0.6,0.7")
+    grid: dict[str, list] = {}
+    for part in spec.split(";"):
+        name, _, values = part.partition("=")
+        grid[name.strip()] = [_value(v) for v in values.split(",")]
     for values in itertools.product(*grid.values()):
         for name, value in zip(grid, values, strict=True):
-            setattr(recall_module, name, value)
+            module, _, attribute = name.partition(".")
+            setattr(modules[module], attribute, value)
         recall_module.VECTOR_WEIGHT = 1 - recall_module.LEXICAL_WEIGHT
         result = long_conversations(store, embedder, make_user, split="dev", modes=("fused",))
         print(dict(zip(grid, values, strict=True)), result["all"]["fused"],
               {k: v["fused"]["recall@10"] for k, v in result.items() if isinstance(v, dict)
-               and "questions" in v})  # fmt: skip
+               and "questions" in v}, flush=True)  # fmt: skip
+
+
+def _value(text: str):
+    try:
+        return float(text)
+    except ValueError:
+        return text.strip()
+
+
+class LineVectors:
+    """An embedder for the latency haystack ("line line" texts): each text gets the real
+    vector of the first line it starts with, each line embedded once."""
+
+    def __init__(self, embedder, lines: list[str]) -> None:
+        self.name, self.dimension = embedder.name, embedder.dimension
+        unique = sorted(set(lines), key=len, reverse=True)  # the longest match first
+        self._vectors = dict(zip(unique, embedder.embed_documents(unique), strict=True))
+        self._embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        found = []
+        for text in texts:
+            body = re.sub(r"^\(\d{4}-\d{2}-\d{2}\) ", "", text)
+            line = next(line for line in self._vectors if body.startswith(line))
+            found.append(self._vectors[line])
+        return found
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._embedder.embed_query(text)
 
 
 def main() -> None:
     with emulators() as hosts:
+        # The local stack's memory settings (local.env), unless the environment says otherwise.
+        local = {k: v for k, v in stack.read_env_file().items() if k in MEMORY_SETTINGS}
+        os.environ.update(local | {k: os.environ[k] for k in MEMORY_SETTINGS if k in os.environ})
         os.environ.update(hosts | {"NUDGE_PROJECT_ID": f"bench-{uuid.uuid4().hex[:8]}"})
-        from nudge.embeddings.wordllama import WordLlamaEmbedder
+        from nudge.embeddings import make_embedder
         from nudge.memory import admin
         from nudge.memory.recall import recall
         from nudge.models import User
-        from nudge.settings import Settings
+        from nudge.settings import Settings, get_settings
         from nudge.store import Store
         from nudge.store.client import make_firestore_client
 
         store = Store(make_firestore_client(Settings()))
-        embedder = WordLlamaEmbedder()
+        # The local stack's embedder (`NUDGE_EMBEDDING_MODEL`, as `nudge memory` uses it).
+        embedder = make_embedder(Settings())
         now = datetime(2026, 11, 23, tzinfo=UTC)
         conversation = (DATA / "conversation.jsonl").read_text().splitlines()
         questions = [
@@ -216,15 +273,23 @@ def main() -> None:
         if "--tune" in sys.argv:
             tune(store, embedder, user)
             return
-        long = {
-            split: long_conversations(store, embedder, user, split=split)
-            for split in ("test", "dev")
-        }
-        record("memory_long_conversations", long)
-        print(json.dumps(long, indent=1))
+        latency_only = bool(os.environ.get("NUDGE_BENCH_LATENCY_ONLY"))
+        for name in os.environ.get("NUDGE_BENCH_SETS", ",".join(LONG_SETS)).split(","):
+            if latency_only:
+                break
+            long = {"embedder": embedder.name} | {
+                split: long_conversations(store, embedder, user, split=split, name=name)
+                for split in ("test", "dev")
+            }
+            record(f"memory_{name}_conversations", long)
+            print(json.dumps(long, indent=1))
+        if os.environ.get("NUDGE_BENCH_LONG_ONLY"):
+            return
 
         quality = {}
         for name, suffix in SETS.items():
+            if latency_only:
+                break
             lines = (DATA / f"conversation{suffix}.jsonl").read_text().splitlines()
             asked = [
                 json.loads(line)
@@ -250,7 +315,8 @@ def main() -> None:
                     quality[name].setdefault("by_kind", {}).setdefault(
                         kind, {"questions": len(of_kind)}
                     )[mode] = recall_at(of_kind, ranked)
-        record("memory_retrieval_quality", quality)
+        if quality:
+            record("memory_retrieval_quality", quality)
         print(json.dumps(quality))
 
         rng = random.Random(7)
@@ -268,20 +334,38 @@ def main() -> None:
         if os.environ.get("NUDGE_BENCH_QUALITY_ONLY"):
             return
         latency = {}
+        lines = LineVectors(embedder, filler)
         for size in (1_000, 10_000):
             uid = user(f"+155555{size:05d}")
+            # At 10k, each memory gets the vector of its first line (the encoder's cost is
+            # ingest's, measured at 1k; recall's does not depend on the values).
+            ingesting = embedder if size <= 1_000 or embedder.name == "wordllama" else lines
             started = time.perf_counter()
             admin.ingest(
-                store, embedder, uid, admin.read_jsonl(io.StringIO("\n".join(padded(size, "p"))))
+                store, ingesting, uid, admin.read_jsonl(io.StringIO("\n".join(padded(size, "p"))))
             )
             ingest_s = time.perf_counter() - started
-            latency[f"{size}"] = {"ingest_s": round(ingest_s, 1)}
+            latency[f"{size}"] = {"ingest_s": round(ingest_s, 1)} if ingesting is embedder else {}
             # The first recall after a write parses the changed shards: measured apart.
             t0 = time.perf_counter()
             recall(store, embedder, uid, "first", now=now, k=10, mode="lexical", touch=False)
             latency[f"{size}"]["first_lexical_ms"] = round((time.perf_counter() - t0) * 1000, 1)
-            for mode, touch in (("lexical", False), ("vector", False), ("fused", False),
-                                ("fused", True)):  # fmt: skip
+            # The first vector recall of a process reads the user's embeddings (in process).
+            os.environ["NUDGE_MEMORY_VECTOR_SEARCH"] = "in_process"
+            get_settings.cache_clear()
+            t0 = time.perf_counter()
+            recall(store, embedder, uid, "first", now=now, k=10, mode="vector", touch=False)
+            latency[f"{size}"]["first_vector_in_process_ms"] = round(
+                (time.perf_counter() - t0) * 1000, 1
+            )
+            runs = [("lexical", False, "in_process")] + [
+                (mode, touch, search)
+                for search in VECTOR_SEARCHES
+                for mode, touch in (("vector", False), ("fused", False), ("fused", True))
+            ]
+            for mode, touch, search in runs:
+                os.environ["NUDGE_MEMORY_VECTOR_SEARCH"] = search
+                get_settings.cache_clear()  # recall reads the choice from the settings
                 samples = []
                 for q in questions[:LATENCY_QUESTIONS]:
                     t0 = time.perf_counter()
@@ -289,9 +373,13 @@ def main() -> None:
                            touch=touch)  # fmt: skip
                     samples.append(time.perf_counter() - t0)
                 name = mode + ("_with_access_write" if touch else "")
+                if mode != "lexical":
+                    name += f"_{search}"
                 latency[f"{size}"][name] = summary_ms(samples)
+            os.environ.update(local)
+            get_settings.cache_clear()
             print(f"{size} memories: {latency[str(size)]}")
-        record("memory_recall_latency", latency)
+        record("memory_recall_latency", {"embedder": embedder.name} | latency)
 
 
 if __name__ == "__main__":

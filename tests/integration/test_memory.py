@@ -220,3 +220,71 @@ def test_recency_breaks_ties_between_equally_relevant_memories(store, embedder, 
     admin.ingest(store, embedder, alice.id, admin.read_jsonl(io.StringIO("\n".join(lines))))
     # The same text twice is shown once: the recent one.
     assert top_ids(store, embedder, alice, "when is standup", k=5) == ["new"]
+
+
+@pytest.mark.parametrize("search", ["in_process", "find_nearest"])
+def test_both_vector_searches_rank_alike_and_see_new_embeddings(store, embedder, alice, search):
+    import os
+
+    from tests.conftest import clear_caches
+
+    os.environ["NUDGE_MEMORY_VECTOR_SEARCH"] = search
+    clear_caches()
+    ingest(store, embedder, alice)
+    assert top_ids(store, embedder, alice, "when is Anna's birthday?", mode="vector")[0] == "m1"
+    # A new embedding reaches the next recall (the in-process copy re-reads changed shards).
+    far = embedder.embed_documents(["quantum chromodynamics lecture notes"])[0]
+    store.memories.patch(alice.id, "src-m1", embedding=far)
+    ranked = top_ids(store, embedder, alice, "when is Anna's birthday?", mode="vector", k=6)
+    assert ranked[0] != "m1"
+    # An archived memory leaves the vector path's answers (its entry is no longer active).
+    store.memories.patch(alice.id, "src-m3", active=False)
+    ranked = top_ids(store, embedder, alice, "who is my dentist?", mode="vector", k=6)
+    assert "m3" not in ranked
+
+
+def test_a_turns_context_and_the_recall_tool_rank_memories_alike(store, settings, embedder, alice):
+    from nudge.agent.context import MAX_MEMORIES, build_request
+    from nudge.agent.tools import registry as tools
+    from nudge.models import Direction, Message
+
+    ingest(store, embedder, alice)
+    text = "who is my dentist and when is Anna's birthday?"
+    new = store.messages.add(
+        alice.id, Message(direction=Direction.inbound, body=text, created_at=NOW), doc_id="SMq"
+    )
+    request = build_request(
+        store=store, settings=settings, user=alice, new_messages=[new], tools=tools.specs(),
+        now=NOW, embedder=embedder,
+    )  # fmt: skip
+    recalled = tool(store, settings, alice, embedder, "recall", query=text, limit=MAX_MEMORIES)
+    contents = [m["content"] for m in recalled["memories"]]
+    assert contents[:2] and {"Dr. Okafor is my dentist, on King Street"} <= set(contents[:2])
+    positions = [request.system_instruction.find(c) for c in contents]
+    assert -1 not in positions and positions == sorted(positions)
+
+
+def test_the_in_process_vectors_read_again_only_the_shards_that_changed(store, embedder, alice):
+    from nudge.memory.recall import load_corpus
+    from nudge.store.memory_terms import shard_of
+    from nudge.store.memory_vectors import MemoryVectorCache
+
+    ingest(store, embedder, alice)
+    reads: list[list[str]] = []
+
+    def counted(user_id, ids):
+        reads.append(list(ids))
+        return store.memories.embeddings_of(user_id, ids)
+
+    cache = MemoryVectorCache(counted)
+    query = embedder.embed_query("when is Anna's birthday?")
+    first = cache.similarities(alice.id, load_corpus(store, alice.id).shards, query)
+    assert max(first, key=first.get) == "src-m1" and len(first) == len(ITEMS)
+    assert sorted(reads.pop()) == sorted(f"src-{i}" for i, _, _ in ITEMS)
+    cache.similarities(alice.id, load_corpus(store, alice.id).shards, query)
+    assert reads == []  # nothing written: nothing read
+    store.memories.patch(alice.id, "src-m4", embedding=embedder.embed_documents(["x"])[0])
+    cache.similarities(alice.id, load_corpus(store, alice.id).shards, query)
+    [again] = reads
+    assert "src-m4" in again
+    assert {shard_of(i) for i in again} == {shard_of("src-m4")}

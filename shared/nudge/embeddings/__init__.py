@@ -1,4 +1,5 @@
-"""The embeddings port: WordLlama locally and in tests, Gemini embeddings in the cloud."""
+"""The embeddings port: all-MiniLM-L6-v2 in the local stack, WordLlama in tests (fast, static),
+Gemini embeddings in the cloud."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ def make_embedder(settings: Settings) -> Embedder:
         from nudge.embeddings.wordllama import WordLlamaEmbedder
 
         return WordLlamaEmbedder(dimension=settings.embedding_dimension)
+    if settings.embedding_model == "minilm":
+        from nudge.embeddings.minilm import MiniLMEmbedder
+
+        return MiniLMEmbedder(dimension=settings.embedding_dimension)
     from nudge.embeddings.gemini import GeminiEmbedder
 
     if settings.gemini_api_key is None:

@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
-from google.cloud.firestore_v1.vector import Vector
 from pydantic import BaseModel, Field
 
 from nudge.memory.recall import Mode, RecallHit, recall
@@ -128,12 +127,9 @@ def reembed(store: Store, embedder, user_ids: list[str]) -> int:
             vectors = embedder.embed_documents(
                 [dated(m.content, m.created_at.date()) for m in part]
             )
-            batch = store.db.batch()
-            for memory, vector in zip(part, vectors, strict=True):
-                batch.update(
-                    store.memories._collection(user_id).document(memory.id or ""),
-                    {"embedding": Vector(vector)},
-                )
-            batch.commit()
+            store.memories.set_embeddings(
+                user_id,
+                {m.id or "": (m, v) for m, v in zip(part, vectors, strict=True)},
+            )
             done += len(part)
     return done

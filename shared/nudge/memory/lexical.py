@@ -17,6 +17,9 @@ from nudge.store.memory_terms import ParsedShard
 # Robertson's defaults, as Lucene and Elasticsearch use them.
 BM25_K1 = 1.2
 BM25_B = 0.75
+# "lucene": log(1 + (N - n + 0.5) / (n + 0.5)), never zero; "robertson": the classic
+# log((N - n + 0.5) / (n + 0.5)) floored at 0, which gives a word in half the memories nothing.
+IDF = "lucene"
 
 
 @dataclass
@@ -60,6 +63,8 @@ class Corpus:
 
     def idf(self, document_frequency: int) -> float:
         n = document_frequency
+        if IDF == "robertson":
+            return max(0.0, math.log((self.size - n + 0.5) / (n + 0.5)))
         return math.log(1 + (self.size - n + 0.5) / (n + 0.5))
 
     def bm25(self, query: Mapping[str, float]) -> dict[str, float]:

@@ -1,21 +1,24 @@
 """Recall: BM25 over all of a user's memories and vector neighbours, fused by score.
 
 The lexical path is real BM25 over every memory of the user, from the per-user term index
-(`nudge.store.memory_terms`); the vector path is `find_nearest`, pre-filtered to the user's
+(`nudge.store.memory_terms`); the vector path is `find_nearest` (or, in the local stack, a
+per-process copy of the user's embeddings: `nudge.store.memory_vectors`), over the user's
 active memories, asked without the words most of their memories hold. Fusion is score-aware:
 each path's scores are normalised (BM25 by the best score, cosine similarity between the
-pool's worst and best) and combined with fixed weights, chosen on the benchmark's development
-conversations; lexical candidates the vector pool missed get their real cosine similarity
-(their embeddings are read), so a memory strong on one path is never lost for being absent
-from the other. A second hop then adds the best memories' rarest words to the query at a
-fraction of a weight (pseudo-relevance feedback: multi-part questions reach the turn that
-shares words with the first answer, not with the question). Memories said on days the
+pool's worst and best) and combined with weights chosen on the benchmark's development
+conversations, moved per query towards the path whose best candidate stands out more
+(CONFIDENCE_MIX); lexical candidates the vector pool missed get their real cosine similarity,
+so a memory strong on one path is never lost for being absent from the other. A second hop
+then adds the best memories' rarest words to the query at a fraction of a weight
+(pseudo-relevance feedback: multi-part questions reach the turn that shares words with the
+first answer, not with the question). Memories said on days the
 question names ("in June", "last week") are raised; recency and importance only break
 near-ties. Access statistics are written before returning, in one batch.
 """
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 from concurrent.futures import ThreadPoolExecutor
@@ -34,10 +37,17 @@ from nudge.store import Store
 log = logging.getLogger("nudge.memory")
 
 Mode = Literal["fused", "vector", "lexical"]
-# Fusion weights (normalised scores), chosen on the development conversations of the bench.
-LEXICAL_WEIGHT = 0.6
-VECTOR_WEIGHT = 0.4
+# Fusion weights (normalised scores), chosen on the development conversations of the hard
+# bench set with the MiniLM embedder (`bench_memory.py --tune`).
+LEXICAL_WEIGHT = 0.4
+VECTOR_WEIGHT = 0.6
 MIN_SIMILARITY_SPREAD = 0.2
+# How the paths' scores are combined: "score" (normalised, weighted) or "rrf" (reciprocal
+# rank fusion, k=RRF_K), and how much each query's own weights follow each path's confidence
+# (its top score's margin over its tenth; 0: fixed weights).
+FUSION = "score"
+RRF_K = 60
+CONFIDENCE_MIX = 0.5
 # The vector path leaves out words this common (with at least this many memories).
 COMMON_SHARE = 0.1
 COMMON_MIN_MEMORIES = 50
@@ -62,6 +72,12 @@ class RecallHit(BaseModel):
     lexical_rank: int | None = None
     # Cosine distance, when known (the vector path found it, or its embedding was read).
     distance: float | None = None
+
+
+def _vector_search() -> str:
+    from nudge.settings import get_settings
+
+    return get_settings().memory_vector_search
 
 
 def load_corpus(store: Store, user_id: str, *, include_past: bool = False) -> Corpus:
@@ -149,15 +165,28 @@ def recall(
         log.warning("lexical recall failed; vector candidates only", exc_info=True)
 
     vector_future = None
+    in_process = corpus is not None and _vector_search() == "in_process"
     if mode in ("fused", "vector"):
         embedded = _without_common_words(query, corpus)
+        shards = corpus.shards if corpus is not None else []
+        loaded_near: dict[str, Memory] = {}  # what find_nearest returned, whole
 
-        def vector_path() -> tuple[list[float], list[tuple[Memory, float]]]:
+        def vector_path() -> tuple[list[float], list[tuple[str, float]], dict[str, float]]:
+            """The query vector, the nearest pool (id, similarity), and every similarity
+            known (all of the user's memories in process; the pool's with find_nearest)."""
             vector = embedder.embed_query(embedded)
+            if in_process:
+                every = store.memories.vectors.similarities(
+                    user_id, shards, vector, active_only=active_only
+                )
+                nearest = heapq.nsmallest(pool, every, key=lambda i: (-every[i], i))
+                return vector, [(i, every[i]) for i in nearest], every
             found = store.memories.nearest(
                 user_id, vector, limit=pool, active_only=active_only, embeddings=False
             )
-            return vector, found
+            loaded_near.update({m.id or "": m for m, _ in found})
+            pairs = [(m.id or "", 1.0 - d) for m, d in found]
+            return vector, pairs, dict(pairs)
 
         vector_future = _POOL.submit(vector_path)
 
@@ -166,33 +195,38 @@ def recall(
     if mode in ("fused", "lexical") and corpus is not None:
         lexical = corpus.bm25(asked)
     lexical_ranked = sorted(lexical, key=lambda i: (-lexical[i], i))
-    # The best lexical candidates are read (with embeddings, for fusion) while the vector
-    # query runs: one round trip fewer on the way.
+    # The best lexical candidates are read (with embeddings when fusion needs their cosine
+    # and the vector path does not know it) while the vector query runs.
     prefetched = _POOL.submit(
-        store.memories.get_many, user_id, lexical_ranked[:pool], embeddings=mode == "fused"
+        store.memories.get_many,
+        user_id,
+        lexical_ranked[:pool],
+        embeddings=mode == "fused" and not in_process,
     )
 
     query_vector: list[float] = []
-    neighbours: list[tuple[Memory, float]] = []
+    neighbours: list[tuple[str, float]] = []
+    known_similarity: dict[str, float] = {}
     if vector_future is not None:
-        query_vector, neighbours = vector_future.result()
+        query_vector, neighbours, known_similarity = vector_future.result()
 
     loaded: dict[str, Memory] = {m.id or "": m for m in prefetched.result()}
-    loaded |= {m.id or "": m for m, _ in neighbours}
-    similarity = {m.id or "": 1.0 - d for m, d in neighbours}
-    vector_rank = {m.id or "": r for r, (m, _) in enumerate(neighbours, 1)}
+    if vector_future is not None:
+        loaded |= loaded_near
+    similarity = dict(neighbours)
+    vector_rank = {i: r for r, (i, _) in enumerate(neighbours, 1)}
     lexical_rank = {i: r for r, i in enumerate(lexical_ranked[:pool], 1)}
 
     if mode == "vector":
-        order = [m.id or "" for m, _ in neighbours]
+        order = [i for i, _ in neighbours]
         scores = similarity
     elif mode == "lexical":
         order = lexical_ranked[:pool]
         scores = lexical
     else:
         order, scores = _fuse(
-            store, user_id, corpus, asked, lexical, similarity, loaded, query_vector, pool, now,
-            query,
+            store, user_id, corpus, asked, lexical, similarity, known_similarity, loaded,
+            query_vector, pool, now, query,
         )  # fmt: skip
 
     missing = [i for i in order[:pool] if i not in loaded]
@@ -244,6 +278,28 @@ def recall(
     return hits
 
 
+def _margin(scores: dict[str, float]) -> float:
+    """How far a path's best candidate stands out: 1 - its tenth score / its first."""
+    top = sorted(scores.values(), reverse=True)[:10]
+    if not top or top[0] <= 0:
+        return 0.0
+    return 1.0 - max(top[-1], 0.0) / top[0]
+
+
+def _weights(lexical_norm: dict[str, float], vector_norm: dict[str, float]) -> tuple[float, float]:
+    """The paths' weights for this query: the fixed ones, moved by CONFIDENCE_MIX towards
+    each path's share of the two margins."""
+    if CONFIDENCE_MIX <= 0:
+        return LEXICAL_WEIGHT, VECTOR_WEIGHT
+    lexical_margin = LEXICAL_WEIGHT * _margin(lexical_norm)
+    vector_margin = VECTOR_WEIGHT * _margin(vector_norm)
+    if lexical_margin + vector_margin <= 0:
+        return LEXICAL_WEIGHT, VECTOR_WEIGHT
+    share = lexical_margin / (lexical_margin + vector_margin)
+    lexical = (1 - CONFIDENCE_MIX) * LEXICAL_WEIGHT + CONFIDENCE_MIX * share
+    return lexical, 1.0 - lexical
+
+
 def _fuse(
     store: Store,
     user_id: str,
@@ -251,6 +307,7 @@ def _fuse(
     asked: dict[str, float],
     lexical: dict[str, float],
     similarity: dict[str, float],
+    known_similarity: dict[str, float],
     loaded: dict[str, Memory],
     query_vector: list[float],
     pool: int,
@@ -264,6 +321,9 @@ def _fuse(
 
     def combine(lexical_scores: dict[str, float]) -> dict[str, float]:
         ids = set(candidates(lexical_scores)) | set(similarity)
+        for memory_id in ids:
+            if memory_id not in similarity and memory_id in known_similarity:
+                similarity[memory_id] = known_similarity[memory_id]
         unknown = [i for i in ids if i not in similarity and i not in loaded]
         if unknown and query_vector:
             for memory in store.memories.get_many(user_id, unknown, embeddings=True):
@@ -281,17 +341,27 @@ def _fuse(
         low = min((s for i, s in similarity.items() if i in vector_pool), default=0.0)
         low = min(low, high - MIN_SIMILARITY_SPREAD)
         spread = high - low
-        fused = {}
+        vector_norm = {}
         for memory_id in ids:
-            vector_norm = 0.0
+            vector_norm[memory_id] = 0.0
             if spread > 0 and memory_id in similarity:
-                vector_norm = max(0.0, (similarity[memory_id] - low) / spread)
-            fused[memory_id] = (
-                LEXICAL_WEIGHT * lexical_norm.get(memory_id, 0.0) + VECTOR_WEIGHT * vector_norm
-            )
-        return fused
+                vector_norm[memory_id] = max(0.0, (similarity[memory_id] - low) / spread)
+        lexical_weight, vector_weight = _weights(lexical_norm, vector_norm)
+        if FUSION == "rrf":
+            lexical_order = candidates(lexical_scores)
+            vector_order = sorted(ids, key=lambda i: (-vector_norm[i], i))
+            fused = dict.fromkeys(ids, 0.0)
+            for rank, memory_id in enumerate(lexical_order, 1):
+                fused[memory_id] += lexical_weight / (RRF_K + rank)
+            for rank, memory_id in enumerate(vector_order, 1):
+                fused[memory_id] += vector_weight / (RRF_K + rank)
+            return fused
+        return {
+            i: lexical_weight * lexical_norm.get(i, 0.0) + vector_weight * vector_norm[i]
+            for i in ids
+        }
 
-    vector_pool = set(similarity)
+    vector_pool = set(similarity)  # before combine() adds the lexical candidates' cosines
     fused = combine(lexical)
     if corpus is not None and lexical:
         best = candidates(fused)

@@ -28,6 +28,7 @@ from nudge.models import (
 )
 from nudge.store.codec import VECTOR_FIELDS, encode_fields, to_document
 from nudge.store.memory_terms import MemoryTermIndex, encode_entry
+from nudge.store.memory_vectors import MemoryVectorCache
 from nudge.store.repository import NotFound, UserScopedRepository
 
 # Memories a bulk write holds: with up to 32 shard merges, within Firestore's 500 a batch.
@@ -220,6 +221,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
     def __init__(self, db: firestore.Client) -> None:
         super().__init__(db)
         self.terms = MemoryTermIndex(db)
+        self.vectors = MemoryVectorCache(self.embeddings_of)
 
     @staticmethod
     def _entry(memory: Memory) -> str:
@@ -252,13 +254,16 @@ class MemoryRepository(UserScopedRepository[Memory]):
         batch = self.db.batch()
         for memory_id, memory in items.items():
             batch.set(collection.document(memory_id), to_document(memory))
-        self.terms.stage_put(batch, user_id, {i: self._entry(m) for i, m in items.items()})
+        entries = {i: self._entry(m) for i, m in items.items()}
+        # Replaced memories may carry new embeddings under unchanged entries.
+        self.terms.stage_put(batch, user_id, entries, new_embeddings=True)
         batch.commit()
 
     def patch(self, user_id: str, doc_id: str, **fields) -> None:
         """Like `update` without reading back; a change to what the index holds (content,
-        tags, active, date) re-writes the entry in the same batch."""
-        if not self._INDEXED & fields.keys():
+        tags, active, date) re-writes the entry in the same batch, as does a new embedding (the
+        shard's update time is what in-process vector copies check)."""
+        if not (self._INDEXED | set(VECTOR_FIELDS)) & fields.keys():
             super().patch(user_id, doc_id, **fields)
             return
         current = self.get(user_id, doc_id)
@@ -270,7 +275,9 @@ class MemoryRepository(UserScopedRepository[Memory]):
             self._collection(user_id).document(doc_id),
             encode_fields({**fields, "updated_at": utcnow()}),
         )
-        self.terms.stage_put(batch, user_id, {doc_id: self._entry(changed)})
+        self.terms.stage_put(
+            batch, user_id, {doc_id: self._entry(changed)}, new_embeddings="embedding" in fields
+        )
         batch.commit()
 
     def update(self, user_id: str, doc_id: str, **fields) -> Memory:
@@ -298,6 +305,32 @@ class MemoryRepository(UserScopedRepository[Memory]):
             if snapshot.exists
         }
         return [found[i] for i in ids if i in found]
+
+    def embeddings_of(self, user_id: str, ids: Sequence[str]) -> dict[str, list[float]]:
+        """The embeddings of these memories (those that have one), nothing else read."""
+        collection = self._collection(user_id)
+        found: dict[str, list[float]] = {}
+        for start in range(0, len(ids), 1000):
+            refs = [collection.document(i) for i in ids[start : start + 1000]]
+            for snapshot in self.db.get_all(refs, field_paths=["embedding"]):
+                vector = snapshot.get("embedding") if snapshot.exists else None
+                if vector is not None:
+                    found[snapshot.id] = list(vector)
+        return found
+
+    def set_embeddings(self, user_id: str, items: dict[str, tuple[Memory, list[float]]]) -> None:
+        """New embeddings (after a change of embedder), with the memories' index entries
+        staged again in the same batch: their shards' update times tell the in-process
+        vector copies to read them again."""
+        if len(items) > BULK_LIMIT:
+            raise ValueError(f"at most {BULK_LIMIT} memories a batch")
+        collection = self._collection(user_id)
+        batch = self.db.batch()
+        for memory_id, (_, vector) in items.items():
+            batch.update(collection.document(memory_id), {"embedding": Vector(vector)})
+        entries = {i: self._entry(m) for i, (m, _) in items.items()}
+        self.terms.stage_put(batch, user_id, entries, new_embeddings=True)
+        batch.commit()
 
     def record_access(self, user_id: str, ids: Sequence[str], at: datetime) -> None:
         """Last access and count for recalled memories: one batch, one round trip."""

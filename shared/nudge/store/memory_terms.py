@@ -108,14 +108,21 @@ class MemoryTermIndex:
 
     # -- writes: staged in the caller's batch, next to the memory's own write --
 
-    def stage_put(self, batch, user_id: str, entries: dict[str, str]) -> None:
+    def stage_put(
+        self, batch, user_id: str, entries: dict[str, str], *, new_embeddings: bool = False
+    ) -> None:
         """Set entries (memory id -> encoded entry): one merge a shard, so a batch of many
-        memories stays within Firestore's writes a batch."""
+        memories stays within Firestore's writes a batch. With `new_embeddings`, the shards
+        are changed even where the entries are not (a counter), so their update times tell
+        in-process vector copies (`memory_vectors`) to read those memories again."""
         by_shard: dict[str, dict[str, str]] = {}
         for memory_id, entry in entries.items():
             by_shard.setdefault(shard_of(memory_id), {})[memory_id] = entry
         for shard, part in by_shard.items():
-            batch.set(self._shard(user_id, shard), {"entries": part}, merge=True)
+            fields: dict[str, Any] = {"entries": part}
+            if new_embeddings:
+                fields["embeddings_written"] = firestore.Increment(1)
+            batch.set(self._shard(user_id, shard), fields, merge=True)
 
     def stage_delete(self, batch, user_id: str, memory_ids: Iterable[str]) -> None:
         by_shard: dict[str, dict[str, Any]] = {}
