@@ -288,3 +288,34 @@ def test_the_in_process_vectors_read_again_only_the_shards_that_changed(store, e
     [again] = reads
     assert "src-m4" in again
     assert {shard_of(i) for i in again} == {shard_of("src-m4")}
+
+
+def test_each_request_s_new_store_reuses_the_process_s_embeddings_copy(
+    store, embedder, alice, monkeypatch
+):
+    # Every agent turn builds a new Store over the process's one client: the second turn's
+    # vector recall must not read every embedding again.
+    import os
+
+    from nudge.memory.recall import load_corpus
+    from nudge.store import Store
+    from nudge.store.collections import MemoryRepository
+    from tests.conftest import clear_caches
+
+    os.environ["NUDGE_MEMORY_VECTOR_SEARCH"] = "in_process"
+    clear_caches()
+    ingest(store, embedder, alice)
+    reads: list[int] = []
+    real = MemoryRepository.embeddings_of
+
+    def counted(self, user_id, ids):
+        reads.append(len(ids))
+        return real(self, user_id, ids)
+
+    monkeypatch.setattr(MemoryRepository, "embeddings_of", counted)
+    query = embedder.embed_query("when is Anna's birthday?")
+    for turn_store in (Store(store.db), Store(store.db)):
+        shards = load_corpus(turn_store, alice.id).shards
+        found = turn_store.memories.vectors.similarities(alice.id, shards, query)
+        assert max(found, key=found.get) == "src-m1"
+    assert reads == [len(ITEMS)]  # read once, by the first turn only

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
@@ -28,8 +31,10 @@ from nudge.models import (
 )
 from nudge.store.codec import VECTOR_FIELDS, encode_fields, to_document
 from nudge.store.memory_terms import MemoryTermIndex, encode_entry
-from nudge.store.memory_vectors import MemoryVectorCache
 from nudge.store.repository import NotFound, UserScopedRepository
+
+if TYPE_CHECKING:
+    from nudge.store.memory_vectors import MemoryVectorCache
 
 # Memories a bulk write holds: with up to 32 shard merges, within Firestore's 500 a batch.
 BULK_LIMIT = 400
@@ -220,8 +225,12 @@ class MemoryRepository(UserScopedRepository[Memory]):
 
     def __init__(self, db: firestore.Client) -> None:
         super().__init__(db)
-        self.terms = MemoryTermIndex(db)
-        self.vectors = MemoryVectorCache(self.embeddings_of)
+        self.terms = _process_wide(db).terms
+
+    @property
+    def vectors(self) -> MemoryVectorCache:
+        """The in-process copy of users' embeddings (NumPy loads only where it is used)."""
+        return _process_wide(self.db).vectors
 
     @staticmethod
     def _entry(memory: Memory) -> str:
@@ -414,3 +423,41 @@ class MemoryRepository(UserScopedRepository[Memory]):
             distance = float(data.pop("vector_distance"))
             results.append((self._decode_data(doc.id, data), distance))
         return results
+
+
+class _ProcessWide:
+    """What a process keeps between requests for one Firestore client: the parsed term-index
+    shards and the embeddings copy. Every request builds a new `Store`; without this, each
+    agent turn would parse every shard and read every embedding of the user again."""
+
+    def __init__(self, db: firestore.Client) -> None:
+        self.terms = MemoryTermIndex(db)
+        self._db = weakref.ref(db)
+        self._vectors: MemoryVectorCache | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def vectors(self) -> MemoryVectorCache:
+        with self._lock:
+            if self._vectors is None:
+                from nudge.store.memory_vectors import MemoryVectorCache
+
+                self._vectors = MemoryVectorCache(self._read_embeddings)
+            return self._vectors
+
+    def _read_embeddings(self, user_id: str, ids: Sequence[str]) -> dict[str, list[float]]:
+        db = self._db()
+        return {} if db is None else MemoryRepository(db).embeddings_of(user_id, ids)
+
+
+# Keyed weakly by client: a test's short-lived client takes its caches with it.
+_PROCESS_WIDE: weakref.WeakKeyDictionary[Any, _ProcessWide] = weakref.WeakKeyDictionary()
+_PROCESS_WIDE_LOCK = threading.Lock()
+
+
+def _process_wide(db: firestore.Client) -> _ProcessWide:
+    with _PROCESS_WIDE_LOCK:
+        found = _PROCESS_WIDE.get(db)
+        if found is None:
+            found = _PROCESS_WIDE[db] = _ProcessWide(db)
+        return found
