@@ -146,3 +146,20 @@ def test_tool_specs_carry_no_generated_titles_but_keep_a_property_named_title():
 
     assert [t for spec in specs.values() for t in titles(spec.parameters)] == []
     assert '"title":"Due At"' not in json.dumps(add_task, separators=(",", ":"))
+
+
+def test_tool_specs_are_built_once_a_process(monkeypatch):
+    from nudge.agent.tools import registry
+    from nudge.agent.tools.tasks import AddTaskArgs
+
+    first = registry.specs()
+    built = []
+    real = AddTaskArgs.model_json_schema
+
+    def counted(*args, **kwargs):
+        built.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(AddTaskArgs, "model_json_schema", counted)
+    assert registry.specs() == first
+    assert built == []  # each turn reuses the first turn's schemas (~30 ms CPU saved)
