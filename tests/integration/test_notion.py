@@ -3,6 +3,7 @@ double answering documented shapes) and the real Firestore emulator."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from nudge.agent.tools import ToolContext, registry
 from nudge.integrations.notion.pages import NotionNotes, notion_client
 from nudge.integrations.notion.sync import sync_notes
 from nudge.llm.types import FunctionCall
-from nudge.models import User
+from nudge.models import Note, User
 from nudge.web import RetryLater
 from tests.support.notion_api import DATA_SOURCE_ID, NotionWorkspace
 
@@ -119,6 +120,20 @@ def served(task_queue, workspace, monkeypatch):
         yield url
 
 
+def sync_when_free(run, seconds: float = 20):
+    """`run()` once no other sync of the person is running (a queued one may be)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return run()
+        except RetryLater:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 def wait_for(check, seconds: float = 20):
     import time
 
@@ -176,9 +191,11 @@ def test_the_scheduled_sync_pulls_edits_made_in_notion_for_each_linked_person(
     clear_caches()
     ctx = ToolContext(store=store, user=sam, settings=get_settings(), now=NOW, turn_id="t1")
     note = save(ctx, "t1", "packing list: passport, charger")
-    first = sync_user(default_sync_deps(), sam.id, utcnow())
-    assert first.created == 1
-    page_id = store.notes.require(sam.id, note["id"]).notion_page_id
+    # Saving queued a sync too; whichever runs second waits (RetryLater) or finds the page.
+    with contextlib.suppress(RetryLater):
+        sync_user(default_sync_deps(), sam.id, utcnow())
+    page_id = wait_for(lambda: store.notes.require(sam.id, note["id"]).notion_page_id)
+    assert list(workspace.pages) == [page_id]  # one page, however the two syncs interleaved
 
     # Edited in Notion afterwards (Notion rounds last_edited_time down to the minute).
     edited = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=1)
@@ -215,8 +232,29 @@ def test_the_scheduled_sync_pulls_edits_made_in_notion_for_each_linked_person(
 
     pages_before, requests_before = len(workspace.pages), len(workspace.blocks[page_id])
     assert fan_out(store, default_task_queue(), settings, utcnow()) == 1
-    again = sync_user(default_sync_deps(), sam.id, utcnow())
+    again = sync_when_free(lambda: sync_user(default_sync_deps(), sam.id, utcnow()))
     assert (again.created, again.pulled, again.imported, again.linked) == (0, 0, 0, 0)
     assert len(workspace.pages) == pages_before
     assert len(workspace.blocks[page_id]) == requests_before
     assert len(store.notes.list(sam.id)) == 2
+
+
+def test_a_second_sync_of_the_same_person_waits_for_the_first(store, workspace, monkeypatch):
+    from nudge.integrations.notion import pages
+    from nudge.integrations.notion.sync import SYNC_RUNNING, default_sync_deps, sync_user
+    from nudge.models import utcnow
+    from tests.conftest import clear_caches
+
+    monkeypatch.setattr(pages, "default_http_client", workspace.client)
+    sam = store.users.create(User(phone="+15555550184", name="Sam", timezone="Etc/UTC"))
+    link_internal(store, sam, monkeypatch)
+    clear_caches()
+    store.notes.add(sam.id, Note(title="errands", body="stamps"), doc_id="n-errands")
+    assert store.dedup.claim(SYNC_RUNNING, sam.id)  # a sync of Sam's is running
+    with pytest.raises(RetryLater):
+        sync_user(default_sync_deps(), sam.id, utcnow())
+    assert workspace.pages == {}
+    store.dedup.release(SYNC_RUNNING, sam.id)
+    assert sync_user(default_sync_deps(), sam.id, utcnow()).created == 1
+    assert sync_user(default_sync_deps(), sam.id, utcnow()).created == 0  # and it was freed
+    assert len(workspace.pages) == 1

@@ -142,9 +142,28 @@ class NotionSyncDeps:
     http_client: Any = None  # notion-client's httpx client (tests answer it at the transport)
 
 
+# One sync of a person at a time: two (a saved note's and the cron's, or a redelivery) could
+# both miss a note's page and create it twice. Longer than the function's timeout, so a sync
+# that died frees it.
+SYNC_RUNNING = "notion-sync-running"
+SYNC_LEASE = timedelta(minutes=6)
+
+
 def sync_user(deps: NotionSyncDeps, user_id: str, now: datetime) -> SyncReport:
     """One person's sync, through their link; a refused token is refreshed once, else they
-    hear once that Notion needs linking again and the scheduled syncs skip them."""
+    hear once that Notion needs linking again and the scheduled syncs skip them. While another
+    sync of theirs runs, RetryLater (the queue runs this one again shortly)."""
+    from nudge.web import RetryLater
+
+    if not deps.store.dedup.claim(SYNC_RUNNING, user_id, ttl=SYNC_LEASE):
+        raise RetryLater("another sync of this person's notes is running", 10)
+    try:
+        return _sync_user(deps, user_id, now)
+    finally:
+        deps.store.dedup.release(SYNC_RUNNING, user_id)
+
+
+def _sync_user(deps: NotionSyncDeps, user_id: str, now: datetime) -> SyncReport:
     from nudge.integrations.notion.access import NotionAccessFor
     from nudge.sms.outbound import deliver
 
