@@ -207,8 +207,12 @@ def _run_locked(out: IO[str], options: DevOptions) -> int:
 
         _line(out, f"Starting {len(ports)} function(s)...")
 
+        background = stack.background_functions()
+
         def function_starter(name: str, port: int):
-            return lambda: stack.start_function(name, port, env=env, sink=out, keep=activity.seen)
+            return lambda: stack.start_function(
+                name, port, env=env, sink=out, keep=activity.seen, background=name in background
+            )
 
         functions = {name: (function_starter(name, port)(), port) for name, port in ports.items()}
         processes.extend(proc for proc, _ in functions.values())

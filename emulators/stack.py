@@ -73,6 +73,15 @@ def function_ports() -> dict[str, int]:
     return {name: int(spec["port"]) for name, spec in table.items()}
 
 
+def background_functions() -> set[str]:
+    """Functions whose work nobody waits on at that moment (run at a lower CPU priority)."""
+    table = tomllib.loads(FUNCTION_PORTS_FILE.read_text())
+    return {name for name, spec in table.items() if spec.get("background", False)}
+
+
+BACKGROUND_NICENESS = 10
+
+
 def function_urls(ports: Mapping[str, int], host: str = "127.0.0.1") -> dict[str, str]:
     return {name: f"http://{host}:{port}" for name, port in ports.items()}
 
@@ -155,10 +164,18 @@ def spawn(
     sink: IO[str] | None,
     cwd: Path,
     keep: LineFilter | None = None,
+    niceness: int = 0,
 ) -> ManagedProcess:
     """Start a child in its own session (so we stop it and all its children as one group).
 
-    `keep` filters the child's output before it reaches `sink` (emulator noise)."""
+    `keep` filters the child's output before it reaches `sink` (emulator noise); `niceness`
+    lowers its CPU priority."""
+
+    def before_exec() -> None:
+        _set_parent_death_signal()
+        if niceness:
+            os.nice(niceness)
+
     popen = subprocess.Popen(
         argv,
         cwd=cwd,
@@ -167,7 +184,7 @@ def spawn(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
-        preexec_fn=_set_parent_death_signal,  # noqa: PLW1509 - no threads touch the child
+        preexec_fn=before_exec,  # noqa: PLW1509 - no threads touch the child
     )
     pump = threading.Thread(target=_pump, args=(name, popen.stdout, sink, keep), daemon=True)
     pump.start()
@@ -323,6 +340,7 @@ def start_function(
     env: Mapping[str, str],
     sink: IO[str] | None,
     keep: LineFilter | None = None,
+    background: bool = False,
 ) -> ManagedProcess:
     argv = [
         sys.executable,
@@ -333,7 +351,10 @@ def start_function(
         "--host=127.0.0.1",
         f"--port={port}",
     ]
-    return spawn(name, argv, env=env, sink=sink, cwd=FUNCTIONS_DIR / name, keep=keep)
+    niceness = BACKGROUND_NICENESS if background else 0
+    return spawn(
+        name, argv, env=env, sink=sink, cwd=FUNCTIONS_DIR / name, keep=keep, niceness=niceness
+    )
 
 
 def wait_for_functions(procs: Mapping[str, tuple[ManagedProcess, int]], timeout: float) -> None:

@@ -73,10 +73,12 @@ class Settings(BaseSettings):
     unknown_sender_policy: Literal["invite-only", "open"] = "invite-only"
 
     # The conversation loop. A text's turn starts at once; its reply waits until
-    # `burst_settle_seconds` after the text arrived (longer once a burst is under way), so
-    # quick follow-up texts join one reply. The prompt is kept within `context_token_budget`.
-    burst_settle_seconds: float = 0.4
-    burst_follow_on_settle_seconds: float = 1.5
+    # `burst_settle_seconds` after the text arrived, or `burst_follow_on_settle_seconds` when
+    # more texts are likely (a burst under way, an unfinished-looking text: see
+    # `conversation.bursts`), so quick follow-up texts join one reply. The short window keeps a
+    # lone text's reply under 700 ms; the prompt is kept within `context_token_budget`.
+    burst_settle_seconds: float = 0.6
+    burst_follow_on_settle_seconds: float = 2.0
     # One live turn per user: its lease outlives the agent_turn function's timeout (120 s in
     # infra/functions.json), so a live turn is never taken over.
     turn_lease_seconds: float = 150.0

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from nudge.conversation.bursts import BURST_GAP
 from tests.support.conversation import conversation_stack
 
 
@@ -82,6 +83,24 @@ def test_a_burst_of_three_texts_gets_one_turn_that_sees_all_three(phone, store):
     assert log.tools_called == ["add_task", "add_task", "list_tasks"]
     user = store.users.find_by_phone("+15555550100")
     assert store.messages.unanswered_inbound(user.id) == []
+
+
+def test_a_burst_that_opens_with_hey_waits_for_the_rest_and_answers_all_of_it(phone, store):
+    # Texts 1.2 s apart: past the short settle window, but "hey" reads as unfinished, so the
+    # reply waits; once a burst is under way the long window covers the third text too.
+    phone.text("todo: water plants")  # a first turn (onboarding, warm-up) well before
+    phone.wait_for_replies(since=datetime(2000, 1, 1, tzinfo=UTC))
+    time.sleep(BURST_GAP.total_seconds())
+    started = datetime.now(UTC)
+    for body in ("hey", "remind me to call mom at 5pm", "oh and todo: laundry"):
+        assert phone.text(body).status == 200
+        time.sleep(1.2)
+    replies = phone.wait_for_replies(since=started, settle=4)
+    assert len(replies) == 1
+    assert "laundry" in replies[0] and "call mom" in replies[0]
+    user = store.users.find_by_phone("+15555550100")
+    assert {t.title for t in store.tasks.open_tasks(user.id)} == {"water plants", "laundry"}
+    assert [r.text for r in store.reminders.list(user.id)] == ["call mom"]
 
 
 def test_stop_then_nothing_is_sent_and_start_opts_back_in(phone, store, settings):

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from nudge.agent.context import build_request
 from nudge.agent.loop import run_tool_loop
 from nudge.agent.tools import ToolContext, registry
+from nudge.conversation.bursts import settle_seconds
 from nudge.llm.types import LanguageModel
 from nudge.models import AgentLog, Message, User, utcnow
 from nudge.queue.client import TaskQueue
@@ -218,36 +219,33 @@ def _answer(
 def _settle_window(deps: TurnDeps, user_id: str, draft: _Draft) -> None:
     """Hold the reply until the settle window after the newest text has passed.
 
-    A lone text waits `burst_settle_seconds` from its arrival (the model's work counts toward
-    it). Once the person is visibly texting in a burst (this turn answers several texts, or
-    their previous text came moments before), the window is longer, so the rest joins.
+    The window is short for a lone text (the model's work counts toward it) and long when more
+    texts are likely on their way (`conversation.bursts`), so the rest joins this reply.
     """
     if not draft.texts:
         return
     settings = deps.settings
+    answered = set(draft.ids)
+    earlier = [
+        m
+        for m in deps.store.messages.recent(user_id, limit=8)
+        if m.direction == "inbound" and m.id not in answered
+    ]
+    window = settle_seconds(
+        texts=draft.texts,
+        earlier_inbound=earlier,
+        short=settings.burst_settle_seconds,
+        long=settings.burst_follow_on_settle_seconds,
+        now=utcnow(),
+    )
     newest = max(m.created_at for m in draft.texts)
-    window = settings.burst_settle_seconds
-    if len(draft.texts) > 1 or _texted_just_before(deps.store, user_id, draft):
-        window = settings.burst_follow_on_settle_seconds
     wait = (newest - utcnow()).total_seconds() + window
     if wait > 0:
         time.sleep(min(wait, window))
 
 
-def _texted_just_before(store: Store, user_id: str, draft: _Draft) -> bool:
-    first = min(m.created_at for m in draft.texts)
-    answered = set(draft.ids)
-    for message in reversed(store.messages.recent(user_id, limit=6)):
-        if message.direction == "inbound" and message.id not in answered:
-            return timedelta(0) <= first - message.created_at <= BURST_GAP
-    return False
-
-
 # Rounds of "answer the texts that came in meanwhile" before one reply goes out regardless.
 MAX_ROUNDS = 8
-# Texts closer together than this are one burst (someone texting every few seconds in a
-# steady conversation is not bursting, and gets the short window).
-BURST_GAP = timedelta(seconds=3)
 
 
 def _reply_and_log(

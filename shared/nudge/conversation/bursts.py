@@ -1,0 +1,91 @@
+"""How long a reply waits for more texts of the same burst before it goes out.
+
+A lone text should be answered at once (well under a second), and a burst of quick texts should
+get one reply that covers all of them. Those pull apart: a reply sent 0.6 s after a text cannot
+cover a second text sent a second later. So the wait is short by default and long when there is
+a sign that more is coming:
+
+- the turn already answers several texts, or the person texted moments before (a burst is
+  under way);
+- the person sent a burst a few minutes ago (people who text in bursts keep doing it);
+- the text reads as unfinished: a bare opener ("hey", "quick question"), a trailing "and" / ","
+  / ":" / "...", or a body cut exactly at an SMS segment boundary (a long text a carrier
+  delivered in parts).
+
+A burst whose first text is complete and whose next text comes after the short window gets two
+replies; that is the price of answering a lone text fast (see the README's burst figures).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from nudge.models import Message
+
+# Texts closer together than this are one burst (someone texting every few seconds in a
+# steady conversation is not bursting, and gets the short window).
+BURST_GAP = timedelta(seconds=3)
+# A burst this recent makes the person's next texts wait the long window too.
+RECENT_BURST = timedelta(minutes=5)
+
+# Openers that rarely stand alone: the point usually follows in the next text.
+_OPENERS = {
+    "hey", "hi", "hello", "hiya", "yo", "ok", "okay", "ok so", "so", "um", "umm", "uh", "oh",
+    "wait", "also", "and", "btw", "question", "quick question", "one sec", "one more thing",
+    "hey nudge", "hi nudge", "hello nudge", "good morning", "morning", "hey there", "ooh",
+    "oh and", "and also", "plus", "listen", "ok listen", "so um", "alright", "right so",
+}  # fmt: skip
+# A text ending like this is mid-thought.
+_TRAILING = re.compile(
+    r"(?:[,:;&+\-–—]|\.\.\.|…|\b(?:and|also|or|but|so|then|plus|because|with|to|the|a|my))\s*$",
+    re.IGNORECASE,
+)
+# Lengths at which a carrier splits a long text (GSM-7: 160 alone, 153 per part; UCS-2: 70
+# alone, 67 per part).
+_SEGMENT_LENGTHS = {160, 70} | {153 * n for n in range(1, 11)} | {67 * n for n in range(1, 11)}
+
+
+def looks_unfinished(body: str) -> bool:
+    """Whether a text reads as the start of something the next text will finish."""
+    text = body.strip()
+    if not text:
+        return False
+    if len(body) in _SEGMENT_LENGTHS and len(text) >= 60:
+        return True
+    bare = re.sub(r"[!?.\s]+$", "", text.lower())
+    bare = re.sub(r"\s+", " ", bare)
+    if bare in _OPENERS:
+        return True
+    return bool(_TRAILING.search(text))
+
+
+def settle_seconds(
+    *,
+    texts: Sequence[Message],
+    earlier_inbound: Sequence[Message],
+    short: float,
+    long: float,
+    now: datetime,
+) -> float:
+    """The settle window for a reply covering `texts` (newest last not required).
+
+    `earlier_inbound` are the person's recent inbound texts this reply does not cover, oldest
+    first."""
+    if len(texts) > 1:
+        return long
+    newest = max(texts, key=lambda m: m.created_at)
+    if looks_unfinished(newest.body):
+        return long
+    first = min(m.created_at for m in texts)
+    if earlier_inbound and timedelta(0) <= first - earlier_inbound[-1].created_at <= BURST_GAP:
+        return long  # the previous text came moments before: a burst under way
+    if _burst_among(earlier_inbound, since=now - RECENT_BURST):
+        return long
+    return short
+
+
+def _burst_among(messages: Sequence[Message], *, since: datetime) -> bool:
+    times = sorted(m.created_at for m in messages if m.created_at >= since)
+    return any(b - a <= BURST_GAP for a, b in zip(times, times[1:], strict=False))
