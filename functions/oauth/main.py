@@ -7,6 +7,9 @@ Callers are people's browsers: the signed, single-use link is the authentication
 
 import html
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
 
 import functions_framework
 
@@ -36,87 +39,104 @@ def redirect(location: str):
                      "Referrer-Policy": "no-referrer"}  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Provider:
+    """What differs between the services linked here; the flow around them is the same."""
+
+    service: str  # as the person knows it
+    signs_in_at: str  # whose sign-in page the Continue button leads to
+    relink: str  # the text that sends a fresh link
+    consent: str  # what the Continue page promises
+    callback_method: str  # Microsoft POSTs the code (form_post); Notion redirects with GET
+    load: Callable[[], ModuleType]  # its linking module: default_deps, start, finish, PROVIDER
+
+    def connected(self, account: str) -> str:
+        return (f"Nudge is connected to {self.service} ({account}). Check your texts; you can "
+                "close this page.")  # fmt: skip
+
+
+def _microsoft() -> ModuleType:
+    from nudge.microsoft import linking
+
+    return linking
+
+
+def _notion() -> ModuleType:
+    from nudge.integrations.notion import linking
+
+    return linking
+
+
+PROVIDERS = {
+    "notion": Provider(
+        service="Notion",
+        signs_in_at="Notion",
+        relink="link notion",
+        consent="Nudge will keep your notes in the Notion pages and databases you share with "
+        "it, and bring back edits you make there.",
+        callback_method="GET",
+        load=_notion,
+    ),
+    "microsoft": Provider(
+        service="Outlook",
+        signs_in_at="Microsoft",
+        relink="connect outlook",
+        consent="Nudge will read your calendar and unread mail, and add time blocks you "
+        "confirm. It never sends or deletes mail.",
+        callback_method="POST",
+        load=_microsoft,
+    ),
+}
+
+
 @functions_framework.http
 def oauth(request):
     if (request.content_length or 0) > MAX_FORM_BYTES:
         return page("Too big", "That request is too large.", 413)
     parts = [p for p in request.path.split("/") if p]
     if parts[:1] == ["notion"]:
-        return notion(request, parts[1] if len(parts) == 2 else "")
-    return microsoft(request, parts[-1] if parts else "")
+        return link(request, PROVIDERS["notion"], parts[1] if len(parts) == 2 else "")
+    # Microsoft's addresses predate the per-service prefix: /start and /callback.
+    return link(request, PROVIDERS["microsoft"], parts[-1] if parts else "")
 
 
-def microsoft(request, path: str):
+def link(request, provider: Provider, path: str):
     from nudge.linking import link_tokens
     from nudge.linking.flows import LinkError
-    from nudge.microsoft.linking import default_deps, finish, start
-    from nudge.microsoft.tokens import PROVIDER, NotConfigured
-    from nudge.models import utcnow
-
-    if request.method not in ("GET", "POST") or (request.method == "GET" and path == "callback"):
-        return page("Not here", "This address only takes a browser visit.", 405)
-    try:
-        if path == "start" and request.method == "GET":
-            token = request.args.get("t", "")
-            link_tokens.check(default_deps().settings, token, utcnow(), provider=PROVIDER)
-            return page("Connect Outlook", "Nudge will read your calendar and unread mail, and "
-                        "add time blocks you confirm. It never sends or deletes mail.",
-                        form=CONTINUE.format(token=html.escape(token, quote=True),
-                                             provider="Microsoft"))  # fmt: skip
-        if path == "start":
-            return redirect(start(default_deps(), request.form.get("t", ""), utcnow()))
-        if path == "callback":
-            _, account = finish(default_deps(), request.form.to_dict(), utcnow())
-            return page("Connected", f"Nudge is connected to Outlook as {account}. "
-                        "You can close this page.")  # fmt: skip
-    except link_tokens.LinkInvalid:
-        return page("Link expired", 'This link is used up or expired. Text "connect outlook" '
-                    "for a fresh one.", 400)  # fmt: skip
-    except LinkError as exc:
-        log.warning("microsoft link not finished: %s", exc)
-        return page("Not connected", 'Outlook was not connected. Text "connect outlook" to '
-                    "try again.", 400)  # fmt: skip
-    except NotConfigured:
-        return page("Not set up", "Outlook linking is not set up on this Nudge.", 503)
-    return page("Not found", "Nothing here.", 404)
-
-
-def notion(request, path: str):
-    from nudge.integrations.notion.access import PROVIDER
-    from nudge.integrations.notion.linking import LinkError, NotConfigured, default_deps, finish
-    from nudge.integrations.notion.linking import start as start_notion
-    from nudge.linking import link_tokens
     from nudge.models import utcnow
     from nudge.web import RetryLater
 
-    allowed = {"start": ("GET", "POST"), "callback": ("GET",)}.get(path)
+    allowed = {"start": ("GET", "POST"), "callback": (provider.callback_method,)}.get(path)
     if allowed is None:
         return page("Not found", "Nothing here.", 404)
     if request.method not in allowed:
         return page("Not here", "This address only takes a browser visit.", 405)
+    linking = provider.load()
     try:
         if path == "start" and request.method == "GET":
             token = request.args.get("t", "")
-            link_tokens.check(default_deps().settings, token, utcnow(), provider=PROVIDER)
-            return page("Connect Notion", "Nudge will keep your notes in the Notion pages and "
-                        "databases you share with it, and bring back edits you make there.",
+            link_tokens.check(linking.default_deps().settings, token, utcnow(),
+                              provider=linking.PROVIDER)  # fmt: skip
+            return page(f"Connect {provider.service}", provider.consent,
                         form=CONTINUE.format(token=html.escape(token, quote=True),
-                                             provider="Notion"))  # fmt: skip
+                                             provider=provider.signs_in_at))  # fmt: skip
         if path == "start":
-            return redirect(start_notion(default_deps(), request.form.get("t", ""), utcnow()))
-        _, workspace = finish(default_deps(), request.args.to_dict(), utcnow())
-        return page("Connected", f"Nudge is connected to Notion ({workspace}). Check your "
-                    "texts for the next step; you can close this page.")  # fmt: skip
+            return redirect(linking.start(linking.default_deps(), request.form.get("t", ""),
+                                          utcnow()))  # fmt: skip
+        params = request.form if provider.callback_method == "POST" else request.args
+        _, account = linking.finish(linking.default_deps(), params.to_dict(), utcnow())
+        return page("Connected", provider.connected(account))
     except link_tokens.LinkInvalid:
-        return page("Link expired", 'This link is used up or expired. Text "link notion" for '
-                    "a fresh one.", 400)  # fmt: skip
+        return page("Link expired", f'This link is used up or expired. Text "{provider.relink}" '
+                    "for a fresh one.", 400)  # fmt: skip
     except LinkError as exc:
-        log.warning("notion link not finished: %s", exc)
-        return page("Not connected", 'Notion was not connected. Text "link notion" to try '
-                    "again.", 400)  # fmt: skip
-    except NotConfigured:
-        return page("Not set up", "Notion linking is not set up on this Nudge.", 503)
+        log.warning("%s link not finished: %s", provider.service, exc)
+        return page("Not connected", f'{provider.service} was not connected. Text '
+                    f'"{provider.relink}" to try again.', 400)  # fmt: skip
+    except linking.NotConfigured:
+        return page("Not set up", f"{provider.service} linking is not set up on this Nudge.", 503)
     except RetryLater:
-        busy = 'Notion didn\'t answer just now. Text "link notion" in a few minutes to retry.'
-        text, status, headers = page("Notion is busy", busy, 503)
+        busy = (f"{provider.service} didn't answer just now. Text \"{provider.relink}\" in a few "
+                "minutes to retry.")  # fmt: skip
+        text, status, headers = page(f"{provider.service} is busy", busy, 503)
         return text, status, {**headers, "Retry-After": "120"}

@@ -67,7 +67,7 @@ def test_the_link_flow_seals_the_token_cache_and_says_who_is_connected(
     assert query["response_mode"] == "form_post"  # the code never travels in a URL
     finished = requests.post(f"{oauth_url}/callback", data=callback, timeout=10)
     assert finished.status_code == 200, finished.text
-    assert "Nudge is connected to Outlook as sam@contoso.com" in finished.text
+    assert "Nudge is connected to Outlook (sam@contoso.com)" in finished.text
     # The flow state is single-use too: a replayed callback connects nothing.
     assert requests.post(f"{oauth_url}/callback", data=callback, timeout=10).status_code == 400
 

@@ -281,4 +281,4 @@ def link_outlook(store, user, microsoft) -> None:
     callback = microsoft.sign_in(started.headers["Location"])
     finished = requests.post(f"{link.split('/start')[0]}/callback", data=callback, timeout=10)
     assert finished.status_code == 200, finished.text
-    assert "connected to Outlook as sam@contoso.com" in finished.text
+    assert "connected to Outlook (sam@contoso.com)" in finished.text

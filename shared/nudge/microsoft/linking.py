@@ -13,7 +13,7 @@ from typing import Any
 from nudge.linking import link_tokens
 from nudge.linking.flows import LinkError, flow_id, put_flow, take_flow
 from nudge.microsoft import SCOPES
-from nudge.microsoft.tokens import PROVIDER, make_app, save_cache
+from nudge.microsoft.tokens import PROVIDER, NotConfigured, make_app, save_cache
 from nudge.models import User
 from nudge.models.events import CalendarLink, EventSource
 from nudge.queue.client import TaskQueue
@@ -24,7 +24,9 @@ from nudge.store import Store
 from nudge.store.sealed import Sealer
 
 log = logging.getLogger("nudge.microsoft")
-__all__ = ["LinkError", "connect_link", "disconnect", "finish", "start"]
+__all__ = [
+    "PROVIDER", "LinkError", "NotConfigured", "connect_link", "disconnect", "finish", "start"
+]  # fmt: skip
 
 
 @dataclass

@@ -34,7 +34,7 @@ from nudge.store import Store
 
 log = logging.getLogger("nudge.notion")
 AUTHORIZE_URL = "https://api.notion.com/v1/oauth/authorize"
-__all__ = ["LinkError", "NotConfigured", "finish", "link_for_text", "start"]
+__all__ = ["PROVIDER", "LinkError", "NotConfigured", "finish", "link_for_text", "start"]
 
 
 @dataclass
