@@ -63,14 +63,23 @@ def save_note(store: Store, user_id: str, note: Note, *, doc_id: str) -> tuple[N
 
 
 def append_text(
-    store: Store, user_id: str, note_id: str, text: str, *, append_id: str, now: datetime
+    store: Store,
+    user_id: str,
+    note_id: str,
+    text: str,
+    *,
+    append_id: str,
+    now: datetime,
+    others: list[Note] | None = None,
 ) -> tuple[Note, list[Note], bool]:
     """Add `text` on a line of its own at the note's end, once per `append_id` (a repeated turn
-    adds nothing), its words re-indexed and its links redone like a saved note's; recorded in
-    `appends` for the Notion sync to push. (The note now, notes linked, whether it was added.)"""
+    adds nothing), its words re-indexed and its links redone like a saved note's (against
+    `others`, the person's notes just read, if given); recorded in `appends` for the Notion
+    sync to push. (The note now, notes linked, whether it was added.)"""
     text = text.strip()
     if not text or len(text) > MAX_APPEND_CHARS:
         raise ValueError(f"an append is 1 to {MAX_APPEND_CHARS} characters")
+    changed: list[Note] = []
 
     def decide(note: Note) -> dict | None:
         if append_id in note.appends:
@@ -79,21 +88,28 @@ def append_text(
         if len(body) > MAX_NOTE_CHARS:
             raise NoteFull(note.title)
         entry = NoteAppend(text=text, at=now, seq=len(note.appends))
-        changed = note.model_copy(update={"body": body})
+        edited = note.model_copy(
+            update={"body": body, "appends": {**note.appends, append_id: entry}}
+        )
+        edited.keywords = note_keywords(edited)
+        changed[:] = [edited]
         return {
             "body": body,
-            "keywords": note_keywords(changed),
+            "keywords": edited.keywords,
             f"appends.{append_id}": entry.model_dump(),
         }
 
-    _, added = store.notes.change(user_id, note_id, decide)
-    note = store.notes.require(user_id, note_id)
-    return note, link_note(store, user_id, note), added
+    read, added = store.notes.change(user_id, note_id, decide)
+    note = changed[0] if added else read
+    return note, link_note(store, user_id, note, others=others), added
 
 
-def link_note(store: Store, user_id: str, note: Note) -> list[Note]:
+def link_note(
+    store: Store, user_id: str, note: Note, *, others: list[Note] | None = None
+) -> list[Note]:
     text = " ".join([note.title, note.body, note.summary or ""])
-    others = store.notes.list(user_id, limit=MAX_NOTES_LINKED_FROM)
+    if others is None:
+        others = store.notes.list(user_id, limit=MAX_NOTES_LINKED_FROM)
     linked = []
     for other in others:
         if other.id == note.id:

@@ -73,6 +73,7 @@ def note_name(said: str) -> str:
 class NotePick(BaseModel):
     note: Note | None = None  # the one meant
     close: list[Note] = []  # several match about as well: ask which
+    read: list[Note] = []  # the notes looked through (linking needs them too)
 
 
 def pick_note(store, user_id: str, said: str) -> NotePick:
@@ -81,10 +82,11 @@ def pick_note(store, user_id: str, said: str) -> NotePick:
     notes = store.notes.list(user_id, order_by="updated_at", descending=True, limit=MAX_NOTES_READ)
     wanted = terms(said)
     if wanted and (titled := [n for n in notes if terms(n.title) == wanted]):
-        return NotePick(note=titled[0])
+        return NotePick(note=titled[0], read=notes)
     hits = rank_notes(notes, said)
     if not hits:
-        return NotePick()
+        return NotePick(read=notes)
     if len(hits) == 1 or hits[0].score >= CLEAR_LEAD * hits[1].score:
-        return NotePick(note=hits[0].note)
-    return NotePick(close=[h.note for h in hits if h.score * CLEAR_LEAD > hits[0].score])
+        return NotePick(note=hits[0].note, read=notes)
+    close = [h.note for h in hits if h.score * CLEAR_LEAD > hits[0].score]
+    return NotePick(close=close, read=notes)

@@ -95,8 +95,9 @@ def append_to_note(ctx: ToolContext, args: AppendToNoteArgs) -> dict:
     )
     try:
         note, linked, _ = append_text(
-            ctx.store, user_id, pick.note.id or "", text, append_id=append_id, now=ctx.now
-        )
+            ctx.store, user_id, pick.note.id or "", text,
+            append_id=append_id, now=ctx.now, others=pick.read,
+        )  # fmt: skip
     except NoteFull:
         return {"ok": False, "full": True, "title": pick.note.title,
                 "message": f'Your "{pick.note.title}" note is as long as a note can get. '
