@@ -258,3 +258,198 @@ def test_a_second_sync_of_the_same_person_waits_for_the_first(store, workspace, 
     assert sync_user(default_sync_deps(), sam.id, utcnow()).created == 1
     assert sync_user(default_sync_deps(), sam.id, utcnow()).created == 0  # and it was freed
     assert len(workspace.pages) == 1
+
+
+def append(ctx, turn, note, text):
+    ctx.turn_id = turn
+    call = FunctionCall(name="append_to_note", args={"note": note, "text": text})
+    return registry.execute(call, ctx).response
+
+
+def page_lines(workspace, page_id):
+    return [
+        "".join(part["plain_text"] for part in block["paragraph"]["rich_text"])
+        for block in workspace.blocks[page_id]
+    ]
+
+
+def appends_to(workspace, page_id):
+    return [
+        body for method, path, body in workspace.requests
+        if method == "PATCH" and path == f"/blocks/{page_id}/children"
+    ]  # fmt: skip
+
+
+def test_an_append_goes_to_the_end_of_its_page_once_and_comes_back_as_one_copy(
+    ctx, store, notion, workspace
+):
+    saved = save(ctx, "t1", "garden: raised beds by the fence")
+    sync_notes(store, ctx.user.id, notion, now=NOW)
+    page_id = store.notes.require(ctx.user.id, saved["id"]).notion_page_id
+    assert append(ctx, "t2", "my garden note", "buy seeds")["title"] == "garden"
+    assert appends_to(workspace, page_id) == []  # not in the turn: the sync sends it
+
+    # Notion's clock for the append: inside the next sync's pull window, so the pull reads
+    # the page it just appended to.
+    workspace.clock = lambda: NOW + timedelta(minutes=5)
+    report = sync_notes(store, ctx.user.id, notion, now=NOW + timedelta(minutes=5))
+    assert (report.appended, report.pulled, report.created) == (1, 0, 0)
+    [sent] = appends_to(workspace, page_id)
+    assert sent == {"children": [{"object": "block", "type": "paragraph", "paragraph": {
+        "rich_text": [{"type": "text", "text": {"content": "buy seeds"}}]}}]}  # fmt: skip
+    assert page_lines(workspace, page_id) == ["garden: raised beds by the fence", "buy seeds"]
+    note = store.notes.require(ctx.user.id, saved["id"])
+    assert note.body == "garden: raised beds by the fence\nbuy seeds"
+    assert [a.notion for a in note.appends.values()] == ["sent"]
+
+    # Redelivered, and the cron's sync later: nothing sent again, the note keeps one copy.
+    for minutes in (5, 30):
+        again = sync_notes(store, ctx.user.id, notion, now=NOW + timedelta(minutes=minutes))
+        assert (again.appended, again.pulled) == (0, 0)
+    assert len(appends_to(workspace, page_id)) == 1
+    assert store.notes.require(ctx.user.id, saved["id"]).body.count("buy seeds") == 1
+
+    # Edited in Notion afterwards: the edit comes back, with the appended line once.
+    edited = NOW + timedelta(minutes=40)
+    workspace.edit(page_id, title="garden", text="raised beds by the south fence", at=edited)
+    workspace.blocks[page_id].append(workspace._paragraph("buy seeds"))
+    pulled = sync_notes(store, ctx.user.id, notion, now=edited + timedelta(minutes=1))
+    assert (pulled.pulled, pulled.appended) == (1, 0)
+    note = store.notes.require(ctx.user.id, saved["id"])
+    assert note.body == "raised beds by the south fence\nbuy seeds"
+
+
+def test_an_append_made_after_an_edit_in_notion_keeps_both(ctx, store, notion, workspace):
+    """Appending only adds to the page, so the Notion edit is not overwritten, and the pull
+    that follows takes the page (the edit and the append, once each)."""
+    saved = save(ctx, "t1", "garden: raised beds")
+    sync_notes(store, ctx.user.id, notion, now=NOW)
+    page_id = store.notes.require(ctx.user.id, saved["id"]).notion_page_id
+    edited = NOW + timedelta(minutes=10)
+    workspace.edit(page_id, title="garden", text="garden: raised beds, and a pond", at=edited)
+    append(ctx, "t2", "garden", "buy seeds")  # locally, after the edit in Notion
+    report = sync_notes(store, ctx.user.id, notion, now=NOW + timedelta(minutes=20))
+    assert (report.appended, report.pulled) == (1, 1)
+    assert page_lines(workspace, page_id) == ["garden: raised beds, and a pond", "buy seeds"]
+    note = store.notes.require(ctx.user.id, saved["id"])
+    assert note.body == "garden: raised beds, and a pond\nbuy seeds"
+    assert note.untrusted  # edited in Notion: maybe by someone else
+
+
+def test_a_note_appended_to_before_it_has_a_page_is_created_with_it(ctx, store, notion, workspace):
+    saved = save(ctx, "t1", "garden: raised beds")
+    append(ctx, "t2", "garden", "buy seeds")
+    append(ctx, "t3", "garden", "water on sunday")
+    report = sync_notes(store, ctx.user.id, notion, now=NOW)
+    assert (report.created, report.appended) == (1, 0)
+    page_id = store.notes.require(ctx.user.id, saved["id"]).notion_page_id
+    assert page_lines(workspace, page_id) == ["garden: raised beds\nbuy seeds\nwater on sunday"]
+    assert appends_to(workspace, page_id) == []
+    note = store.notes.require(ctx.user.id, saved["id"])
+    assert {a.notion for a in note.appends.values()} == {"sent"}
+    again = sync_notes(store, ctx.user.id, notion, now=NOW + timedelta(minutes=5))
+    assert (again.created, again.appended, again.pulled) == (0, 0, 0)
+
+
+def test_an_append_whose_answer_was_lost_is_not_sent_twice(ctx, store, notion, workspace):
+    saved = save(ctx, "t1", "garden: raised beds")
+    sync_notes(store, ctx.user.id, notion, now=NOW)
+    page_id = store.notes.require(ctx.user.id, saved["id"]).notion_page_id
+    append(ctx, "t2", "garden", "buy seeds")
+    workspace.lose_next_append_answer = True  # applied in Notion, then a 502
+    with pytest.raises(RetryLater):
+        sync_notes(store, ctx.user.id, notion, now=NOW + timedelta(minutes=1))
+    [append_state] = store.notes.require(ctx.user.id, saved["id"]).appends.values()
+    assert append_state.notion == "sending"
+    report = sync_notes(store, ctx.user.id, notion, now=NOW + timedelta(minutes=2))
+    assert report.appended == 0  # it was there already
+    assert page_lines(workspace, page_id) == ["garden: raised beds", "buy seeds"]
+    [append_state] = store.notes.require(ctx.user.id, saved["id"]).appends.values()
+    assert append_state.notion == "sent"
+
+    # The same words again, later: a second line (the previous one is not taken for it).
+    append(ctx, "t3", "garden", "buy seeds")
+    workspace.rate_limit_next = 1  # refused before it was applied
+    with pytest.raises(RetryLater) as caught:
+        sync_notes(store, ctx.user.id, notion, now=NOW + timedelta(minutes=3))
+    assert caught.value.retry_after_seconds == 7
+    assert sync_notes(store, ctx.user.id, notion, now=NOW + timedelta(minutes=4)).appended == 1
+    assert page_lines(workspace, page_id) == ["garden: raised beds", "buy seeds", "buy seeds"]
+    assert store.notes.require(ctx.user.id, saved["id"]).body == (
+        "garden: raised beds\nbuy seeds\nbuy seeds"
+    )
+
+
+def test_an_append_refused_or_to_a_deleted_page(ctx, store, notion, workspace):
+    from nudge.integrations.notion.pages import NotionUnauthorized
+
+    saved = save(ctx, "t1", "garden: raised beds")
+    sync_notes(store, ctx.user.id, notion, now=NOW)
+    page_id = store.notes.require(ctx.user.id, saved["id"]).notion_page_id
+    append(ctx, "t2", "garden", "buy seeds")
+    tokens = set(workspace.tokens)
+    workspace.revoke_all()  # 401: sync_user refreshes the token or asks them to link again
+    with pytest.raises(NotionUnauthorized):
+        sync_notes(store, ctx.user.id, notion, now=NOW + timedelta(minutes=1))
+    assert page_lines(workspace, page_id) == ["garden: raised beds"]
+    workspace.tokens |= tokens
+    assert sync_notes(store, ctx.user.id, notion, now=NOW + timedelta(minutes=2)).appended == 1
+
+    # Deleted in Notion: the append stays here (marked gone) and the sync goes on.
+    del workspace.pages[page_id], workspace.blocks[page_id]
+    append(ctx, "t3", "garden", "water on sunday")
+    report = sync_notes(store, ctx.user.id, notion, now=NOW + timedelta(minutes=3))
+    assert report.appended == 0
+    note = store.notes.require(ctx.user.id, saved["id"])
+    assert note.body.endswith("\nwater on sunday")
+    assert sorted(a.notion for a in note.appends.values()) == ["gone", "sent"]
+
+
+def test_an_append_is_synced_by_the_served_function_in_the_background(
+    store, served, workspace, monkeypatch
+):
+    from nudge.queue.client import default_task_queue
+    from nudge.reminders.engine import ReminderDeps
+    from nudge.settings import get_settings
+    from nudge.sms.senders import default_sender
+    from tests.conftest import clear_caches
+
+    user = store.users.create(User(phone="+15555550185", name="Sam", timezone="Etc/UTC"))
+    link_internal(store, user, monkeypatch)
+    clear_caches()
+    settings = get_settings()
+    deps = ReminderDeps(
+        store=store, queue=default_task_queue(), sender=default_sender(), settings=settings
+    )
+    ctx = ToolContext(
+        store=store, user=user, settings=settings, now=NOW, turn_id="t1", reminder_deps=deps
+    )
+    saved = save(ctx, "t1", "garden: raised beds")
+    page_id = wait_for(lambda: store.notes.require(user.id, saved["id"]).notion_page_id)
+    append(ctx, "t2", "garden", "buy seeds")
+    assert wait_for(lambda: page_lines(workspace, page_id)[-1:] == ["buy seeds"])
+    note = wait_for(
+        lambda: (
+            (n := store.notes.require(user.id, saved["id"])).appends
+            and all(a.notion == "sent" for a in n.appends.values())
+            and n
+        )
+    )
+    assert note.body == "garden: raised beds\nbuy seeds"
+    assert len(appends_to(workspace, page_id)) == 1
+
+
+@pytest.mark.parametrize("had_it", [False, True])
+def test_a_page_left_by_a_sync_that_died_gets_the_appends_it_lacks(
+    ctx, store, notion, workspace, had_it
+):
+    """A sync died between creating the page and recording it: the next one reuses the page
+    and sends the append only if the page was made without it."""
+    saved = save(ctx, "t1", "garden: raised beds")
+    append(ctx, "t2", "garden", "buy seeds")
+    left = "garden: raised beds\nbuy seeds" if had_it else "garden: raised beds"
+    page_id = workspace.add_page("garden", left)
+    report = sync_notes(store, ctx.user.id, notion, now=NOW)
+    assert (report.created, report.appended) == (0, 0 if had_it else 1)
+    assert store.notes.require(ctx.user.id, saved["id"]).notion_page_id == page_id
+    assert "\n".join(page_lines(workspace, page_id)) == "garden: raised beds\nbuy seeds"

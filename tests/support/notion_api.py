@@ -1,6 +1,8 @@
 """A small Notion API (2025-09-03) behind httpx.MockTransport, for notion-client's own HTTP
 client: pages in one data source, their blocks, data source queries, search for data sources,
-the OAuth token endpoint (HTTP Basic client id:secret), 429 and 401 on demand. Payloads follow
+the OAuth token endpoint (HTTP Basic client id:secret), 429 and 401 on demand, and a block
+append whose answer is lost (a 502 after it was applied). Appending blocks marks the page
+edited, as Notion does; `clock` (when set) is Notion's time. Payloads follow
 the documented shapes (page objects with `properties.<title>.title[].plain_text`, data source
 objects with `title` and `parent.database_id`, paginated lists with `has_more` /
 `next_cursor`, the token response with access_token, bot_id, workspace_*, owner)."""
@@ -10,6 +12,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -27,6 +30,8 @@ class NotionWorkspace:
         self.blocks: dict[str, list[dict]] = {}
         self.requests: list[tuple[str, str, dict]] = []
         self.rate_limit_next = 0
+        self.lose_next_append_answer = False
+        self.clock = None  # a callable giving Notion's time; None: minutes from START
         self.tokens = {"secret_test_token"}  # bearer tokens Notion accepts
         self.codes: dict[str, str] = {}  # authorization code -> redirect_uri it was issued for
         self.refresh_tokens: set[str] = set()
@@ -37,7 +42,8 @@ class NotionWorkspace:
         self._issued = itertools.count(1)
 
     def _now(self) -> str:
-        return (START + timedelta(minutes=next(self._clock))).isoformat().replace("+00:00", "Z")
+        now = self.clock() if self.clock else START + timedelta(minutes=next(self._clock))
+        return now.isoformat().replace("+00:00", "Z")
 
     def add_page(self, title: str, text: str = "", edited: datetime | None = None) -> str:
         page_id = f"00000000-0000-4000-8000-{next(self._ids):012d}"
@@ -173,9 +179,18 @@ class NotionWorkspace:
             return httpx.Response(200, json=self._query(body))
         if path.startswith("/blocks/") and path.endswith("/children"):
             page_id = path.split("/")[2]
+            if page_id not in self.blocks:
+                return _error(404, "object_not_found", f"Could not find block with ID: {page_id}.")
             if request.method == "PATCH":
-                self.blocks[page_id] += [self._echo(b) for b in body["children"]]
-                return httpx.Response(200, json=_listing([]))
+                added = [self._echo(b) for b in body["children"]]
+                self.blocks[page_id] += added
+                edited = self._now()
+                if _edited(self.pages[page_id]) < datetime.fromisoformat(edited):
+                    self.pages[page_id]["last_edited_time"] = edited
+                if self.lose_next_append_answer:
+                    self.lose_next_append_answer = False
+                    return httpx.Response(502, text="Bad Gateway")
+                return httpx.Response(200, json=_listing(added))
             return httpx.Response(200, json=_listing(self.blocks[page_id]))
         return _error(404, "object_not_found", "Could not find that object.")
 
@@ -186,7 +201,8 @@ class NotionWorkspace:
         for part in block[kind]["rich_text"]:
             plain = part["text"]["content"] if part["type"] == "text" else ""
             parts.append({**part, "plain_text": plain})
-        return {"object": "block", "type": kind, kind: {"rich_text": parts}}
+        return {"object": "block", "id": str(uuid.uuid4()), "type": kind, "has_children": False,
+                "archived": False, "in_trash": False, kind: {"rich_text": parts}}  # fmt: skip
 
     def _query(self, body: dict) -> dict:
         pages = list(self.pages.values())

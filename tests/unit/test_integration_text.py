@@ -59,12 +59,51 @@ def test_no_video_id_without_a_video_link(text):
         ("news about the transit strike", "web_search",
          {"query": "the transit strike", "news": True}),
         ("what are you working on?", "working_on", {}),
+        ("add to my garden note: buy seeds", "append_to_note",
+         {"note": "garden", "text": "buy seeds"}),
+        ("append to my note about the garden: water on sunday", "append_to_note",
+         {"note": "the garden", "text": "water on sunday"}),
+        ("add 'call the plumber' to my house note", "append_to_note",
+         {"note": "house", "text": "call the plumber"}),
+        ("add buy seeds to the garden note.", "append_to_note",
+         {"note": "garden", "text": "buy seeds"}),
+        ('add to "Garden seeds": basil', "append_to_note",
+         {"note": "Garden seeds", "text": "basil"}),
+        ("Add to the trip notes - passport", "append_to_note",
+         {"note": "trip", "text": "passport"}),
     ],
 )  # fmt: skip
 def test_offline_integration_commands(line, name, args):
     call = understand_integration(line, FACTS)
     assert call is not None
     assert (call.name, call.args) == (name, args)
+
+
+@pytest.mark.parametrize(
+    "line", ["add milk to my grocery list", "add to my list: milk", "add a note", "my notes"]
+)
+def test_lines_that_do_not_add_to_a_note(line):
+    call = understand_integration(line, FACTS)
+    assert call is None or call.name != "append_to_note"
+
+
+def test_the_offline_replies_to_append_to_note():
+    from nudge.llm.offline_integrations import describe_integration
+
+    asked = {"ok": False, "ask": True, "choices": ["garden plan", "garden seeds"],
+             "text": "buy compost"}  # fmt: skip
+    assert describe_integration("append_to_note", asked) == (
+        "A few notes match:\n1. garden plan\n2. garden seeds\n"
+        'Which one? Text e.g. add to "garden plan": buy compost'
+    )
+    added = {"ok": True, "created": False, "title": "garden", "linked": ["seed shopping"]}
+    assert describe_integration("append_to_note", added) == (
+        'Added to your "garden" note. Linked to: seed shopping.'
+    )
+    started = {"ok": True, "created": True, "title": "house", "linked": []}
+    assert describe_integration("append_to_note", started) == (
+        'You had no "house" note, so I started one with that in it.'
+    )
 
 
 def test_a_reminder_mentioning_a_link_is_not_a_summary_request():

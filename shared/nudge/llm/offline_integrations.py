@@ -21,6 +21,25 @@ _FIND_NOTE = re.compile(
     r"(?:about|on|for|with|mentioning)\s+(?P<q>.+?)\s*\??$",
     re.I,
 )
+# Which note, as said after "to": "my garden note", "my note about the garden", "Garden seeds"
+# in quotes (the form our question "which one?" suggests).
+_WHICH_NOTE = (
+    r"(?:(?:my|the)\s+)?(?:notes?\s+(?:about|on|for|called|titled|named)\s+(?P<about>.+?)"
+    r"|[\"“](?P<quoted>[^\"”]+)[\"”](?:\s+notes?)?|(?P<named>.+?)\s+notes?)"
+)
+# "add to my garden note: buy seeds", "append to my note about the garden - ..."
+_APPEND_TO = re.compile(
+    r"^\s*(?:please\s+)?(?:add|append|put|write)\s+(?:this\s+)?(?:to|in|into|on)\s+"
+    + _WHICH_NOTE
+    + r"\s*(?::|\s-|\s–)\s*(?P<text>.+)$",
+    re.I | re.S,
+)
+# "add 'call the plumber' to my house note", "add buy seeds to my garden note"
+_APPEND_ITEM = re.compile(
+    r"^\s*(?:please\s+)?(?:add|append|put|write)\s+(?:[\"'“‘](?P<q>.+?)[\"'”’]|(?P<text>.+?))"
+    r"\s+(?:to|in|into|on)\s+" + _WHICH_NOTE + r"\s*[.!]?\s*$",
+    re.I | re.S,
+)
 _NOTES = re.compile(r"^\s*(?:my\s+)?notes\??\s*$|^\s*(?:list|show)\s+(?:my\s+)?notes\b", re.I)
 _SEARCH = re.compile(
     r"^\s*(?:please\s+)?(?:look\s+up|search\s+(?:the\s+web\s+|online\s+)?for|search|google|"
@@ -66,6 +85,10 @@ def understand_integration(line: str, facts: TurnFacts) -> FunctionCall | None:
         return FunctionCall(name="choose_notion_database", args={"name": name})
     if m := _NOTE.match(line):
         return FunctionCall(name="save_note", args={"content": m["content"].strip()})
+    if (m := _APPEND_TO.match(line) or _APPEND_ITEM.match(line)) is not None:
+        which = (m["about"] or m["quoted"] or m["named"]).strip(" .!?\"'")
+        text = (m.groupdict().get("q") or m["text"]).strip()
+        return FunctionCall(name="append_to_note", args={"note": which, "text": text})
     if m := _FIND_NOTE.match(line):
         return FunctionCall(name="find_notes", args={"query": m["q"].strip(" .!?\"'")})
     if _NOTES.match(line):
@@ -99,6 +122,8 @@ def describe_integration(name: str, result: dict) -> str | None:
             linked = result.get("linked", [])
             also = f" Linked to: {', '.join(linked[:3])}." if linked else ""
             return f'Note saved: "{title}".{also}'
+        case "append_to_note":
+            return _describe_append(result)
         case "find_notes":
             notes = result.get("notes", [])
             if not notes:
@@ -112,6 +137,20 @@ def describe_integration(name: str, result: dict) -> str | None:
                 text += "\nAlso: " + "; ".join(others)
             return text
     return None
+
+
+def _describe_append(result: dict) -> str:
+    if result.get("ask"):
+        listed = "\n".join(f"{i}. {t}" for i, t in enumerate(result["choices"], 1))
+        first, text = result["choices"][0], result.get("text", "...")
+        return f'A few notes match:\n{listed}\nWhich one? Text e.g. add to "{first}": {text}'
+    if not result.get("ok"):
+        return result.get("message") or result.get("error") or "I couldn't add that to a note."
+    linked = result.get("linked", [])
+    also = f" Linked to: {', '.join(linked[:3])}." if linked else ""
+    if result.get("created"):
+        return f'You had no "{result["title"]}" note, so I started one with that in it.{also}'
+    return f'Added to your "{result["title"]}" note.{also}'
 
 
 def _describe_notion(name: str, result: dict) -> str:

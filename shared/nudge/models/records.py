@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from nudge.models.base import Document
 
@@ -186,6 +186,23 @@ class ReminderOccurrence(Document):
     mentioned: bool = False
 
 
+class NoteAppendState(StrEnum):
+    pending = "pending"  # not on the Notion page yet
+    sending = "sending"  # sent once, maybe lost on the way: look at the page before resending
+    sent = "sent"  # on the page (appended, or in the page the note was created as)
+    gone = "gone"  # the page was deleted in Notion: kept here only
+
+
+class NoteAppend(BaseModel):
+    """Text added to a note after it was saved (`body` has it), and whether its Notion page
+    has it too; keyed by an id made from the turn, so a repeated turn adds it once."""
+
+    text: str
+    at: datetime
+    seq: int  # its order among the note's appends
+    notion: NoteAppendState = NoteAppendState.pending
+
+
 class Note(Document):
     """The seed's NOTES; `body` is its content."""
 
@@ -208,6 +225,13 @@ class Note(Document):
     # The Notion page this note is synced with, and the linked notes whose link is on Notion.
     notion_page_id: str | None = None
     notion_linked_ids: list[str] = Field(default_factory=list)
+    appends: dict[str, NoteAppend] = Field(default_factory=dict)
+
+    def unsent_appends(self) -> list[tuple[str, NoteAppend]]:
+        """Appends its Notion page may lack, oldest first."""
+        waiting = (NoteAppendState.pending, NoteAppendState.sending)
+        found = [(i, a) for i, a in self.appends.items() if a.notion in waiting]
+        return sorted(found, key=lambda item: item[1].seq)
 
 
 class AgentLog(Document):

@@ -1,20 +1,30 @@
-"""Save a note, and link it both ways to the notes whose titles it mentions (or that mention
-its title)."""
+"""Save a note or add to one, and link it both ways to the notes whose titles it mentions (or
+that mention its title)."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from google.api_core.exceptions import Conflict
 from google.cloud import firestore
 
 from nudge.memory.text import keywords
-from nudge.models import Note
+from nudge.models import Note, NoteAppend
 from nudge.notes.words import terms
 from nudge.store import Store
 
 MAX_TITLE_WORDS = 8
 MAX_NOTES_LINKED_FROM = 1000
+# One Notion paragraph's text: an append is one block, so the page reads back as the note does.
+MAX_APPEND_CHARS = 2000
+# A note appended to stays well inside one Notion page create (100 blocks of 2000) and one
+# Firestore document (1 MiB, with its appends' record).
+MAX_NOTE_CHARS = 50_000
+
+
+class NoteFull(ValueError):
+    """The note is as long as a note gets: start another."""
 
 
 def title_for(content: str) -> str:
@@ -52,9 +62,54 @@ def save_note(store: Store, user_id: str, note: Note, *, doc_id: str) -> tuple[N
     return saved, linked
 
 
-def link_note(store: Store, user_id: str, note: Note) -> list[Note]:
+def append_text(
+    store: Store,
+    user_id: str,
+    note_id: str,
+    text: str,
+    *,
+    append_id: str,
+    now: datetime,
+    others: list[Note] | None = None,
+) -> tuple[Note, list[Note], bool]:
+    """Add `text` on a line of its own at the note's end, once per `append_id` (a repeated turn
+    adds nothing), its words re-indexed and its links redone like a saved note's (against
+    `others`, the person's notes just read, if given); recorded in `appends` for the Notion
+    sync to push. (The note now, notes linked, whether it was added.)"""
+    text = text.strip()
+    if not text or len(text) > MAX_APPEND_CHARS:
+        raise ValueError(f"an append is 1 to {MAX_APPEND_CHARS} characters")
+    changed: list[Note] = []
+
+    def decide(note: Note) -> dict | None:
+        if append_id in note.appends:
+            return None
+        body = f"{note.body}\n{text}" if note.body else text
+        if len(body) > MAX_NOTE_CHARS:
+            raise NoteFull(note.title)
+        entry = NoteAppend(text=text, at=now, seq=len(note.appends))
+        edited = note.model_copy(
+            update={"body": body, "appends": {**note.appends, append_id: entry}}
+        )
+        edited.keywords = note_keywords(edited)
+        changed[:] = [edited]
+        return {
+            "body": body,
+            "keywords": edited.keywords,
+            f"appends.{append_id}": entry.model_dump(),
+        }
+
+    read, added = store.notes.change(user_id, note_id, decide)
+    note = changed[0] if added else read
+    return note, link_note(store, user_id, note, others=others), added
+
+
+def link_note(
+    store: Store, user_id: str, note: Note, *, others: list[Note] | None = None
+) -> list[Note]:
     text = " ".join([note.title, note.body, note.summary or ""])
-    others = store.notes.list(user_id, limit=MAX_NOTES_LINKED_FROM)
+    if others is None:
+        others = store.notes.list(user_id, limit=MAX_NOTES_LINKED_FROM)
     linked = []
     for other in others:
         if other.id == note.id:

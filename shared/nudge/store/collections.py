@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -205,6 +205,28 @@ class OccurrenceRepository(UserScopedRepository[ReminderOccurrence]):
 class NoteRepository(UserScopedRepository[Note]):
     collection = "notes"
     model = Note
+
+    def change(
+        self, user_id: str, doc_id: str, decide: Callable[[Note], dict[str, Any] | None]
+    ) -> tuple[Note, bool]:
+        """Read the note, let `decide` name the fields to set (None: leave it), write them, in
+        one transaction: two changes at once (appends from two texts, a sync's pull) both
+        count. (The note as read, whether it was written.)"""
+        ref = self._collection(user_id).document(doc_id)
+
+        @firestore.transactional
+        def run(transaction) -> tuple[Note, bool]:
+            snapshot = ref.get(transaction=transaction)
+            if not snapshot.exists:
+                raise NotFound(f"{self.collection}/{doc_id}")
+            note = self._decode(snapshot)
+            fields = decide(note)
+            if fields is None:
+                return note, False
+            transaction.update(ref, encode_fields({**fields, "updated_at": utcnow()}))
+            return note, True
+
+        return run(self.db.transaction())
 
 
 class AgentLogRepository(UserScopedRepository[AgentLog]):

@@ -60,7 +60,7 @@ def notion_client(token: str | None, http_client: Any = None, timeout_seconds: f
 
 
 def call_notion(fn, **kwargs):
-    """One API call with Notion's failures mapped: 429/5xx/timeouts -> RetryLater, 401 ->
+    """One API call with Notion's failures mapped: 409/429/5xx/timeouts -> RetryLater, 401 ->
     NotionUnauthorized; anything else (400, 404) is raised as notion-client raised it."""
     from notion_client.errors import APIResponseError, HTTPResponseError, RequestTimeoutError
 
@@ -69,7 +69,8 @@ def call_notion(fn, **kwargs):
     except APIResponseError as exc:
         if exc.status == 401:
             raise NotionUnauthorized(str(exc.code)) from None
-        if exc.status == 429 or exc.status >= 500:
+        # 409 conflict_error: a write collided inside Notion; Notion says retry it.
+        if exc.status in (409, 429) or exc.status >= 500:
             retry_after = exc.headers.get("retry-after") if exc.headers else None
             raise RetryLater(
                 f"notion {exc.status}", float(retry_after) if retry_after else None
@@ -163,8 +164,23 @@ class NotionNotes:
         )
         return _page(page)
 
-    def append(self, page_id: str, text: str) -> None:
-        self._call(self.client.blocks.children.append, block_id=page_id, children=_paragraphs(text))
+    def append(self, page_id: str, text: str) -> bool:
+        """`text` as paragraph blocks at the end of the page (PATCH /v1/blocks/{id}/children);
+        False if the page is gone (deleted, or archived, in Notion)."""
+        from notion_client.errors import APIResponseError
+
+        try:
+            self._call(
+                self.client.blocks.children.append, block_id=page_id, children=_paragraphs(text)
+            )
+        except APIResponseError as exc:
+            gone = exc.code == "object_not_found" or (
+                exc.code == "validation_error" and "archived" in str(exc)
+            )
+            if not gone:
+                raise
+            return False
+        return True
 
     def _blocks(self, page_id: str) -> list[dict]:
         blocks: list[dict] = []
