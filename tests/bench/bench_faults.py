@@ -441,8 +441,8 @@ BURSTS = {
         ["todo: buy stamps", "todo: post the parcel", "todo: laundry"],
         ["stamps", "parcel", "laundry"],
     ),
-    "opens with hey": (
-        ["hey", "remind me to call mom at 5pm", "oh and todo: laundry"],
+    "opens unfinished": (
+        ["ok so", "remind me to call mom at 5pm", "oh and todo: laundry"],
         [None, "call mom", "laundry"],
     ),
 }
@@ -454,7 +454,7 @@ def bench_bursts(phone: Phone) -> dict:
     all three?
 
     A lone complete text is answered about 0.6 s after it arrives, so a text coming later than
-    that after a complete first text finds its reply already sent; an opener ("hey") waits for
+    that after a complete first text finds its reply already sent; an opener ("ok so") waits for
     the rest (`conversation.bursts`). The wider gaps show where those boundaries lie."""
     cases = [(kind, gap) for kind in BURSTS for gap in BURST_GAPS]
     phones = phones_for(109, 5 * len(cases))

@@ -85,14 +85,14 @@ def test_a_burst_of_three_texts_gets_one_turn_that_sees_all_three(phone, store):
     assert store.messages.unanswered_inbound(user.id) == []
 
 
-def test_a_burst_that_opens_with_hey_waits_for_the_rest_and_answers_all_of_it(phone, store):
-    # Texts 1.2 s apart: past the short settle window, but "hey" reads as unfinished, so the
+def test_a_burst_that_opens_unfinished_waits_for_the_rest_and_answers_all_of_it(phone, store):
+    # Texts 1.2 s apart: past the short settle window, but "ok so" reads as unfinished, so the
     # reply waits; once a burst is under way the long window covers the third text too.
     phone.text("todo: water plants")  # a first turn (onboarding, warm-up) well before
     phone.wait_for_replies(since=datetime(2000, 1, 1, tzinfo=UTC))
     time.sleep(BURST_GAP.total_seconds())
     started = datetime.now(UTC)
-    for body in ("hey", "remind me to call mom at 5pm", "oh and todo: laundry"):
+    for body in ("ok so", "remind me to call mom at 5pm", "oh and todo: laundry"):
         assert phone.text(body).status == 200
         time.sleep(1.2)
     replies = phone.wait_for_replies(since=started, settle=4)

@@ -25,16 +25,15 @@ def window(texts, earlier=()):
 @pytest.mark.parametrize(
     "body",
     [
-        "hey",
-        "Hi!",
         "ok so",
+        "Quick question!",
         "quick question",
         "remind me to",
         "todo:",
         "I need to call the bank and",
         "so for tomorrow...",
         "things for the weekend,",
-        "hey nudge",
+        "hey so",
     ],
 )
 def test_openers_and_trailing_connectors_read_as_unfinished(body):
@@ -50,6 +49,11 @@ def test_openers_and_trailing_connectors_read_as_unfinished(body):
         "done",
         "snooze 10",
         "hey, can you remind me to stretch at 3pm",
+        # A bare greeting or "ok" is a whole text as often as not: it is answered at once.
+        "hey",
+        "Hi!",
+        "hello",
+        "ok",
         "",
     ],
 )
@@ -69,7 +73,8 @@ def test_a_lone_complete_text_gets_the_short_window():
 
 
 def test_an_opener_gets_the_long_window():
-    assert window([inbound("hey", 0.1)]) == 2.0
+    assert window([inbound("quick question", 0.1)]) == 2.0
+    assert window([inbound("hey", 0.1)]) == 0.6
 
 
 def test_several_texts_in_one_turn_get_the_long_window():

@@ -8,7 +8,7 @@ a sign that more is coming:
 - the turn already answers several texts, or the person texted moments before (a burst is
   under way);
 - the person sent a burst a few minutes ago (people who text in bursts keep doing it);
-- the text reads as unfinished: a bare opener ("hey", "quick question"), a trailing "and" / ","
+- the text reads as unfinished: a bare opener ("ok so", "quick question"), a trailing "and" / ","
   / ":" / "...", or a body cut exactly at an SMS segment boundary (a long text a carrier
   delivered in parts).
 
@@ -30,12 +30,13 @@ BURST_GAP = timedelta(seconds=3)
 # A burst this recent makes the person's next texts wait the long window too.
 RECENT_BURST = timedelta(minutes=5)
 
-# Openers that rarely stand alone: the point usually follows in the next text.
+# Openers that do not stand alone: the point follows in the next text. Not a bare greeting or
+# "ok": "hi" is a whole first text as often as not (and "ok" answers a reminder), so those
+# keep the short window.
 _OPENERS = {
-    "hey", "hi", "hello", "hiya", "yo", "ok", "okay", "ok so", "so", "um", "umm", "uh", "oh",
-    "wait", "also", "and", "btw", "question", "quick question", "one sec", "one more thing",
-    "hey nudge", "hi nudge", "hello nudge", "good morning", "morning", "hey there", "ooh",
-    "oh and", "and also", "plus", "listen", "ok listen", "so um", "alright", "right so",
+    "ok so", "so", "so um", "um", "umm", "uh", "oh", "oh and", "wait", "also", "and", "and also",
+    "plus", "btw", "question", "quick question", "one sec", "one more thing", "ok listen",
+    "listen", "right so", "hey so", "hi so", "so basically", "basically",
 }  # fmt: skip
 # A text ending like this is mid-thought.
 _TRAILING = re.compile(
