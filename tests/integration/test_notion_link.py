@@ -457,3 +457,23 @@ def test_link_notion_by_sms_then_the_database_by_sms(
 def test_an_oversized_request_is_refused(oauth_url):
     big = requests.post(f"{oauth_url}/notion/start", data={"t": "x" * 70_000}, timeout=10)
     assert big.status_code == 413
+
+
+def test_notion_sync_takes_an_ai_task_only_with_its_task_id(task_queue, settings, workspace):
+    from nudge.queue.client import TASK_SECRET_HEADER
+
+    headers = {TASK_SECRET_HEADER: settings.task_secret.get_secret_value()}
+    with serve_function("notion_sync", stack.FUNCTIONS_DIR / "notion_sync" / "main.py") as url:
+        clear_caches()
+        for body in (
+            {"action": "ai_task", "user_id": "u1"},  # which task?
+            {"user_id": "u1", "task_id": "ai_t_1"},  # a sync does not take a task id
+            {"action": "ai_task", "user_id": "u1", "task_id": "ai_t_1", "extra": 1},
+        ):
+            answer = requests.post(url, json=body, headers=headers, timeout=10)
+            assert (answer.status_code, answer.json()) == (
+                400, {"error": "invalid task payload"}
+            ), body  # fmt: skip
+        missing = {"action": "ai_task", "user_id": "u1", "task_id": "ai_t_1"}
+        answer = requests.post(url, json=missing, headers=headers, timeout=10)
+    assert (answer.status_code, answer.json()) == (200, {"result": "missing"})
