@@ -331,6 +331,19 @@ def test_a_rate_limited_search_is_retried_then_fails_with_one_sms(linked, store,
     assert store.notion_links.of(user.id).data_source_id is None
 
 
+def test_an_outage_goes_back_to_the_queue_and_the_retry_answers(linked, store, user):
+    from nudge.web import RetryLater
+
+    answer = tool(store, user, "choose_notion_database", name="Notes")
+    linked.unavailable_next = 1  # 503 service_unavailable
+    with pytest.raises(RetryLater):
+        run_choice(store, user, answer["queued"], attempt=0)
+    stored = AITaskRepository(store.db).require(user.id, answer["queued"])
+    assert (stored.status, stored.last_error, outbox(store)) == ("queued", "notion 503", [])
+    assert run_choice(store, user, answer["queued"], attempt=1) == {"result": "done"}
+    assert outbox(store) == ['Done: notes go to "Notes" in Notion.']
+
+
 def test_a_redelivered_choice_does_nothing_twice(linked, store, user):
     answer = tool(store, user, "choose_notion_database", name="Notes")
     # The same turn run again records no second task.
