@@ -1,5 +1,6 @@
-"""notion_sync: the scheduled fan-out (cron `notion-sync`) and one person's sync with their
-Notion data source (Cloud Tasks `integrations`, also enqueued when a note is saved)."""
+"""notion_sync: the scheduled fan-out (cron `notion-sync`), one person's sync with their
+Notion data source (Cloud Tasks `integrations`, also enqueued when a note is saved), and the
+AI tasks that need their Notion (finding the database notes go to)."""
 
 from typing import Literal
 
@@ -15,21 +16,39 @@ configure_logging()
 class NotionSyncTask(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    action: Literal["tick", "sync_user"] = "sync_user"
+    action: Literal["tick", "sync_user", "ai_task"] = "sync_user"
     user_id: str | None = None
+    task_id: str | None = None  # ai_task (the payload of nudge.integrations.models.AITaskRef)
 
     @model_validator(mode="after")
-    def _sync_user_names_the_user(self):
-        if self.action == "sync_user" and not self.user_id:
-            raise ValueError("sync_user needs user_id")
+    def _names_what_it_needs(self):
+        if self.action in ("sync_user", "ai_task") and not self.user_id:
+            raise ValueError(f"{self.action} needs user_id")
+        if (self.action == "ai_task") != bool(self.task_id):
+            raise ValueError("task_id goes with ai_task, and only with it")
         return self
 
 
 @functions_framework.http
 @queue_triggered("notion_sync", NotionSyncTask)
 def notion_sync(task: NotionSyncTask, caller):
-    from nudge.integrations.notion.sync import default_sync_deps, sync_user
     from nudge.models import utcnow
+
+    if task.action == "ai_task":
+        from nudge.integrations.notion.choose import choose_database
+        from nudge.integrations.worker import Delivery, default_worker_deps, run_ai_task
+        from nudge.queue.client import default_task_queue
+
+        workers, queue = default_worker_deps(), default_task_queue()
+        return run_ai_task(
+            workers,
+            user_id=task.user_id,
+            task_id=task.task_id,
+            delivery=Delivery(caller.retry_count),
+            work=lambda ai_task, user: choose_database(workers, queue, ai_task, user),
+            now=utcnow(),
+        )
+    from nudge.integrations.notion.sync import default_sync_deps, sync_user
 
     deps = default_sync_deps()
     if task.action == "tick":

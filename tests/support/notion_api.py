@@ -1,6 +1,6 @@
 """A small Notion API (2025-09-03) behind httpx.MockTransport, for notion-client's own HTTP
 client: pages in one data source, their blocks, data source queries, search for data sources,
-the OAuth token endpoint (HTTP Basic client id:secret), 429 and 401 on demand, and a block
+the OAuth token endpoint (HTTP Basic client id:secret), 429, 503 and 401 on demand, and a block
 append whose answer is lost (a 502 after it was applied). Appending blocks marks the page
 edited, as Notion does; `clock` (when set) is Notion's time. Payloads follow
 the documented shapes (page objects with `properties.<title>.title[].plain_text`, data source
@@ -30,6 +30,7 @@ class NotionWorkspace:
         self.blocks: dict[str, list[dict]] = {}
         self.requests: list[tuple[str, str, dict]] = []
         self.rate_limit_next = 0
+        self.unavailable_next = 0  # answers 503 service_unavailable (an outage)
         self.lose_next_append_answer = False
         self.clock = None  # a callable giving Notion's time; None: minutes from START
         self.tokens = {"secret_test_token"}  # bearer tokens Notion accepts
@@ -159,6 +160,9 @@ class NotionWorkspace:
             return self._token(body, request.headers.get("Authorization", ""))
         if request.headers.get("Authorization", "").removeprefix("Bearer ") not in self.tokens:
             return _error(401, "unauthorized", "API token is invalid.")
+        if self.unavailable_next:
+            self.unavailable_next -= 1
+            return _error(503, "service_unavailable", "Notion is unavailable, try again later.")
         if self.rate_limit_next:
             self.rate_limit_next -= 1
             return httpx.Response(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,12 +14,15 @@ from nudge.models import Document
 class AITaskType(StrEnum):
     youtube_summary = "youtube_summary"
     web_search = "web_search"
+    # Finding the Notion data source notes go to, by the name the person said.
+    notion_database = "notion_database"
 
 
 # The function that does each type of work (a directory under functions/).
 FUNCTION_FOR_TYPE: dict[AITaskType, str] = {
     AITaskType.youtube_summary: "youtube",
     AITaskType.web_search: "web_search",
+    AITaskType.notion_database: "notion_sync",
 }
 
 
@@ -73,5 +76,7 @@ class AITaskRef(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    # Tells an AI task apart where a function takes other work too (notion_sync's syncs).
+    action: Literal["ai_task"] = "ai_task"
     user_id: str
     task_id: str

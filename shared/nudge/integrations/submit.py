@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from nudge.integrations.models import FUNCTION_FOR_TYPE, AITask, AITaskType
+from nudge.integrations.models import FUNCTION_FOR_TYPE, AITask, AITaskRef, AITaskType
 from nudge.integrations.repository import AITaskRepository
 from nudge.queue.client import TaskQueue, task_id
 from nudge.settings import Settings
@@ -44,7 +44,7 @@ def submit_ai_task(
         queue.enqueue(
             settings.queues.integrations,
             FUNCTION_FOR_TYPE[type_],
-            {"user_id": user_id, "task_id": doc_id},
+            AITaskRef(user_id=user_id, task_id=doc_id).model_dump(),
             task_name=doc_id,
         )
     return task, created

@@ -71,6 +71,30 @@ _NOTION_DATABASE = re.compile(
     re.I,
 )
 _NOTION_PICK = re.compile(r"^\s*notion\s+#?(?P<n>\d{1,2})\s*[.!]?\s*$", re.I)
+# Answers to the list of databases just texted ("A few databases match: ..."): "2", "the
+# second one", "number 2", or one of the names as listed.
+_OFFERED = re.compile(r"^A few databases match:\n(?P<list>(?:\d+\. .+\n?)+)", re.M)
+_ORDINALS = ("first", "second", "third", "fourth", "fifth")
+_NTH = re.compile(
+    r"^\s*(?:(?:the|number|no\.?|#)\s*)?(?:(?P<n>\d{1,2})|(?P<word>"
+    + "|".join(_ORDINALS)
+    + r"))(?:\s+(?:one|database|db))?\s*(?:please)?\s*[.!]?\s*$",
+    re.I,
+)
+
+
+def _answers_offered_databases(line: str, facts: TurnFacts) -> FunctionCall | None:
+    offered = _OFFERED.search(facts.recent_replies[-1]) if facts.recent_replies else None
+    if offered is None:
+        return None
+    names = [item.split(". ", 1)[1] for item in offered["list"].splitlines() if ". " in item]
+    if m := _NTH.match(line):
+        number = int(m["n"]) if m["n"] else _ORDINALS.index(m["word"].lower()) + 1
+        return FunctionCall(name="choose_notion_database", args={"choice": number})
+    said = " ".join(line.strip(" .!?\"'").casefold().split())
+    if said in {n.casefold() for n in names}:
+        return FunctionCall(name="choose_notion_database", args={"name": line.strip(" .!?\"'")})
+    return None
 
 
 def understand_integration(line: str, facts: TurnFacts) -> FunctionCall | None:
@@ -78,6 +102,8 @@ def understand_integration(line: str, facts: TurnFacts) -> FunctionCall | None:
         return FunctionCall(name="link_notion", args={})
     if _UNLINK_NOTION.match(line):
         return FunctionCall(name="unlink_notion", args={})
+    if (answer := _answers_offered_databases(line, facts)) is not None:
+        return answer
     if m := _NOTION_PICK.match(line):
         return FunctionCall(name="choose_notion_database", args={"choice": int(m["n"])})
     if m := _NOTION_DATABASE.match(line):
@@ -172,11 +198,10 @@ def _describe_notion(name: str, result: dict) -> str:
             'Notion is linked. Which database should notes go to? Text e.g. "save notes to '
             'my Inbox database".'
         )
+    if result.get("queued"):
+        return result["message"]
     if result.get("ok"):
-        count = result.get("notes", 0)
-        copying = f" I'm copying your {count} notes there now." if count else ""
-        return f'Done: notes go to "{result["database"]}" in Notion.{copying}'
-    if result.get("ask"):
-        listed = "\n".join(f"{i}. {c}" for i, c in enumerate(result["choices"], 1))
-        return f'A few databases match:\n{listed}\nWhich one? Text "notion 1" (or 2, ...).'
+        from nudge.integrations.notion.choose import chosen_text
+
+        return chosen_text(result["database"], result.get("notes", 0))
     return result.get("message") or "I couldn't pick that database."

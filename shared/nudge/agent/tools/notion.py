@@ -8,8 +8,6 @@ from nudge.agent.tools.registry import ToolContext, tool
 from nudge.agent.tools.reminders import reminder_deps
 from nudge.models.notion import DataSourceChoice, NotionLinkStatus
 
-NOT_LINKED = 'Notion isn\'t linked yet. Text "link notion" first, then tell me the database.'
-
 
 def _link_deps(ctx: ToolContext):
     from nudge.integrations.notion.linking import NotionLinkDeps
@@ -39,11 +37,14 @@ class ChooseNotionDatabaseArgs(BaseModel):
 
 @tool("choose_notion_database", ChooseNotionDatabaseArgs)
 def choose_notion_database(ctx: ToolContext, args: ChooseNotionDatabaseArgs) -> dict:
-    """Set the Notion database notes go to ("save notes to my Inbox database")."""
+    """Set the Notion database notes go to ("save notes to my Inbox database"), or pick one
+    from the numbered databases you texted (its number or its name). A new name is looked up
+    in the background: returns at once, the outcome arrives by SMS. Tell them you're on it."""
+    from nudge.integrations.models import AITaskType
     from nudge.integrations.notion.access import NotionAccessFor
-    from nudge.integrations.notion.datasources import pick_data_source
-    from nudge.integrations.notion.pages import NotionUnauthorized
-    from nudge.web import RetryLater
+    from nudge.integrations.notion.choose import NOT_LINKED, label, on_it
+    from nudge.integrations.notion.datasources import match_choice, said_name
+    from nudge.integrations.submit import submit_ai_task
 
     user_id = ctx.user.id or ""
     link = ctx.store.notion_links.of(user_id)
@@ -54,42 +55,31 @@ def choose_notion_database(ctx: ToolContext, args: ChooseNotionDatabaseArgs) -> 
             return {"ok": False, "message": "I don't have a list of databases out. Which "
                     'database? Text e.g. "save notes to my Inbox database".'}  # fmt: skip
         return _use(ctx, link.choices[args.choice - 1])
-    if not (args.name or "").strip():
+    name = said_name(args.name or "")
+    if not name:
         return {"ok": False, "message": 'Which database? Text e.g. "save notes to my Inbox '
                 'database".'}  # fmt: skip
-    client = NotionAccessFor(ctx.store, ctx.settings, ctx.user, link).client()
-    if client is None:
+    # One of those just offered, by name: picked from the kept list, no new search.
+    if (offered := match_choice(link.choices, name)) is not None:
+        return _use(ctx, offered)
+    if NotionAccessFor(ctx.store, ctx.settings, ctx.user, link).token() is None:
         return {"ok": False, "message": NOT_LINKED}
-    try:
-        pick = pick_data_source(client, args.name or "")
-    except RetryLater:
-        return {"ok": False, "message": "Notion isn't answering right now. Try me again in a "
-                "minute; your notes are safe here meanwhile."}  # fmt: skip
-    except NotionUnauthorized:
-        return {"ok": False, "message": 'Notion stopped letting me in. Text "link notion" to '
-                "connect it again."}  # fmt: skip
-    if pick.chosen is not None:
-        return _use(ctx, pick.chosen)
-    if not pick.choices:
-        return {"ok": False, "none_found": True, "name": args.name,
-                "message": f'I couldn\'t find a database called "{args.name}" in your Notion. '
-                "If it's there, open it in Notion, tap ... > Connections and add Nudge, then "
-                "tell me again."}  # fmt: skip
-    ctx.store.notion_links.set_fields(user_id, choices=[c.model_dump() for c in pick.choices])
-    return {"ok": False, "ask": True, "choices": [c.name for c in pick.choices]}
+    # Notion's search can be slow or rate limited: never inside the turn.
+    task, _ = submit_ai_task(
+        ctx.store, reminder_deps(ctx).queue, ctx.settings, user_id=user_id,
+        turn_id=ctx.turn_id, type_=AITaskType.notion_database, parameters={"name": name},
+        label=label(name),
+    )  # fmt: skip
+    return {"ok": True, "queued": task.id, "message": on_it(name)}
 
 
 def _use(ctx: ToolContext, choice: DataSourceChoice) -> dict:
-    from nudge.integrations.notion.schedule import enqueue_sync
+    from nudge.integrations.notion.choose import use_data_source
 
-    user_id = ctx.user.id or ""
-    ctx.store.notion_links.set_fields(
-        user_id, data_source_id=choice.data_source_id, data_source_name=choice.name,
-        database_id=choice.database_id, title_property=choice.title_property, choices=[],
-    )  # fmt: skip
-    enqueue_sync(reminder_deps(ctx).queue, ctx.settings, user_id, f"chose-{choice.data_source_id}")
-    count = len(ctx.store.notes.list(user_id, limit=500))
-    return {"ok": True, "database": choice.name, "notes": count}
+    notes = use_data_source(
+        ctx.store, reminder_deps(ctx).queue, ctx.settings, ctx.user.id or "", choice
+    )
+    return {"ok": True, "database": choice.name, "notes": notes}
 
 
 class UnlinkNotionArgs(BaseModel):

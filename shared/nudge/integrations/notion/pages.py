@@ -108,12 +108,14 @@ def _data_source(found: dict[str, Any]) -> DataSource:
 
 
 def find_data_sources(client: Any, name: str, limit: int = 20) -> list[DataSource]:
-    """Data sources shared with the integration whose title matches `name` (search)."""
+    """Data sources shared with the integration whose title matches `name` (search; an empty
+    name: all of them, as far as `limit`)."""
+    query = {"query": name} if name else {}
     found = call_notion(
         client.search,
-        query=name,
         filter={"property": "object", "value": "data_source"},
         page_size=limit,
+        **query,
     )
     return [_data_source(r) for r in found.get("results", []) if r.get("object") == "data_source"]
 
