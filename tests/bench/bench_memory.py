@@ -191,35 +191,63 @@ def long_conversations(
     return result
 
 
+def below_better_path(result: dict) -> list[str]:
+    """The cells (kind and measure) where fused is below the better of lexical and vector."""
+    cells = []
+    for kind, paths in result.items():
+        if not isinstance(paths, dict) or not isinstance(paths.get("fused"), dict):
+            continue  # the run's sizes, the Melanie example's ranks
+        for measure in ("recall@1", "recall@5", "recall@10", "mrr@10"):
+            better = max(paths["lexical"][measure], paths["vector"][measure])
+            if paths["fused"][measure] < better:
+                cells.append(f"{kind} {measure} {paths['fused'][measure]} < {better}")
+    return cells
+
+
 def tune(store, embedder, make_user) -> None:
-    """A grid of recall constants on the development split only, printed, to choose them.
+    """A grid of recall constants on the development splits only (of every long set), printed
+    with the cells where fused is below its better path, to choose them.
     `NUDGE_TUNE="recall.LEXICAL_WEIGHT=0.4,0.6;lexical.IDF=lucene,robertson"` (module.NAME
-    = values; a number is read as one)."""
+    = values; a number is read as one). Run it with each embedder (`NUDGE_EMBEDDING_MODEL`)."""
     from nudge.memory import lexical as lexical_module
     from nudge.memory import recall as recall_module
 
     modules = {"recall": recall_module, "lexical": lexical_module}
-    spec = os.environ.get("NUDGE_TUNE", "recall.LEXICAL_WEIGHT=0.4,0.5,0.6,0.7")
+    spec = os.environ.get("NUDGE_TUNE", "recall.MARGIN_AT=2,3,5,10")
     grid: dict[str, list] = {}
     for part in spec.split(";"):
         name, _, values = part.partition("=")
         grid[name.strip()] = [_value(v) for v in values.split(",")]
+    # The single paths do not depend on fusion's constants: measured once.
+    paths = {
+        name: long_conversations(store, embedder, make_user, split="dev", name=name,
+                                 modes=("lexical", "vector"))
+        for name in LONG_SETS
+    }  # fmt: skip
     for values in itertools.product(*grid.values()):
         for name, value in zip(grid, values, strict=True):
             module, _, attribute = name.partition(".")
             setattr(modules[module], attribute, value)
         recall_module.VECTOR_WEIGHT = 1 - recall_module.LEXICAL_WEIGHT
-        result = long_conversations(store, embedder, make_user, split="dev", modes=("fused",))
-        print(dict(zip(grid, values, strict=True)), result["all"]["fused"],
-              {k: v["fused"]["recall@10"] for k, v in result.items() if isinstance(v, dict)
-               and "questions" in v}, flush=True)  # fmt: skip
+        line, below = [], []
+        for set_name in LONG_SETS:
+            result = long_conversations(store, embedder, make_user, split="dev", name=set_name,
+                                        modes=("fused",))  # fmt: skip
+            for kind, measured in result.items():
+                if isinstance(measured, dict) and isinstance(measured.get("fused"), dict):
+                    measured |= {p: paths[set_name][kind][p] for p in ("lexical", "vector")}
+            line.append(f"{set_name} {result['all']['fused']}")
+            below += [f"{set_name} {cell}" for cell in below_better_path(result)]
+        print(dict(zip(grid, values, strict=True)), *line, f"below: {below}", flush=True)
 
 
 def _value(text: str):
-    try:
-        return float(text)
-    except ValueError:
-        return text.strip()
+    for number in (int, float):  # a count stays an int (MARGIN_AT slices)
+        try:
+            return number(text)
+        except ValueError:
+            pass
+    return text.strip()
 
 
 class LineVectors:

@@ -7,8 +7,9 @@ active memories, asked without the words most of their memories hold. Fusion is 
 each path's scores are normalised (BM25 by the best score, cosine similarity between the
 pool's worst and best) and combined with weights chosen on the benchmark's development
 conversations, moved per query towards the path whose best candidate stands out more
-(CONFIDENCE_MIX); lexical candidates the vector pool missed get their real cosine similarity,
-so a memory strong on one path is never lost for being absent from the other. A second hop
+(CONFIDENCE_MIX: its best score's margin over its third); lexical candidates the vector pool
+missed get their real cosine similarity, so a memory strong on one path is never lost for
+being absent from the other. A second hop
 then adds the best memories' rarest words to the query at a fraction of a weight
 (pseudo-relevance feedback: multi-part questions reach the turn that shares words with the
 first answer, not with the question). Memories said on days the
@@ -48,6 +49,9 @@ MIN_SIMILARITY_SPREAD = 0.2
 FUSION = "score"
 RRF_K = 60
 CONFIDENCE_MIX = 0.5
+# A path's confidence: its top score's margin over its MARGIN_AT-th (over the third, not
+# the tenth: whether one memory stands out, not whether a few do).
+MARGIN_AT = 3
 # The vector path leaves out words this common (with at least this many memories).
 COMMON_SHARE = 0.1
 COMMON_MIN_MEMORIES = 50
@@ -279,8 +283,8 @@ def recall(
 
 
 def _margin(scores: dict[str, float]) -> float:
-    """How far a path's best candidate stands out: 1 - its tenth score / its first."""
-    top = sorted(scores.values(), reverse=True)[:10]
+    """How far a path's best candidate stands out: 1 - its MARGIN_AT-th score / its first."""
+    top = sorted(scores.values(), reverse=True)[:MARGIN_AT]
     if not top or top[0] <= 0:
         return 0.0
     return 1.0 - max(top[-1], 0.0) / top[0]
