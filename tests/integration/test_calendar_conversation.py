@@ -52,9 +52,9 @@ def test_the_sample_calendar_over_the_phone(phone, store):
     exchange(phone, "I'm in New York")
     with ics_origin({"basic.ics": SAMPLE_ICS.read_bytes()}) as (_, base):
         replies = exchange(phone, f"my calendar is {base}/basic.ics", expect=2)
-    # The sync may text before the turn's reply is out: the order is not promised.
-    assert sorted(r.split(" ", 1)[0] for r in replies) == ["On", "Your"]
-    assert any(r.startswith("Your calendar is linked:") for r in replies)
+    # The turn's "On it" goes first; the first sync's result waits for it.
+    assert [r.split(" ", 1)[0] for r in replies] == ["On", "Your"]
+    assert replies[1].startswith("Your calendar is linked:")
 
     [agenda] = exchange(phone, "what's on today?")
     assert agenda.splitlines()[1:] == [

@@ -13,9 +13,18 @@ from nudge.store import Store
 from nudge.store.sealed import Sealer
 
 
-def link_ics(store: Store, queue: TaskQueue, settings: Settings, user: User, url: str) -> str:
+def link_ics(
+    store: Store,
+    queue: TaskQueue,
+    settings: Settings,
+    user: User,
+    url: str,
+    *,
+    turn_id: str | None = None,
+) -> str:
     """Keep the link (sealed: it is a secret) and sync it now. Raises FetchError for a link
-    we will not fetch. Returns the normalized URL's host, for the reply."""
+    we will not fetch. Returns the normalized URL's host, for the reply. `turn_id`: the turn
+    that linked it (its reply goes out before the first sync's)."""
     from urllib.parse import urlsplit
 
     checked = check_url(url, settings)
@@ -23,7 +32,10 @@ def link_ics(store: Store, queue: TaskQueue, settings: Settings, user: User, url
         checked.encode(), context=ics_url_context(user.id or "")
     )
     store.calendar_links.put(
-        user.id or "", CalendarLink(source=EventSource.ics, url_ciphertext=sealed.model_dump())
+        user.id or "",
+        CalendarLink(
+            source=EventSource.ics, url_ciphertext=sealed.model_dump(), linked_in_turn=turn_id
+        ),
     )
     enqueue_sync(queue, settings, user.id or "", EventSource.ics)
     return urlsplit(checked).hostname or ""

@@ -155,6 +155,10 @@ def record_success(
         event_count=upserted,
     )
     if first:
+        if link.linked_in_turn:
+            from nudge.conversation.reply_order import wait_for_turn_reply
+
+            wait_for_turn_reply(deps.store, deps.settings, user.id or "", link.linked_in_turn)
         name = "Outlook calendar" if link.source == EventSource.microsoft else "calendar"
         days = deps.settings.calendar_sync_days
         deliver(

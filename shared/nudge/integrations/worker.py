@@ -9,12 +9,12 @@ ends the task `failed` with one honest SMS instead of an error nobody sees.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from nudge.conversation.reply_order import wait_for_turn_reply
 from nudge.integrations.models import AITask, AITaskResult, AITaskStatus
 from nudge.integrations.repository import AITaskRepository, Claim
 from nudge.models import User
@@ -147,7 +147,7 @@ def _notify(deps: WorkerDeps, repo: AITaskRepository, user: User, task: AITask |
     if task is None or task.notified or task.result is None or not task.reply_message_id:
         return
     if task.turn_id:
-        _wait_for_turn_reply(deps, user.id or "", task.turn_id)
+        wait_for_turn_reply(deps.store, deps.settings, user.id or "", task.turn_id)
     deliver(
         deps.store,
         deps.sender,
@@ -158,23 +158,6 @@ def _notify(deps: WorkerDeps, repo: AITaskRepository, user: User, task: AITask |
         kind="ai_task",
     )
     repo.patch(user.id or "", task.id or "", notified=True)
-
-
-# The id the conversation gives a turn's reply (nudge.conversation.turn): "On it" goes first.
-TURN_REPLY_ID = "reply-{turn_id}"
-
-
-def _wait_for_turn_reply(deps: WorkerDeps, user_id: str, turn_id: str) -> None:
-    """Quick work can finish before the turn that asked for it has answered ("On it" waits for
-    the burst to settle): hold the result until that reply is out, for a bounded time."""
-    deadline = time.monotonic() + deps.settings.integration_reply_wait_seconds
-    message_id = TURN_REPLY_ID.format(turn_id=turn_id)
-    while time.monotonic() < deadline:
-        reply = deps.store.messages.get(user_id, message_id)
-        if reply is not None and reply.status == "sent":
-            return
-        time.sleep(0.25)
-    log.info("turn %s has not replied yet; sending the ai task result anyway", turn_id)
 
 
 def default_worker_deps() -> WorkerDeps:

@@ -72,6 +72,8 @@ class CalendarLink(Document):
     # Outlook mail triage: the newest message already looked at.
     mail_seen_until: datetime | None = None
     event_count: int = 0
+    # The turn whose text linked it: the first sync's "linked" text waits for that turn's reply.
+    linked_in_turn: str | None = None
 
 
 class TimeBoxProposal(BaseModel):

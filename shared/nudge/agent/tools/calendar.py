@@ -75,7 +75,10 @@ def link_calendar(ctx: ToolContext, args: LinkCalendarArgs) -> dict:
     if texts and not any(args.url.strip() in text for text in texts):
         return {"error": "only a link the person texted can be linked"}
     try:
-        host = link_ics(ctx.store, reminder_deps(ctx).queue, ctx.settings, ctx.user, args.url)
+        host = link_ics(
+            ctx.store, reminder_deps(ctx).queue, ctx.settings, ctx.user, args.url,
+            turn_id=ctx.turn_id,
+        )  # fmt: skip
     except FetchError as exc:
         return {"question": f"I can't use that link: {exc}. It should start with https://."}
     return {"ok": True, "host": host}
