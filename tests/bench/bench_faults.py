@@ -442,7 +442,7 @@ BURSTS = {
         ["stamps", "parcel", "laundry"],
     ),
     "opens unfinished": (
-        ["ok so", "remind me to call mom at 5pm", "oh and todo: laundry"],
+        ["ok so", "remind me to call mom tomorrow at 5pm", "oh and todo: laundry"],
         [None, "call mom", "laundry"],
     ),
 }

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from nudge.conversation.bursts import looks_unfinished, settle_seconds
+from nudge.conversation.bursts import join_reply_parts, looks_unfinished, settle_seconds
 from nudge.models import Direction, Message
 
 NOW = datetime(2026, 12, 1, 21, 0, tzinfo=UTC)
@@ -96,3 +96,21 @@ def test_a_burst_a_few_minutes_ago_keeps_the_long_window_for_a_while():
 def test_a_steady_conversation_is_not_a_burst():
     earlier = [inbound("todo: a", 60), inbound("what's on my list?", 30)]
     assert window([inbound("thanks", 0.1)], earlier) == 0.6
+
+
+def test_a_burst_reply_says_the_onboarding_question_once_at_the_end():
+    parts = [
+        'Got it, added "stamps" to your list.\nBy the way, I\'m Nudge. What should I call you?',
+        'Got it, added "laundry" to your list.\nBy the way, I\'m Nudge. What should I call you?',
+    ]
+    assert join_reply_parts(parts, set()) == (
+        'Got it, added "stamps" to your list.\nGot it, added "laundry" to your list.\n'
+        "By the way, I'm Nudge. What should I call you?"
+    )
+
+
+def test_a_part_that_only_answered_an_opener_is_left_out_when_more_follow():
+    parts = ["I'm listening, go on.", 'Got it, added "laundry" to your list.']
+    assert join_reply_parts(parts, {0}) == 'Got it, added "laundry" to your list.'
+    # Alone (nothing followed), it is the reply.
+    assert join_reply_parts(parts[:1], {0}) == "I'm listening, go on."

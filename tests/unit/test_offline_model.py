@@ -446,3 +446,10 @@ def test_a_hard_moment_gets_no_onboarding_question_on_top():
 def test_an_unclear_statement_gets_one_short_question_not_an_offer_to_add_it():
     reply = plan("i'm back from the thing").text
     assert reply.count("?") == 1 and "Should I add" not in reply
+
+
+@pytest.mark.parametrize("text", ["ok so", "quick question", "so um"])
+def test_an_opener_that_cannot_stand_alone_is_answered_with_go_on_not_the_menu(text):
+    reply = plan(text)
+    assert not reply.function_calls
+    assert reply.text == "I'm listening, go on."

@@ -1,4 +1,4 @@
-"""How long a reply waits for more texts of the same burst before it goes out.
+"""One reply for a burst: how long it waits for more texts, and how its parts are joined.
 
 A lone text should be answered at once (well under a second), and a burst of quick texts should
 get one reply that covers all of them. Those pull apart: a reply sent 0.6 s after a text cannot
@@ -90,3 +90,24 @@ def settle_seconds(
 def _burst_among(messages: Sequence[Message], *, since: datetime) -> bool:
     times = sorted(m.created_at for m in messages if m.created_at >= since)
     return any(b - a <= BURST_GAP for a, b in zip(times, times[1:], strict=False))
+
+
+def join_reply_parts(parts: Sequence[str], fragments: set[int]) -> str:
+    """The reply for a turn that answered texts in several rounds.
+
+    A part that only answered unfinished texts ("ok so" -> "I'm listening") is left out once
+    later parts follow; a line every part ends with (the onboarding question) is said once, at
+    the end. Both keep a burst's reply within its SMS segments, so no confirmation is cut off.
+    """
+    last = len(parts) - 1
+    kept = [part for i, part in enumerate(parts) if part and not (i in fragments and i < last)]
+    lines = [line for part in kept for line in part.splitlines()]
+    seen: set[str] = set()
+    out: list[str] = []
+    for line in reversed(lines):
+        key = line.strip()
+        if key and key in seen:
+            continue
+        seen.add(key)
+        out.append(line)
+    return "\n".join(reversed(out))

@@ -21,7 +21,8 @@ from pydantic import BaseModel
 from nudge.agent.context import build_request
 from nudge.agent.loop import run_tool_loop
 from nudge.agent.tools import ToolContext, registry
-from nudge.conversation.bursts import settle_seconds
+from nudge.conversation.bursts import join_reply_parts, looks_unfinished, settle_seconds
+from nudge.conversation.reply_order import TURN_REPLY_ID
 from nudge.llm.types import LanguageModel
 from nudge.models import AgentLog, Message, User, utcnow
 from nudge.queue.client import TaskQueue
@@ -77,6 +78,8 @@ class _Draft:
 
     texts: list[Message] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
+    # Parts that only answered unfinished texts ("ok so"): left out if more parts follow.
+    fragments: set[int] = field(default_factory=set)
     models: list[str] = field(default_factory=list)
     tools_called: list[str] = field(default_factory=list)
     input_tokens: int = 0
@@ -209,6 +212,8 @@ def _answer(
         deps.model, request, registry, ctx, max_iterations=settings.max_tool_iterations
     )
     draft.parts.append(result.text)
+    if not result.tools_called and all(looks_unfinished(m.body) for m in texts):
+        draft.fragments.add(len(draft.parts) - 1)
     draft.models.append(result.models[-1] if result.models else deps.model.name)
     draft.tools_called += result.tools_called
     draft.input_tokens += result.usage.input_tokens
@@ -253,7 +258,7 @@ def _reply_and_log(
 ) -> TurnOutcome:
     store, settings = deps.store, deps.settings
     timezone = user.timezone or settings.default_timezone
-    text = "\n".join(part for part in draft.parts if part)
+    text = join_reply_parts(draft.parts, draft.fragments)
     text = (LATE_APOLOGY if late else "") + missed_notice(store, user, timezone) + text
     deliver(
         store,
@@ -261,7 +266,7 @@ def _reply_and_log(
         user,
         text,
         from_number=user.assistant_number or settings.twilio_from_number or "",
-        message_id=f"reply-{turn_id}",
+        message_id=TURN_REPLY_ID.format(turn_id=turn_id),
         channel=deps.channel,
     )
     store.messages.settle(user.id, draft.ids)

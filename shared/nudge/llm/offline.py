@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from nudge.conversation.bursts import looks_unfinished
 from nudge.llm.offline_account import describe_account, understand_account
 from nudge.llm.offline_calendar import describe_calendar, understand_calendar
 from nudge.llm.offline_integrations import describe_integration, understand_integration
@@ -162,6 +163,8 @@ class OfflineModel:
             return [Reading("add_task", {"title": offer["title"]}, line)]
         readings = self.reader.read(text, user_name=facts.user_name)
         unsure = len(readings) == 1 and readings[0].intent in ("ask", "unknown", "recall")
+        if unsure and looks_unfinished(line):
+            return [Reading("go_on", {}, line)]  # "ok so": the point is in the next text
         if (
             facts.awaiting == "name"
             and unsure
@@ -294,6 +297,8 @@ class OfflineModel:
                 return "👍"
             case "greeting":
                 return f"Hi{name}! What's one thing on your mind? I can hold it for you."
+            case "go_on":
+                return "I'm listening, go on."
             case "not_done":
                 return (
                     "That's okay, it happens. It stays on your list, no pressure. "
