@@ -62,8 +62,18 @@ def outbox_bodies(store) -> list[str]:
 
 
 def link(store, user, url):
-    result = call(texted(store, user, f"my calendar is {url}"), "link_calendar", url=url)
+    """Link by the tool, then send the turn's reply as the turn would (the first sync's
+    "linked" text waits for it)."""
+    from nudge.conversation.reply_order import TURN_REPLY_ID
+    from nudge.sms.outbound import deliver
+    from nudge.sms.senders import default_sender
+
+    ctx = texted(store, user, f"my calendar is {url}")
+    result = call(ctx, "link_calendar", url=url)
     assert result["ok"] is True
+    reply_id = TURN_REPLY_ID.format(turn_id=ctx.turn_id)
+    deliver(store, default_sender(), ctx.user, "On it, reading your calendar now.",
+            from_number="+15550001111", message_id=reply_id)  # fmt: skip
     return store.calendar_links.require(user.id, "ics")
 
 
