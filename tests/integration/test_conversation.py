@@ -80,8 +80,11 @@ def test_a_burst_of_three_texts_gets_one_turn_that_sees_all_three(phone, store):
     assert len(replies) == 1
     assert "call mom" in replies[0] and "buy stamps" in replies[0]
     [log] = agent_logs(store)
-    assert log.tools_called == ["add_task", "add_task", "list_tasks"]
+    # Each text acted on once. (The order of the calls can differ: a turn that lost a
+    # transaction race hands its texts back and the turn that answers takes them later.)
+    assert log.tools_called.count("add_task") == 2 and "list_tasks" in log.tools_called
     user = store.users.find_by_phone("+15555550100")
+    assert sorted(t.title for t in store.tasks.open_tasks(user.id)) == ["buy stamps", "call mom"]
     assert store.messages.unanswered_inbound(user.id) == []
 
 
