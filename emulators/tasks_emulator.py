@@ -9,11 +9,7 @@ nothing from the `nudge` package. Compared with the emulator's own `start` comma
 - with `--hold-unreachable SECONDS`, keeps a task whose target refused the connection (its
   function is restarting) for up to that long, re-trying it every second without counting an
   attempt, as Cloud Tasks would keep it until the function is back. Tasks whose target answered
-  with an error are retried and given up exactly as before;
-- dispatches a queue's due tasks concurrently (up to `--max-concurrent` at a time per queue),
-  as Cloud Tasks does up to a queue's max_concurrent_dispatches. Upstream sends them one at a
-  time and waits for each answer, so one slow target (a turn waiting for the rest of a burst, a
-  model call) held up every other task of its queue, everyone's texts included.
+  with an error are retried and given up exactly as before.
 """
 
 from __future__ import annotations
@@ -21,7 +17,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from urllib import error
@@ -36,9 +31,6 @@ REPOLL_CHATTER = (
     "[TASKS] Requesting ",
 )
 UNREACHABLE_RETRY = timedelta(seconds=1)
-# Tasks of one queue in flight at once (the smallest max_concurrent_dispatches in
-# infra/queues.json is 5, for memory; one machine's functions take no more than this usefully).
-MAX_CONCURRENT = 16
 
 
 class DropRepollChatter(logging.Filter):
@@ -95,77 +87,11 @@ def hold_unreachable(hold_for: float) -> None:
     server._make_task_request = make_task_request
 
 
-def dispatch_concurrently(max_concurrent: int) -> None:
-    """Each queue's due tasks go out in parallel, at most `max_concurrent` in flight."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    def process_queue(self, queue: str) -> None:
-        pool = ThreadPoolExecutor(max_workers=max_concurrent, thread_name_prefix=f"q-{queue}")
-        in_flight: set[str] = set()
-        lock = threading.Lock()
-
-        def dispatch(task) -> None:
-            try:
-                _attempt(self._state, queue, task)
-            except Exception:
-                server.logger.exception("[TASKS] Unexpected exception dispatching %s", task.name)
-            finally:
-                with lock:
-                    in_flight.discard(task.name)
-
-        while self._is_running.is_set():
-            if queue not in self._state._queues or queue not in self._state._queue_tasks:
-                break
-            if self._state.queue(queue).state == server.Queue.State.RUNNING:
-                now = datetime.now(UTC)
-                for task in list(self._state._queue_tasks.get(queue, [])):
-                    with lock:
-                        if len(in_flight) >= max_concurrent or task.name in in_flight:
-                            continue
-                    if task.schedule_time and task.schedule_time >= now:
-                        continue  # not due: looked at again on the next pass, not moved
-                    try:
-                        self._state._queue_tasks[queue].remove(task)  # one C call: atomic
-                    except (KeyError, ValueError):
-                        continue  # taken meanwhile (RunTask, a purge)
-                    with lock:
-                        in_flight.add(task.name)
-                    pool.submit(dispatch, task)
-            time.sleep(server._LOOP_SLEEP_TIME)
-        pool.shutdown(wait=False)
-
-    server.Processor._process_queue = process_queue
-
-
-def _attempt(state, queue: str, task) -> None:
-    """One attempt at `task` (already taken off its queue), as upstream's `submit_task` makes
-    it: an error answer puts it back at the end while attempts remain."""
-    task.dispatch_count += 1
-    try:
-        response = server._make_task_request(queue, task, state._target_host, state._target_port)
-        status = response.status
-    except error.HTTPError as exc:
-        status = exc.code
-        server.logger.error("[TASKS] Error submitting task %s, reason: %s", task.name, exc.reason)
-    except (ConnectionError, error.URLError) as exc:
-        status = 500
-        server.logger.error("[TASKS] Error submitting task %s, reason: %s: %s",
-                            task.name, getattr(exc, "reason", ""), exc)  # fmt: skip
-    if 400 <= status < 600:
-        if state._max_retries < 0 or task.dispatch_count <= state._max_retries:
-            server.logger.info("[TASKS] Moving failed task %s to the back of the queue.", task.name)
-            if queue in state._queue_tasks:
-                state._queue_tasks[queue].append(task)
-        else:
-            server.logger.info("[TASKS] Giving up failed task %s", task.name)
-
-
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Cloud Tasks emulator for the Nudge stack")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--max-retries", type=int, default=-1)
     parser.add_argument("--hold-unreachable", type=float, default=0, metavar="SECONDS")
-    parser.add_argument("--max-concurrent", type=int, default=MAX_CONCURRENT, metavar="N")
     return parser.parse_args(argv)
 
 
@@ -179,7 +105,6 @@ def main(argv: list[str] | None = None) -> int:
     bind_to_loopback()
     if args.hold_unreachable > 0:
         hold_unreachable(args.hold_unreachable)
-    dispatch_concurrently(args.max_concurrent)
     print("Starting Cloud Tasks Emulator", flush=True)
     # Targets are the full URLs in each task, so the default target host/port are unused.
     return server.create_server(LOOPBACK, args.port, max_retries=args.max_retries).run()
