@@ -145,25 +145,31 @@ def wait_for(check, seconds: float = 20):
     return check()
 
 
-def test_saving_a_note_enqueues_a_sync_that_the_served_function_runs(
-    store, served, workspace, monkeypatch
-):
+def served_context(store, monkeypatch, phone: str, *, turn_id: str) -> ToolContext:
+    """A linked person's tool context whose queue reaches the served notion_sync."""
     from nudge.queue.client import default_task_queue
     from nudge.reminders.engine import ReminderDeps
     from nudge.settings import get_settings
     from nudge.sms.senders import default_sender
     from tests.conftest import clear_caches
 
-    user = store.users.create(User(phone="+15555550181", name="Sam", timezone="Etc/UTC"))
+    user = store.users.create(User(phone=phone, name="Sam", timezone="Etc/UTC"))
     link_internal(store, user, monkeypatch)
     clear_caches()
     settings = get_settings()
     deps = ReminderDeps(
         store=store, queue=default_task_queue(), sender=default_sender(), settings=settings
     )
-    ctx = ToolContext(
-        store=store, user=user, settings=settings, now=NOW, turn_id="t9", reminder_deps=deps
+    return ToolContext(
+        store=store, user=user, settings=settings, now=NOW, turn_id=turn_id, reminder_deps=deps
     )
+
+
+def test_saving_a_note_enqueues_a_sync_that_the_served_function_runs(
+    store, served, workspace, monkeypatch
+):
+    ctx = served_context(store, monkeypatch, "+15555550181", turn_id="t9")
+    user = ctx.user
     saved = save(ctx, "t9", "garden plan: tomatoes along the south wall")
     note = wait_for(lambda: (n := store.notes.require(user.id, saved["id"])).notion_page_id and n)
     assert note.notion_page_id in workspace.pages
@@ -408,22 +414,8 @@ def test_an_append_refused_or_to_a_deleted_page(ctx, store, notion, workspace):
 def test_an_append_is_synced_by_the_served_function_in_the_background(
     store, served, workspace, monkeypatch
 ):
-    from nudge.queue.client import default_task_queue
-    from nudge.reminders.engine import ReminderDeps
-    from nudge.settings import get_settings
-    from nudge.sms.senders import default_sender
-    from tests.conftest import clear_caches
-
-    user = store.users.create(User(phone="+15555550185", name="Sam", timezone="Etc/UTC"))
-    link_internal(store, user, monkeypatch)
-    clear_caches()
-    settings = get_settings()
-    deps = ReminderDeps(
-        store=store, queue=default_task_queue(), sender=default_sender(), settings=settings
-    )
-    ctx = ToolContext(
-        store=store, user=user, settings=settings, now=NOW, turn_id="t1", reminder_deps=deps
-    )
+    ctx = served_context(store, monkeypatch, "+15555550185", turn_id="t1")
+    user = ctx.user
     saved = save(ctx, "t1", "garden: raised beds")
     page_id = wait_for(lambda: store.notes.require(user.id, saved["id"]).notion_page_id)
     append(ctx, "t2", "garden", "buy seeds")
