@@ -19,7 +19,9 @@ def inbound(body: str, seconds_ago: float) -> Message:
 
 
 def window(texts, earlier=()):
-    return settle_seconds(texts=texts, earlier_inbound=list(earlier), short=0.6, long=2.0, now=NOW)
+    return settle_seconds(
+        texts=texts, earlier_inbound=lambda: list(earlier), short=0.6, long=2.0, now=NOW
+    )
 
 
 @pytest.mark.parametrize(

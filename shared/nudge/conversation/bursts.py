@@ -19,7 +19,7 @@ replies; that is the price of answering a lone text fast (see the README's burst
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from nudge.models import Message
@@ -65,21 +65,22 @@ def looks_unfinished(body: str) -> bool:
 def settle_seconds(
     *,
     texts: Sequence[Message],
-    earlier_inbound: Sequence[Message],
+    earlier_inbound: Callable[[], Sequence[Message]],
     short: float,
     long: float,
     now: datetime,
 ) -> float:
-    """The settle window for a reply covering `texts` (newest last not required).
+    """The settle window for a reply covering `texts`.
 
-    `earlier_inbound` are the person's recent inbound texts this reply does not cover, oldest
-    first."""
+    `earlier_inbound` reads the person's recent inbound texts this reply does not cover, oldest
+    first; it is called only when the texts themselves do not decide."""
     if len(texts) > 1:
         return long
     newest = max(texts, key=lambda m: m.created_at)
     if looks_unfinished(newest.body):
         return long
     first = min(m.created_at for m in texts)
+    earlier_inbound = earlier_inbound()
     if earlier_inbound and timedelta(0) <= first - earlier_inbound[-1].created_at <= BURST_GAP:
         return long  # the previous text came moments before: a burst under way
     if _burst_among(earlier_inbound, since=now - RECENT_BURST):

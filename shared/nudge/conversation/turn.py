@@ -231,11 +231,11 @@ def _settle_window(deps: TurnDeps, user_id: str, draft: _Draft) -> None:
         return
     settings = deps.settings
     answered = set(draft.ids)
-    earlier = [
-        m
-        for m in deps.store.messages.recent(user_id, limit=8)
-        if m.direction == "inbound" and m.id not in answered
-    ]
+
+    def earlier() -> list[Message]:
+        recent = deps.store.messages.recent(user_id, limit=8)
+        return [m for m in recent if m.direction == "inbound" and m.id not in answered]
+
     window = settle_seconds(
         texts=draft.texts,
         earlier_inbound=earlier,
