@@ -56,6 +56,15 @@ resource "google_firestore_field" "memory_terms_entries" {
   index_config {}
 }
 
+# The per-user vector shards of memories (nudge/store/vector_shards.py): read by id only, a
+# map of one float16 vector (bytes) a memory.
+resource "google_firestore_field" "memory_vectors_vectors" {
+  database   = google_firestore_database.default.name
+  collection = "memory_vectors"
+  field      = "vectors"
+  index_config {}
+}
+
 # Unanswered inbound messages of a user, oldest first.
 resource "google_firestore_index" "messages_unanswered" {
   database   = google_firestore_database.default.name

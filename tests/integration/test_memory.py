@@ -266,28 +266,31 @@ def test_a_turns_context_and_the_recall_tool_rank_memories_alike(store, settings
 
 def test_the_in_process_vectors_read_again_only_the_shards_that_changed(store, embedder, alice):
     from nudge.memory.recall import load_corpus
+    from nudge.store import vector_shards
     from nudge.store.memory_terms import shard_of
     from nudge.store.memory_vectors import MemoryVectorCache
 
     ingest(store, embedder, alice)
     reads: list[list[str]] = []
 
-    def counted(user_id, ids):
-        reads.append(list(ids))
-        return store.memories.embeddings_of(user_id, ids)
+    def counted(user_id, shards):
+        reads.append(list(shards))
+        return store.memories.vector_shards.read(user_id, shards)
 
     cache = MemoryVectorCache(counted)
     query = embedder.embed_query("when is Anna's birthday?")
     first = cache.similarities(alice.id, load_corpus(store, alice.id).shards, query)
     assert max(first, key=first.get) == "src-m1" and len(first) == len(ITEMS)
-    assert sorted(reads.pop()) == sorted(f"src-{i}" for i, _, _ in ITEMS)
+    # The vector shards of the memories' term shards, in one read.
+    held = {vector_shards.shard_of(f"src-{i}") for i, _, _ in ITEMS}
+    assert held <= set(reads.pop())
     cache.similarities(alice.id, load_corpus(store, alice.id).shards, query)
     assert reads == []  # nothing written: nothing read
     store.memories.patch(alice.id, "src-m4", embedding=embedder.embed_documents(["x"])[0])
     cache.similarities(alice.id, load_corpus(store, alice.id).shards, query)
-    [again] = reads
-    assert "src-m4" in again
-    assert {shard_of(i) for i in again} == {shard_of("src-m4")}
+    [again] = reads  # only the vector shards of the one term shard written
+    assert vector_shards.shard_of("src-m4") in again
+    assert sorted(again) == vector_shards.shards_of_term_shard(int(shard_of("src-m4")))
 
 
 def test_each_request_s_new_store_reuses_the_process_s_embeddings_copy(
@@ -299,20 +302,21 @@ def test_each_request_s_new_store_reuses_the_process_s_embeddings_copy(
 
     from nudge.memory.recall import load_corpus
     from nudge.store import Store
-    from nudge.store.collections import MemoryRepository
+    from nudge.store.vector_shards import VectorShards
     from tests.conftest import clear_caches
 
     os.environ["NUDGE_MEMORY_VECTOR_SEARCH"] = "in_process"
     clear_caches()
     ingest(store, embedder, alice)
     reads: list[int] = []
-    real = MemoryRepository.embeddings_of
+    real = VectorShards.read
 
-    def counted(self, user_id, ids):
-        reads.append(len(ids))
-        return real(self, user_id, ids)
+    def counted(self, user_id, shards):
+        found = real(self, user_id, shards)
+        reads.append(len(found))
+        return found
 
-    monkeypatch.setattr(MemoryRepository, "embeddings_of", counted)
+    monkeypatch.setattr(VectorShards, "read", counted)
     query = embedder.embed_query("when is Anna's birthday?")
     for turn_store in (Store(store.db), Store(store.db)):
         shards = load_corpus(turn_store, alice.id).shards

@@ -1,5 +1,6 @@
-"""The per-user term index against the real Firestore emulator: kept with every memory write,
-idempotent, built for memories that predate it; and the rankings it serves."""
+"""The per-user term index and vector shards against the real Firestore emulator: kept with
+every memory write, idempotent, built for memories that predate them; and the rankings they
+serve."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from nudge.llm.types import FunctionCall
 from nudge.memory import admin
 from nudge.memory.recall import recall
 from nudge.models import Memory, User
+from nudge.store import vector_shards
 from nudge.store.codec import to_document
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -29,6 +31,31 @@ def entries(store, user_id: str) -> dict[str, str]:
     for snapshot in store.memories.terms.db.collection(f"users/{user_id}/memory_terms").stream():
         found |= (snapshot.to_dict() or {}).get("entries", {})
     return found
+
+
+def vectors(store, user_id: str) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    for snapshot in store.db.collection(f"users/{user_id}/{vector_shards.COLLECTION}").stream():
+        found |= (snapshot.to_dict() or {}).get("vectors", {})
+    return found
+
+
+def assert_in_step(store, user_id: str) -> None:
+    """The vector shards hold exactly each memory's embedding, encoded, and no other."""
+    expected = {
+        m.id: vector_shards.encode(m.embedding) for m in store.memories.list(user_id) if m.embedding
+    }
+    assert expected and vectors(store, user_id) == expected
+    assert set(entries(store, user_id)) == {m.id for m in store.memories.list(user_id)}
+
+
+def predating_the_index(store, user_id: str) -> None:
+    """Make the user look as if created before the index's current version: the marker of
+    version 1 (terms only), no vector shards."""
+    terms = store.db.collection(f"users/{user_id}/memory_terms")
+    terms.document("built").set({"built": True})
+    for snapshot in store.db.collection(f"users/{user_id}/{vector_shards.COLLECTION}").stream():
+        snapshot.reference.delete()
 
 
 def ingest(store, embedder, user_id, turns):
@@ -121,6 +148,7 @@ def test_remember_forget_and_invalidate_keep_the_index(store, settings, embedder
 
 
 def test_memories_stored_before_the_index_are_indexed_on_first_recall(store, embedder, jon):
+    predating_the_index(store, jon.id)
     old = Memory(content="Dr. Okafor is my dentist", keywords=["okafor", "dentist"],
                  embedding=embedder.embed_documents(["Dr. Okafor is my dentist"])[0])  # fmt: skip
     store.memories._collection(jon.id).document("legacy").set(to_document(old))
@@ -128,11 +156,23 @@ def test_memories_stored_before_the_index_are_indexed_on_first_recall(store, emb
     hits = recall(store, embedder, jon.id, "Okafor", now=NOW, mode="lexical", touch=False)
     assert [h.memory.id for h in hits] == ["legacy"]
     assert set(entries(store, jon.id)) == {"legacy"}
+    assert_in_step(store, jon.id)
+
+
+def test_a_new_user_s_index_is_complete_from_the_start(store, embedder, jon):
+    # Created with the marker: the first recall after an ingest reads, it does not rebuild.
+    marker = store.db.document(f"users/{jon.id}/memory_terms/built").get()
+    assert marker.to_dict() == {"version": 2}
+    ingest(store, embedder, jon.id, CHAT)
+    before = marker.update_time
+    recall(store, embedder, jon.id, "lemon tart", now=NOW, touch=False)
+    assert store.db.document(f"users/{jon.id}/memory_terms/built").get().update_time == before
 
 
 def test_a_write_before_the_first_recall_does_not_hide_older_memories(
     store, settings, embedder, jon
 ):
+    predating_the_index(store, jon.id)
     old = Memory(content="Dr. Okafor is my dentist", keywords=["okafor", "dentist"],
                  embedding=embedder.embed_documents(["Dr. Okafor is my dentist"])[0])  # fmt: skip
     store.memories._collection(jon.id).document("legacy").set(to_document(old))
@@ -149,3 +189,120 @@ def test_the_recall_tool_and_the_turn_context_rank_alike(store, settings, embedd
     direct = recall(store, embedder, jon.id, question, now=NOW, k=5, touch=False)
     shown = tool(store, settings, jon, embedder, "recall", query=question, limit=5)
     assert [m["id"] for m in shown["memories"]] == [h.memory.id for h in direct]
+
+
+# -- the vector shards --
+
+
+def use_search(search: str) -> None:
+    import os
+
+    from tests.conftest import clear_caches
+
+    os.environ["NUDGE_MEMORY_VECTOR_SEARCH"] = search  # restored after each test (conftest)
+    clear_caches()
+
+
+@pytest.fixture
+def in_process():
+    use_search("in_process")
+
+
+def test_the_vector_shards_stay_in_step_with_every_write(store, settings, embedder, jon):
+    ingest(store, embedder, jon.id, CHAT)
+    assert_in_step(store, jon.id)
+    first = vectors(store, jon.id)
+    ingest(store, embedder, jon.id, CHAT)  # a redelivered import
+    assert vectors(store, jon.id) == first
+
+    saved = tool(store, settings, jon, embedder, "remember", content="My locker code is 4471")
+    assert_in_step(store, jon.id)
+    far = embedder.embed_documents(["quantum chromodynamics lecture notes"])[0]
+    store.memories.patch(jon.id, "src-t6", embedding=far)  # a new embedding
+    assert vectors(store, jon.id)["src-t6"] == vector_shards.encode(far)
+    store.memories.patch(jon.id, "src-t7", active=False, archived_reason="updated")
+    assert_in_step(store, jon.id)  # invalidated: still searchable as history
+    store.memories.patch(jon.id, "src-t5", embedding=None)
+    assert "src-t5" not in vectors(store, jon.id)
+
+    assert admin.reembed(store, embedder, [jon.id]) == len(CHAT) + 1
+    assert_in_step(store, jon.id)
+    assert vectors(store, jon.id)["src-t6"] != vector_shards.encode(far)
+
+    tool(store, settings, jon, embedder, "forget", memory_id=saved["id"])
+    store.memories.delete(jon.id, "src-t1")
+    assert_in_step(store, jon.id)
+    assert saved["id"] not in vectors(store, jon.id) and "src-t1" not in vectors(store, jon.id)
+
+
+def exact_similarities(store, user_id: str, vector, active_only=True) -> dict[str, float]:
+    """Cosine from the memory documents' own embeddings: what the copy read before."""
+    import numpy as np
+
+    q = np.asarray(vector)
+    q /= np.linalg.norm(q)
+    found = {}
+    for m in store.memories.list(user_id):
+        if (m.active or not active_only) and m.embedding:
+            v = np.asarray(m.embedding)
+            found[m.id] = float(v @ q / np.linalg.norm(v))
+    return found
+
+
+QUESTIONS = [
+    "What does Melanie say running has been great for?",
+    "What did Melanie bake in May 2023?",
+    "Who did Caroline say hi to?",
+    "What did Melanie bake for the office?",
+]
+
+
+# The greetings on sixty days: no two memories share a vector (a tie has no one order).
+DATED_GREETINGS = [
+    (i, speaker, text, f"2023-{4 + n // 28:02d}-{n % 28 + 1:02d}T09:00:00Z")
+    for n, (i, speaker, text, _) in enumerate(GREETINGS)
+]
+
+
+def test_in_process_recall_from_the_shards_ranks_as_the_memories_own_embeddings(
+    store, embedder, jon, in_process, monkeypatch
+):
+    from nudge.memory.recall import load_corpus
+    from nudge.store.memory_vectors import MemoryVectorCache
+
+    ingest(store, embedder, jon.id, CHAT + DATED_GREETINGS)
+    shards = load_corpus(store, jon.id).shards
+    for question in QUESTIONS:
+        exact = exact_similarities(store, jon.id, embedder.embed_query(question))
+        found = store.memories.vectors.similarities(jon.id, shards, embedder.embed_query(question))
+        assert found.keys() == exact.keys()
+        assert max(abs(found[i] - exact[i]) for i in exact) < 2e-3  # float16's rounding
+        best = sorted(exact, key=lambda i: (-exact[i], i))[:10]
+        assert sorted(found, key=lambda i: (-found[i], i))[:10] == best
+        # And the whole recall, against the same recall over the memory documents' own
+        # embeddings (what the in-process copy read before the shards).
+        shown = ids(recall(store, embedder, jon.id, question, now=NOW, touch=False))
+        with monkeypatch.context() as patched:
+            patched.setattr(
+                MemoryVectorCache,
+                "similarities",
+                lambda _self, user_id, _shards, vector, active_only=True: exact_similarities(
+                    store, user_id, vector, active_only
+                ),
+            )
+            assert ids(recall(store, embedder, jon.id, question, now=NOW, touch=False)) == shown
+
+
+def test_a_user_from_before_the_vector_shards_gets_them_on_first_recall(
+    store, embedder, jon, in_process
+):
+    ingest(store, embedder, jon.id, CHAT + GREETINGS)
+    question = "What does Melanie say running has been great for?"
+    before = ids(recall(store, embedder, jon.id, question, now=NOW, touch=False))
+    predating_the_index(store, jon.id)
+    use_search("in_process")  # a new process: nothing cached
+    assert vectors(store, jon.id) == {}
+    assert ids(recall(store, embedder, jon.id, question, now=NOW, touch=False)) == before
+    assert_in_step(store, jon.id)
+    marker = store.db.document(f"users/{jon.id}/memory_terms/built").get().to_dict()
+    assert marker == {"version": 2}

@@ -1,13 +1,23 @@
-"""The term index's shards are declared unindexed in infra/, under the name the code uses."""
+"""The term index's and vector shards' maps are declared unindexed in infra/, under the names
+the code uses."""
 
 from __future__ import annotations
 
-from nudge.store.memory_terms import COLLECTION
+import pytest
+
+from nudge.store import memory_terms, vector_shards
 from tests.unit.test_infra import terraform  # noqa: F401  (the parsed infra/ fixture)
 
 
-def test_term_index_entries_are_exempt_from_indexing(terraform):  # noqa: F811
-    exemption = terraform["resource"]["google_firestore_field"]["memory_terms_entries"]
-    assert exemption["collection"] == COLLECTION
-    assert exemption["field"] == "entries"
+@pytest.mark.parametrize(
+    ("resource", "collection", "field"),
+    [
+        ("memory_terms_entries", memory_terms.COLLECTION, "entries"),
+        ("memory_vectors_vectors", vector_shards.COLLECTION, "vectors"),
+    ],
+)
+def test_index_maps_are_exempt_from_indexing(terraform, resource, collection, field):  # noqa: F811
+    exemption = terraform["resource"]["google_firestore_field"][resource]
+    assert exemption["collection"] == collection
+    assert exemption["field"] == field
     assert exemption["index_config"] == [{}]

@@ -21,7 +21,10 @@ from nudge.store.repository import USERS
 
 FORMAT = "nudge-export/1"
 # Collections under a user that are not the person's data but derived from it.
-DERIVED = {"memory_terms": "the memory search index, rebuilt from the memories"}
+DERIVED = {
+    "memory_terms": "the memory search index, rebuilt from the memories",
+    "memory_vectors": "the memories' embeddings, compacted for search, rebuilt from them",
+}
 # Fields that hold secrets sealed at rest, or embeddings.
 SECRET_FIELDS = frozenset({"sealed", "url_ciphertext", "flow"})
 EMBEDDING_FIELDS = frozenset({"embedding"})

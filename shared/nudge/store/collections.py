@@ -32,11 +32,13 @@ from nudge.models import (
 from nudge.store.codec import VECTOR_FIELDS, encode_fields, to_document
 from nudge.store.memory_terms import MemoryTermIndex, encode_entry
 from nudge.store.repository import NotFound, UserScopedRepository
+from nudge.store.vector_shards import VectorShards
 
 if TYPE_CHECKING:
     from nudge.store.memory_vectors import MemoryVectorCache
 
-# Memories a bulk write holds: with up to 32 shard merges, within Firestore's 500 a batch.
+# Memories a bulk write holds: with up to 32 term and 64 vector shard merges, within
+# Firestore's 500 writes a batch.
 BULK_LIMIT = 400
 
 
@@ -235,8 +237,9 @@ class AgentLogRepository(UserScopedRepository[AgentLog]):
 
 
 class MemoryRepository(UserScopedRepository[Memory]):
-    """Memories, and their entries in the per-user term index, written together: every write
-    here (add, patch, delete, bulk put) stages the entry in the same batch."""
+    """Memories, and their entries in the per-user term index and vector shards, written
+    together: every write here (add, patch, delete, bulk put, new embeddings) stages them in
+    the same batch."""
 
     collection = "memories"
     model = Memory
@@ -248,6 +251,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
     def __init__(self, db: firestore.Client) -> None:
         super().__init__(db)
         self.terms = _process_wide(db).terms
+        self.vector_shards = VectorShards(db)
 
     @property
     def vectors(self) -> MemoryVectorCache:
@@ -273,6 +277,8 @@ class MemoryRepository(UserScopedRepository[Memory]):
         batch = self.db.batch()
         batch.create(ref, to_document(item))
         self.terms.stage_put(batch, user_id, {ref.id: self._entry(item)})
+        if item.embedding:
+            self.vector_shards.stage_put(batch, user_id, {ref.id: item.embedding})
         batch.commit()
         return item.model_copy(update={"id": ref.id})
 
@@ -288,6 +294,9 @@ class MemoryRepository(UserScopedRepository[Memory]):
         entries = {i: self._entry(m) for i, m in items.items()}
         # Replaced memories may carry new embeddings under unchanged entries.
         self.terms.stage_put(batch, user_id, entries, new_embeddings=True)
+        self.vector_shards.stage_put(
+            batch, user_id, {i: m.embedding or None for i, m in items.items()}
+        )
         batch.commit()
 
     def patch(self, user_id: str, doc_id: str, **fields) -> None:
@@ -306,9 +315,12 @@ class MemoryRepository(UserScopedRepository[Memory]):
             self._collection(user_id).document(doc_id),
             encode_fields({**fields, "updated_at": utcnow()}),
         )
+        new_embedding = "embedding" in fields
         self.terms.stage_put(
-            batch, user_id, {doc_id: self._entry(changed)}, new_embeddings="embedding" in fields
+            batch, user_id, {doc_id: self._entry(changed)}, new_embeddings=new_embedding
         )
+        if new_embedding:
+            self.vector_shards.stage_put(batch, user_id, {doc_id: fields["embedding"] or None})
         batch.commit()
 
     def update(self, user_id: str, doc_id: str, **fields) -> Memory:
@@ -319,6 +331,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
         batch = self.db.batch()
         batch.delete(self._collection(user_id).document(doc_id))
         self.terms.stage_delete(batch, user_id, [doc_id])
+        self.vector_shards.stage_delete(batch, user_id, [doc_id])
         batch.commit()
 
     def get_many(
@@ -337,22 +350,10 @@ class MemoryRepository(UserScopedRepository[Memory]):
         }
         return [found[i] for i in ids if i in found]
 
-    def embeddings_of(self, user_id: str, ids: Sequence[str]) -> dict[str, list[float]]:
-        """The embeddings of these memories (those that have one), nothing else read."""
-        collection = self._collection(user_id)
-        found: dict[str, list[float]] = {}
-        for start in range(0, len(ids), 1000):
-            refs = [collection.document(i) for i in ids[start : start + 1000]]
-            for snapshot in self.db.get_all(refs, field_paths=["embedding"]):
-                vector = snapshot.get("embedding") if snapshot.exists else None
-                if vector is not None:
-                    found[snapshot.id] = list(vector)
-        return found
-
     def set_embeddings(self, user_id: str, items: dict[str, tuple[Memory, list[float]]]) -> None:
-        """New embeddings (after a change of embedder), with the memories' index entries
-        staged again in the same batch: their shards' update times tell the in-process
-        vector copies to read them again."""
+        """New embeddings (after a change of embedder), in the vector shards too, with the
+        memories' index entries staged again in the same batch: their term shards' update
+        times tell the in-process vector copies to read them again."""
         if len(items) > BULK_LIMIT:
             raise ValueError(f"at most {BULK_LIMIT} memories a batch")
         collection = self._collection(user_id)
@@ -361,6 +362,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
             batch.update(collection.document(memory_id), {"embedding": Vector(vector)})
         entries = {i: self._entry(m) for i, (m, _) in items.items()}
         self.terms.stage_put(batch, user_id, entries, new_embeddings=True)
+        self.vector_shards.stage_put(batch, user_id, {i: v for i, (_, v) in items.items()})
         batch.commit()
 
     def record_access(self, user_id: str, ids: Sequence[str], at: datetime) -> None:
@@ -374,19 +376,23 @@ class MemoryRepository(UserScopedRepository[Memory]):
         batch.commit()
 
     def rebuild_terms(self, user_id: str) -> int:
-        """Write the index entry of every memory of the user (for memories stored before the
-        index existed; idempotent). Returns how many."""
-        query = self._collection(user_id).select(self._WITHOUT_EMBEDDING)
-        entries = {doc.id: self._entry(self._decode(doc)) for doc in query.stream()}
-        ids = list(entries)
-        for start in range(0, len(ids), BULK_LIMIT):
+        """Write the term entry and vector of every memory of the user (for memories stored
+        before the index, or before its current version; idempotent), then the built marker.
+        Reads every memory with its embedding: once a user. Returns how many."""
+        memories = [self._decode(doc) for doc in self._collection(user_id).stream()]
+        for start in range(0, len(memories), BULK_LIMIT):
+            part = {m.id or "": m for m in memories[start : start + BULK_LIMIT]}
             batch = self.db.batch()
-            self.terms.stage_put(
-                batch, user_id, {i: entries[i] for i in ids[start : start + BULK_LIMIT]}
+            entries = {i: self._entry(m) for i, m in part.items()}
+            self.terms.stage_put(batch, user_id, entries, new_embeddings=True)
+            self.vector_shards.stage_put(
+                batch, user_id, {i: m.embedding or None for i, m in part.items()}
             )
             batch.commit()
-        self.terms.mark_built(user_id)
-        return len(entries)
+        batch = self.db.batch()
+        self.terms.stage_built(batch, user_id)
+        batch.commit()
+        return len(memories)
 
     def count(self, user_id: str, *, active_only: bool = True) -> int:
         """How many memories: an aggregation, no documents read."""
@@ -450,7 +456,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
 class _ProcessWide:
     """What a process keeps between requests for one Firestore client: the parsed term-index
     shards and the embeddings copy. Every request builds a new `Store`; without this, each
-    agent turn would parse every shard and read every embedding of the user again."""
+    agent turn would parse every shard and read every vector shard of the user again."""
 
     def __init__(self, db: firestore.Client) -> None:
         self.terms = MemoryTermIndex(db)
@@ -464,12 +470,12 @@ class _ProcessWide:
             if self._vectors is None:
                 from nudge.store.memory_vectors import MemoryVectorCache
 
-                self._vectors = MemoryVectorCache(self._read_embeddings)
+                self._vectors = MemoryVectorCache(self._read_vectors)
             return self._vectors
 
-    def _read_embeddings(self, user_id: str, ids: Sequence[str]) -> dict[str, list[float]]:
+    def _read_vectors(self, user_id: str, shards: Sequence[str]) -> dict[str, bytes]:
         db = self._db()
-        return {} if db is None else MemoryRepository(db).embeddings_of(user_id, ids)
+        return {} if db is None else VectorShards(db).read(user_id, shards)
 
 
 # Keyed weakly by client: a test's short-lived client takes its caches with it.

@@ -3,11 +3,12 @@
 The local stack's alternative to `find_nearest` (`NUDGE_MEMORY_VECTOR_SEARCH=in_process`): the
 Firestore emulator answers `find_nearest` by scanning and decoding every vector, some 600 ms
 at 10,000 memories, while a matrix product over the same vectors takes a few milliseconds.
-The copy is kept in step with the term index (`memory_terms`): every write of a memory (and
-of its embedding) stages its index entry in the same batch, so a shard whose update time did
-not change holds no changed embedding, and only the memories of changed shards are read
-again. In the cloud the vector index serves `find_nearest`, and a cold instance would read
-every embedding of the user first: there it stays off.
+The copy is read from the user's vector shards (`vector_shards`: float16 unit vectors, 64
+documents, one `get_all`), not from every memory document, and kept in step with the term
+index (`memory_terms`): every write of a memory's embedding stages its index entry in the same
+batch, so a term shard whose update time did not change has no changed vector, and only the
+vector shards of changed term shards are read again. In the cloud the vector index serves
+`find_nearest` (a cold instance would still read 64 shards of the user first).
 """
 
 from __future__ import annotations
@@ -19,63 +20,76 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nudge.store import memory_terms, vector_shards
 from nudge.store.memory_terms import ParsedShard
 
-_USERS_KEPT = 8  # users whose embeddings a process keeps (10,000 memories: about 15 MB)
+_USERS_KEPT = 8  # users whose embeddings a process keeps (10,000 of 384 dims: about 15 MB)
 
 
 @dataclass
 class _ShardVectors:
-    shard: ParsedShard  # the parsed shard these rows were read for (identity = version)
     ids: list[str]
     matrix: np.ndarray  # one unit row a memory
     active_ids: list[str]
     active_matrix: np.ndarray  # the rows of the active memories only
 
 
+def _vector_shards(shard: ParsedShard) -> list[str]:
+    """The vector shards of a term shard's memories (all of a shard's ids share its hash)."""
+    if not shard.entries:
+        return []
+    return vector_shards.shards_of_term_shard(int(memory_terms.shard_of(next(iter(shard.entries)))))
+
+
+def _decode(shard: ParsedShard, encoded: dict[str, bytes]) -> list[_ShardVectors]:
+    """A term shard's vectors, one matrix a dimension (a half-done re-embed mixes them)."""
+    by_size: dict[int, list[str]] = {}
+    for memory_id in shard.entries:
+        if memory_id in encoded:
+            by_size.setdefault(len(encoded[memory_id]), []).append(memory_id)
+    rows = []
+    for ids in by_size.values():
+        flat = np.frombuffer(b"".join(encoded[i] for i in ids), dtype=vector_shards.DTYPE)
+        matrix = flat.reshape(len(ids), -1).astype(np.float32)
+        # Unit length again after float16's rounding (about 1e-3).
+        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        active = [n for n, i in enumerate(ids) if shard.entries[i].active]
+        rows.append(_ShardVectors(ids, matrix, [ids[n] for n in active], matrix[active]))
+    return rows
+
+
 class MemoryVectorCache:
-    def __init__(self, read_embeddings: Callable[[str, Sequence[str]], dict[str, list[float]]]):
-        # (user id, memory ids) -> {memory id: embedding}, for the memories that have one.
-        self._read = read_embeddings
-        self._users: OrderedDict[str, dict[int, _ShardVectors]] = OrderedDict()
+    def __init__(self, read_shards: Callable[[str, Sequence[str]], dict[str, bytes]]):
+        # (user id, vector shard names) -> {memory id: encoded vector} (`vector_shards`).
+        self._read = read_shards
+        # user -> {id(term shard): (that shard, its rows)}: the shard is held, so its id is not
+        # reused by another while cached.
+        self._users: OrderedDict[str, dict[int, tuple[ParsedShard, list[_ShardVectors]]]] = (
+            OrderedDict()
+        )
         self._lock = threading.Lock()
 
     def _rows(self, user_id: str, shards: list[ParsedShard]) -> list[_ShardVectors]:
         with self._lock:
             kept = dict(self._users.get(user_id, {}))
-        rows: list[_ShardVectors] = []
+        by_shard: dict[int, tuple[ParsedShard, list[_ShardVectors]]] = {}
         stale: list[ParsedShard] = []
         for shard in shards:
             cached = kept.get(id(shard))
-            if cached is not None and cached.shard is shard:
-                rows.append(cached)
+            if cached is not None and cached[0] is shard:
+                by_shard[id(shard)] = cached
             else:
                 stale.append(shard)
         if stale:
-            wanted = [i for shard in stale for i in shard.entries]
-            embeddings = self._read(user_id, wanted)
+            encoded = self._read(user_id, [v for shard in stale for v in _vector_shards(shard)])
             for shard in stale:
-                ids = [i for i in shard.entries if embeddings.get(i)]
-                matrix = np.asarray([embeddings[i] for i in ids], dtype=np.float32)
-                if ids:
-                    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-                    matrix /= np.maximum(norms, 1e-12)
-                active = [n for n, i in enumerate(ids) if shard.entries[i].active]
-                rows.append(
-                    _ShardVectors(
-                        shard,
-                        ids,
-                        matrix,
-                        [ids[n] for n in active],
-                        matrix[active] if ids else matrix,
-                    )
-                )
+                by_shard[id(shard)] = (shard, _decode(shard, encoded))
         with self._lock:
-            self._users[user_id] = {id(r.shard): r for r in rows}
+            self._users[user_id] = by_shard
             self._users.move_to_end(user_id)
             while len(self._users) > _USERS_KEPT:
                 self._users.popitem(last=False)
-        return rows
+        return [row for _, rows in by_shard.values() for row in rows]
 
     def similarities(
         self,

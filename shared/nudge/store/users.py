@@ -11,6 +11,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 
 from nudge.models import User, UserSettings, utcnow, validate_e164
 from nudge.store.codec import encode_fields, from_document, to_document
+from nudge.store.memory_terms import MemoryTermIndex
 from nudge.store.repository import USERS, NotFound
 
 PHONE_INDEX = "phone_numbers"
@@ -43,6 +44,8 @@ class UserRepository:
             {"user_id": user_ref.id, "created_at": utcnow()},
         )
         batch.create(user_ref, to_document(user))
+        # A new user has no memories: their search index is complete (no rebuild to come).
+        MemoryTermIndex(self.db).stage_built(batch, user_ref.id)
         try:
             batch.commit()
         except Conflict:
