@@ -13,7 +13,9 @@ environment names others (`NUDGE_EMBEDDING_MODEL=wordllama NUDGE_EMBEDDING_DIMEN
   the only one recall's constants were chosen on (`--tune`, `NUDGE_TUNE`).
 - The first sets (one person's texts, `make_conversation.py`): recall@5/@10 and MRR@10.
 - Latency p50/p95 with 1k and 10k memories for one user (lexical; vector and fused with each
-  vector search), and ingest time.
+  vector search), and ingest time; a user's first recall in a new process (fresh caches: the
+  term and vector shards read and parsed), and the one-time index build of a user whose
+  memories predate it (`rebuild_s`).
 """
 
 from __future__ import annotations
@@ -121,6 +123,8 @@ def evidence_recall(questions: list[dict], ranked: dict[str, list[str]]) -> dict
 
 # Questions timed a path and size: enough for a p95, and the run stays within minutes.
 LATENCY_QUESTIONS = 40
+# New processes whose first recall is timed (each a new client, so fresh caches).
+COLD_PROCESSES = 5
 MEMORY_SETTINGS = (
     "NUDGE_EMBEDDING_MODEL",
     "NUDGE_EMBEDDING_DIMENSION",
@@ -272,6 +276,16 @@ class LineVectors:
         return self._embedder.embed_query(text)
 
 
+def predating_the_index(store, user_id: str) -> None:
+    """The user as stored before the vector shards: a version-1 marker, no vector shards."""
+    from nudge.store import memory_terms, vector_shards
+
+    user = store.db.collection("users").document(user_id)
+    user.collection(memory_terms.COLLECTION).document(memory_terms.BUILT).set({"built": True})
+    for snapshot in user.collection(vector_shards.COLLECTION).stream():
+        snapshot.reference.delete()
+
+
 def main() -> None:
     with emulators() as hosts:
         # The local stack's memory settings (local.env), unless the environment says otherwise.
@@ -374,6 +388,17 @@ def main() -> None:
             )
             ingest_s = time.perf_counter() - started
             latency[f"{size}"] = {"ingest_s": round(ingest_s, 1)} if ingesting is embedder else {}
+            # A new process (a new client: fresh caches) recalls first: term and vector shards
+            # are read and parsed. Several new processes, one recall each.
+            os.environ["NUDGE_MEMORY_VECTOR_SEARCH"] = "in_process"
+            get_settings.cache_clear()
+            cold = []
+            for q in questions[:COLD_PROCESSES]:
+                fresh = Store(make_firestore_client(Settings()))
+                t0 = time.perf_counter()
+                recall(fresh, embedder, uid, q["question"], now=now, k=10, touch=False)
+                cold.append(time.perf_counter() - t0)
+            latency[f"{size}"]["cold_fused_in_process"] = summary_ms(cold)
             # The first recall after a write parses the changed shards: measured apart.
             t0 = time.perf_counter()
             recall(store, embedder, uid, "first", now=now, k=10, mode="lexical", touch=False)
@@ -404,6 +429,13 @@ def main() -> None:
                 if mode != "lexical":
                     name += f"_{search}"
                 latency[f"{size}"][name] = summary_ms(samples)
+            # Once a user whose memories predate the index's version (no vector shards): the
+            # first recall builds it, reading every memory with its embedding.
+            predating_the_index(store, uid)
+            fresh = Store(make_firestore_client(Settings()))
+            t0 = time.perf_counter()
+            recall(fresh, embedder, uid, "first", now=now, k=10, touch=False)
+            latency[f"{size}"]["rebuild_s"] = round(time.perf_counter() - t0, 1)
             os.environ.update(local)
             get_settings.cache_clear()
             print(f"{size} memories: {latency[str(size)]}")
