@@ -306,3 +306,25 @@ def test_a_user_from_before_the_vector_shards_gets_them_on_first_recall(
     assert_in_step(store, jon.id)
     marker = store.db.document(f"users/{jon.id}/memory_terms/built").get().to_dict()
     assert marker == {"version": 2}
+
+
+def test_the_build_writes_more_memories_than_one_batch_holds(store, embedder, jon):
+    from nudge.store.collections import BULK_LIMIT
+
+    many = [
+        (
+            f"n{n}",
+            "Melanie",
+            f"Note {n}: the {n % 7} cats ate",
+            f"2023-05-{n % 28 + 1:02d}T09:00:00Z",
+        )
+        for n in range(BULK_LIMIT + 1)
+    ]
+    ingest(store, embedder, jon.id, many)
+    predating_the_index(store, jon.id)
+    for snapshot in store.db.collection(f"users/{jon.id}/memory_terms").stream():
+        if snapshot.id != "built":  # no entries either: all come from the build
+            snapshot.reference.delete()
+    assert entries(store, jon.id) == {}
+    assert store.memories.rebuild_terms(jon.id) == BULK_LIMIT + 1
+    assert_in_step(store, jon.id)

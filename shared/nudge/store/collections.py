@@ -378,10 +378,12 @@ class MemoryRepository(UserScopedRepository[Memory]):
     def rebuild_terms(self, user_id: str) -> int:
         """Write the term entry and vector of every memory of the user (for memories stored
         before the index, or before its current version; idempotent), then the built marker.
-        Reads every memory with its embedding: once a user. Returns how many."""
-        memories = [self._decode(doc) for doc in self._collection(user_id).stream()]
-        for start in range(0, len(memories), BULK_LIMIT):
-            part = {m.id or "": m for m in memories[start : start + BULK_LIMIT]}
+        Reads every memory with its embedding, BULK_LIMIT at a time: once a user. Returns
+        how many."""
+        part: dict[str, Memory] = {}
+        done = 0
+
+        def write() -> None:
             batch = self.db.batch()
             entries = {i: self._entry(m) for i, m in part.items()}
             self.terms.stage_put(batch, user_id, entries, new_embeddings=True)
@@ -389,10 +391,19 @@ class MemoryRepository(UserScopedRepository[Memory]):
                 batch, user_id, {i: m.embedding or None for i, m in part.items()}
             )
             batch.commit()
+
+        for doc in self._collection(user_id).stream():
+            part[doc.id] = self._decode(doc)
+            if len(part) == BULK_LIMIT:
+                write()
+                done, part = done + len(part), {}
+        if part:
+            write()
+            done += len(part)
         batch = self.db.batch()
         self.terms.stage_built(batch, user_id)
         batch.commit()
-        return len(memories)
+        return done
 
     def count(self, user_id: str, *, active_only: bool = True) -> int:
         """How many memories: an aggregation, no documents read."""

@@ -51,7 +51,7 @@ def _decode(shard: ParsedShard, encoded: dict[str, bytes]) -> list[_ShardVectors
     for ids in by_size.values():
         flat = np.frombuffer(b"".join(encoded[i] for i in ids), dtype=vector_shards.DTYPE)
         matrix = flat.reshape(len(ids), -1).astype(np.float32)
-        # Unit length again after float16's rounding (about 1e-3).
+        # Unit length again: float16 rounds each component.
         matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
         active = [n for n, i in enumerate(ids) if shard.entries[i].active]
         rows.append(_ShardVectors(ids, matrix, [ids[n] for n in active], matrix[active]))
