@@ -4,20 +4,24 @@ The hard set (`make_hard_conversations.py`) has short turns, one fact each, so a
 embedder finds nearly all of its evidence (MiniLM ~97 at 10). Real long chats between two
 friends are not like that; this set builds what makes them hard for both paths:
 
-- Long, chatty turns (15-45 words, two or three sentences): an opener that addresses the other
-  ("Thanks, Leah!", "Wow Marcus,"), the fact buried among other talk, and a question back
-  ("What about you?").
+- Long, chatty turns (most of 15-45 words, two or three sentences): an opener that addresses
+  the other ("Thanks, Leah!", "Wow Marcus,"), the fact buried among other talk, and often a
+  question back ("What about you?").
 - Answers that lean on the previous turn for their topic: the other's lead-in names it ("What
-  got you into pottery, Leah?"), the answer does not ("My aunt had a wheel in her garage...").
+  got you into pottery, Leah?"), the answer does not ("Honestly it started because a coworker
+  dragged me to a trial class...").
 - The same topics by both speakers in many sessions, each with facts of the same kind and
   other details (she made a mug, he made a vase), topic talk that answers nothing, emotional
   support and "Here's a pic of..." shares.
-- Third-person questions, mostly in other words than the turn: single-hop, multi-hop (two to
-  four turns from different sessions: "What has Leah made at the clay studio?", "What
-  activities does Leah do?"), temporal ("When did Leah ...?", the turn says "yesterday" or
-  "last week" and the session date is the answer), adversarial (asked about the other speaker;
-  the evidence is the turn where the owner said it) and open-domain ("Would Leah likely enjoy
-  ...?").
+- Third-person questions, three in ten single-hop ones in other words than the turn:
+  single-hop, multi-hop (two to four turns from two sessions or more: "What things has Leah
+  made in pottery class?", "What activities does Leah partake in?"), temporal ("When did Leah
+  ...?", the turn says "yesterday" or "last week" and the session date is the answer),
+  adversarial (asked about the other speaker, who said nothing of the kind; the evidence is
+  the turn where the owner said it) and open-domain ("Would Leah likely enjoy ...?").
+
+The shares below were set against the baselines only (MiniLM alone, a textbook BM25), never
+against Nudge's own ranking.
 
 Conversations 1-5 are the test split; 6-7 are the development split, the only one anything may
 be tuned on. Deterministic (seeded), no network: `chatty_conversations.jsonl` (turns, ids
