@@ -4,13 +4,16 @@ The local stack's memory settings (local.env: MiniLM embeddings, in-process vect
 environment names others (`NUDGE_EMBEDDING_MODEL=wordllama NUDGE_EMBEDDING_DIMENSION=256`).
 
 - Long conversations: the hard set (`make_hard_conversations.py`, quoted first: six chats of
-  585-746 turns with same-topic distractors by both speakers) and the first long set
-  (`make_long_conversations.py`), two-person chats over dated sessions, each ingested for its
-  own user as `nudge memory ingest` does ("Name: text", the session date as timestamp) and
-  asked as `nudge memory search --k 10` does. Evidence recall@1/5/10 (the share of a
-  question's evidence turns in the top k) and MRR@10 per kind and per path, with a textbook
-  BM25 over the same turns for comparison. The test split is quoted; the development split is
-  the only one recall's constants were chosen on (`--tune`, `NUDGE_TUNE`).
+  585-746 turns with same-topic distractors by both speakers), the chatty set
+  (`make_chatty_conversations.py`: long chatty turns and answers that lean on the previous
+  turn, where MiniLM alone finds only some 70% of the evidence at 10, as on real chats) and
+  the first long set (`make_long_conversations.py`), two-person chats over dated sessions,
+  each ingested for its own user as `nudge memory ingest` does ("Name: text", the session
+  date as timestamp) and asked as `nudge memory search --k 10` does. Evidence recall@1/5/10
+  (the share of a question's evidence turns in the top k) and MRR@10 per kind and per path,
+  with a textbook BM25 over the same turns for comparison. The test split is quoted; the
+  development split is the only one recall's constants were chosen on (`--tune`,
+  `NUDGE_TUNE`).
 - The first sets (one person's texts, `make_conversation.py`): recall@5/@10 and MRR@10.
 - Latency p50/p95 with 1k and 10k memories for one user (lexical; vector and fused with each
   vector search), and ingest time; a user's first recall in a new process (fresh caches: the
@@ -136,8 +139,10 @@ LONG_PATHS = ("bm25_textbook", "lexical", "vector", "fused")
 
 # (set, conversation) -> the user it was ingested for (once a run)
 _OWNERS: dict[tuple[str, int], str] = {}
-# The hard set (`make_hard_conversations.py`), quoted first; the first long set kept.
-LONG_SETS = ("hard", "long")
+# The hard set (`make_hard_conversations.py`), quoted first; the chatty set
+# (`make_chatty_conversations.py`: long turns, answers that lean on the previous turn, where the
+# vector path is weak as on real chats); the first long set kept.
+LONG_SETS = ("hard", "chatty", "long")
 
 
 def long_conversations(

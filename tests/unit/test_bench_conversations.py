@@ -32,3 +32,51 @@ def test_the_hard_set_is_its_scripts_output_and_has_the_shape_it_claims():
     assert {q["split"] for q in questions} == {"test", "dev"}
     melanie = [q for q in questions if q["question"].startswith("What does Melanie say running")]
     assert len(melanie) == 1 and melanie[0]["split"] == "test"
+
+
+def test_the_chatty_set_is_its_scripts_output_and_has_the_shape_it_claims():
+    sys.path.insert(0, str(DATA))
+    try:
+        import make_chatty_conversations as script
+    finally:
+        sys.path.remove(str(DATA))
+    turns, questions = [], []
+    for number, (a, b, seed, split) in enumerate(script.CONVERSATIONS, 1):
+        said, asked = script.build(number, a, b, seed)
+        turns += [t | {"conversation": number} for t in said]
+        questions += [q | {"split": split} for q in asked]
+    stored_turns = [json.loads(line) for line in (DATA / "chatty_conversations.jsonl").open()]
+    stored_questions = [json.loads(line) for line in (DATA / "chatty_questions.jsonl").open()]
+    assert turns == stored_turns and questions == stored_questions
+    # The hard set's fields, one of its kinds or open-domain.
+    assert all(set(t) == {"id", "speaker", "text", "timestamp", "conversation"} for t in turns)
+    assert all(set(q) == {"question", "evidence", "kind", "conversation", "split"}
+               for q in questions)  # fmt: skip
+    sizes = Counter(t["conversation"] for t in turns)
+    assert len(sizes) == 7 and all(370 <= n <= 700 for n in sizes.values())
+    sessions = Counter(t["id"].rsplit("-", 1)[0] for t in turns)
+    per_chat = Counter(s.split("-")[0] for s in sessions)
+    assert all(19 <= n <= 28 for n in per_chat.values())
+    ids = {t["id"] for t in turns}
+    assert all(q["evidence"] and set(q["evidence"]) <= ids for q in questions)
+    # Within a chat a question's text names one question (the bench keys rankings by it).
+    assert len({(q["conversation"], q["question"]) for q in questions}) == len(questions)
+    kinds = Counter(q["kind"] for q in questions)
+    assert set(kinds) == {"single_hop", "multi_hop", "temporal", "adversarial", "open_domain"}
+    assert 0.3 <= kinds["single_hop"] / len(questions) <= 0.45
+    assert 0.2 <= kinds["adversarial"] / len(questions) <= 0.3
+    # Multi-hop evidence is two to four turns from two sessions or more.
+    for q in (q for q in questions if q["kind"] == "multi_hop"):
+        assert 2 <= len(q["evidence"]) <= 4
+        assert len({e.rsplit("-", 1)[0] for e in q["evidence"]}) >= 2
+    # Long chatty turns: most of 15-45 words (none over 50), a third asking back.
+    words = [len(t["text"].split()) for t in turns]
+    assert max(words) <= 50 and sum(15 <= n <= 45 for n in words) / len(words) > 0.85
+    assert sum(t["text"].endswith("?") for t in turns) / len(turns) > 0.3
+    # Adversarial questions name the one who did not say it: the evidence is the other's turn.
+    speaker_of = {t["id"]: t["speaker"] for t in turns}
+    for q in (q for q in questions if q["kind"] == "adversarial"):
+        [turn] = q["evidence"]
+        assert speaker_of[turn] not in q["question"]
+    assert {q["split"] for q in questions if q["conversation"] >= 6} == {"dev"}
+    assert {q["split"] for q in questions if q["conversation"] <= 5} == {"test"}
