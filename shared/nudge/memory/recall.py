@@ -4,15 +4,17 @@ The lexical path is real BM25 over every memory of the user, from the per-user t
 (`nudge.store.memory_terms`); the vector path is `find_nearest` (or, in the local stack, a
 per-process copy of the user's embeddings: `nudge.store.memory_vectors`), over the user's
 active memories, asked without the words most of their memories hold. Fusion is score-aware:
-each path's scores are normalised (BM25 by the best score, cosine similarity between the
-pool's worst and best) and combined with weights chosen on the benchmark's development
-conversations, moved per query towards the path whose best candidate stands out more
-(CONFIDENCE_MIX: its best score's margin over its third); lexical candidates the vector pool
-missed get their real cosine similarity, so a memory strong on one path is never lost for
-being absent from the other. A second hop
-then adds the best memories' rarest words to the query at a fraction of a weight
-(pseudo-relevance feedback: multi-part questions reach the turn that shares words with the
-first answer, not with the question). Memories said on days the
+each path's scores become standard scores over the candidates (both paths' pools), so a path
+whose best memory stands far above its others moves the ranking more than a path whose pool
+is flat (a weak embedder on chat text), and are combined with weights chosen on the
+benchmark's development conversations, moved per query towards the path whose best candidate
+stands out more (CONFIDENCE_MIX: its best score's margin over its third); lexical candidates
+the vector pool missed get their real cosine similarity, so a memory strong on one path is
+never lost for being absent from the other. A second hop adds the best memories' rarest words
+to the query at a fraction of a weight (pseudo-relevance feedback: multi-part questions reach
+the turn that shares words with the first answer, not with the question), and its ranking is
+averaged with the first (HOP_MIX), so what the question itself found keeps half its say.
+Memories said on days the
 question names ("in June", "last week") are raised; recency and importance only break
 near-ties. Access statistics are written before returning, in one batch.
 """
@@ -38,15 +40,18 @@ from nudge.store import Store
 log = logging.getLogger("nudge.memory")
 
 Mode = Literal["fused", "vector", "lexical"]
-# Fusion weights (normalised scores), chosen on the development conversations of the hard
-# bench set with the MiniLM embedder (`bench_memory.py --tune`).
+# Fusion weights, chosen on the development conversations of the long bench sets (hard,
+# chatty, long) with the MiniLM embedder (`bench_memory.py --tune`).
 LEXICAL_WEIGHT = 0.4
 VECTOR_WEIGHT = 0.6
 MIN_SIMILARITY_SPREAD = 0.2
 # How the paths' scores are combined: "score" (normalised, weighted) or "rrf" (reciprocal
 # rank fusion, k=RRF_K), and how much each query's own weights follow each path's confidence
-# (its top score's margin over its tenth; 0: fixed weights).
+# (its top score's margin over its MARGIN_AT-th; 0: fixed weights).
 FUSION = "score"
+# How a path's scores are put on one scale: "z" (standard scores over the candidates) or
+# "minmax" (BM25 / its best, cosine between the pool's weakest neighbour and the best).
+NORMALISATION = "z"
 RRF_K = 60
 CONFIDENCE_MIX = 0.5
 # A path's confidence: its top score's margin over its MARGIN_AT-th (over the third, not
@@ -59,6 +64,9 @@ COMMON_MIN_MEMORIES = 50
 FEEDBACK_MEMORIES = 3
 FEEDBACK_TERMS = 8
 FEEDBACK_WEIGHT = 0.75
+# The second pass's share of the final score (1: it replaces the first; below 1, a memory the
+# question itself ranked high keeps some of that when the added words pull in others).
+HOP_MIX = 0.5
 # A memory said on a day the question names: this share of its relevance more.
 DATE_BONUS = 0.3
 # Tie-breakers only: at most this much of a relevance of 1.
@@ -290,6 +298,14 @@ def _margin(scores: dict[str, float]) -> float:
     return 1.0 - max(top[-1], 0.0) / top[0]
 
 
+def _standardised(scores: dict[str, float]) -> dict[str, float]:
+    if not scores:
+        return {}
+    mean = sum(scores.values()) / len(scores)
+    spread = math.sqrt(sum((s - mean) ** 2 for s in scores.values()) / len(scores)) or 1.0
+    return {i: (s - mean) / spread for i, s in scores.items()}
+
+
 def _weights(lexical_norm: dict[str, float], vector_norm: dict[str, float]) -> tuple[float, float]:
     """The paths' weights for this query: the fixed ones, moved by CONFIDENCE_MIX towards
     each path's share of the two margins."""
@@ -324,7 +340,7 @@ def _fuse(
         return sorted(scores, key=lambda i: (-scores[i], i))[:pool]
 
     def combine(lexical_scores: dict[str, float]) -> dict[str, float]:
-        ids = set(candidates(lexical_scores)) | set(similarity)
+        ids = set(candidates(lexical_scores)) | vector_pool
         for memory_id in ids:
             if memory_id not in similarity and memory_id in known_similarity:
                 similarity[memory_id] = known_similarity[memory_id]
@@ -337,6 +353,15 @@ def _fuse(
                 embedding = loaded[memory_id].embedding if memory_id in loaded else None
                 similarity[memory_id] = _cosine(query_vector, embedding) if embedding else 0.0
         lexical_norm = _normalised(lexical_scores)
+        if NORMALISATION == "z":
+            # Each path's scores as standard scores over the candidates: a path whose best
+            # memory stands far above its others moves the ranking more than a flat one.
+            lexical_z = _standardised({i: lexical_scores.get(i, 0.0) for i in ids})
+            vector_z = _standardised({i: similarity.get(i, 0.0) for i in ids})
+            lexical_weight, vector_weight = _weights(
+                lexical_norm, _normalised({i: similarity.get(i, 0.0) for i in ids})
+            )
+            return {i: lexical_weight * lexical_z[i] + vector_weight * vector_z[i] for i in ids}
         values = [similarity[i] for i in ids if i in similarity]
         high = max(values, default=0.0)
         # The floor is the pool's weakest neighbour (beyond the pool the vector path has no
@@ -371,8 +396,16 @@ def _fuse(
         best = candidates(fused)
         expanded = _expanded(corpus, asked, best)
         if expanded is not asked:
-            fused = combine(corpus.bm25(expanded))
+            first, second = fused, combine(corpus.bm25(expanded))
+            fused = {
+                i: (1 - HOP_MIX) * first.get(i, 0.0) + HOP_MIX * second.get(i, 0.0)
+                for i in first.keys() | second.keys()
+            }
 
+    # On a scale of 0 to 1 from here: the date bonus is relative, the tie-breakers absolute.
+    low, high = min(fused.values(), default=0.0), max(fused.values(), default=0.0)
+    if high > low:
+        fused = {i: (score - low) / (high - low) for i, score in fused.items()}
     named = query_dates.spans(query, now)
     days = corpus.days() if (named and corpus is not None) else {}
     for memory_id in fused:
