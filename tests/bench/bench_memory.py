@@ -324,6 +324,8 @@ def main() -> None:
         for name in os.environ.get("NUDGE_BENCH_SETS", ",".join(LONG_SETS)).split(","):
             if latency_only:
                 break
+            if not name:
+                continue  # NUDGE_BENCH_SETS="": the first sets and latency only
             long = {"embedder": embedder.name} | {
                 split: long_conversations(store, embedder, user, split=split, name=name)
                 for split in ("test", "dev")
