@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections import Counter
@@ -10,10 +11,12 @@ from pathlib import Path
 DATA = Path(__file__).parents[1] / "bench" / "data"
 
 
-def test_the_hard_set_is_its_scripts_output_and_has_the_shape_it_claims():
+def scripts_output(name: str) -> tuple[list[dict], list[dict]]:
+    """The set's turns and questions as its seeded script builds them, checked to be exactly
+    what is stored in `{name}_conversations.jsonl` and `{name}_questions.jsonl`."""
     sys.path.insert(0, str(DATA))
     try:
-        import make_hard_conversations as script
+        script = importlib.import_module(f"make_{name}_conversations")
     finally:
         sys.path.remove(str(DATA))
     turns, questions = [], []
@@ -21,9 +24,14 @@ def test_the_hard_set_is_its_scripts_output_and_has_the_shape_it_claims():
         said, asked = script.build(number, a, b, seed)
         turns += [t | {"conversation": number} for t in said]
         questions += [q | {"split": split} for q in asked]
-    stored_turns = [json.loads(line) for line in (DATA / "hard_conversations.jsonl").open()]
-    stored_questions = [json.loads(line) for line in (DATA / "hard_questions.jsonl").open()]
+    stored_turns = [json.loads(line) for line in (DATA / f"{name}_conversations.jsonl").open()]
+    stored_questions = [json.loads(line) for line in (DATA / f"{name}_questions.jsonl").open()]
     assert turns == stored_turns and questions == stored_questions
+    return turns, questions
+
+
+def test_the_hard_set_is_its_scripts_output_and_has_the_shape_it_claims():
+    turns, questions = scripts_output("hard")
     sizes = Counter(t["conversation"] for t in turns)
     assert all(580 <= n <= 750 for n in sizes.values())
     ids = {t["id"] for t in turns}
@@ -35,19 +43,7 @@ def test_the_hard_set_is_its_scripts_output_and_has_the_shape_it_claims():
 
 
 def test_the_chatty_set_is_its_scripts_output_and_has_the_shape_it_claims():
-    sys.path.insert(0, str(DATA))
-    try:
-        import make_chatty_conversations as script
-    finally:
-        sys.path.remove(str(DATA))
-    turns, questions = [], []
-    for number, (a, b, seed, split) in enumerate(script.CONVERSATIONS, 1):
-        said, asked = script.build(number, a, b, seed)
-        turns += [t | {"conversation": number} for t in said]
-        questions += [q | {"split": split} for q in asked]
-    stored_turns = [json.loads(line) for line in (DATA / "chatty_conversations.jsonl").open()]
-    stored_questions = [json.loads(line) for line in (DATA / "chatty_questions.jsonl").open()]
-    assert turns == stored_turns and questions == stored_questions
+    turns, questions = scripts_output("chatty")
     # The hard set's fields, one of its kinds or open-domain.
     assert all(set(t) == {"id", "speaker", "text", "timestamp", "conversation"} for t in turns)
     assert all(set(q) == {"question", "evidence", "kind", "conversation", "split"}

@@ -30,13 +30,11 @@ be tuned on. Deterministic (seeded), no network: `chatty_conversations.jsonl` (t
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-HERE = Path(__file__).parent
+from make_long_conversations import write_set
 
 
 @dataclass(frozen=True)
@@ -694,21 +692,7 @@ def build(number: int, a: str, b: str, seed: int) -> tuple[list[dict], list[dict
 
 
 def main() -> None:
-    all_turns, all_questions = [], []
-    for number, (a, b, seed, split) in enumerate(CONVERSATIONS, 1):
-        turns, questions = build(number, a, b, seed)
-        for turn in turns:
-            turn["conversation"] = number
-        for q in questions:
-            q["split"] = split
-        all_turns += turns
-        all_questions += questions
-    (HERE / "chatty_conversations.jsonl").write_text(
-        "".join(json.dumps(t) + "\n" for t in all_turns)
-    )
-    (HERE / "chatty_questions.jsonl").write_text(
-        "".join(json.dumps(q) + "\n" for q in all_questions)
-    )
+    write_set("chatty", CONVERSATIONS, build)
 
 
 if __name__ == "__main__":

@@ -23,10 +23,8 @@ only one anything was tuned on. Deterministic (seeded): `hard_conversations.json
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from make_long_conversations import (
     ASKED_OTHERWISE,
@@ -39,9 +37,8 @@ from make_long_conversations import (
     REPLIES,
     SMALL_TALK,
     TOPICS,
+    write_set,
 )
-
-HERE = Path(__file__).parent
 
 # Per topic (TOPICS' order): the other speaker's fact of the same kind, and the owner's later
 # mention of the topic that does not answer its question.
@@ -300,17 +297,7 @@ def build(number: int, a: str, b: str, seed: int) -> tuple[list[dict], list[dict
 
 
 def main() -> None:
-    all_turns, all_questions = [], []
-    for number, (a, b, seed, split) in enumerate(CONVERSATIONS, 1):
-        turns, questions = build(number, a, b, seed)
-        for turn in turns:
-            turn["conversation"] = number
-        for q in questions:
-            q["split"] = split
-        all_turns += turns
-        all_questions += questions
-    (HERE / "hard_conversations.jsonl").write_text("".join(json.dumps(t) + "\n" for t in all_turns))
-    (HERE / "hard_questions.jsonl").write_text("".join(json.dumps(q) + "\n" for q in all_questions))
+    write_set("hard", CONVERSATIONS, build)
 
 
 if __name__ == "__main__":

@@ -548,18 +548,24 @@ def build(number: int, a: str, b: str, seed: int) -> tuple[list[dict], list[dict
     return turns, questions
 
 
-def main() -> None:
+def write_set(name: str, conversations, build) -> None:
+    """Every conversation built (`build(number, a, b, seed)` -> turns, questions), numbered
+    and split, written as `{name}_conversations.jsonl` and `{name}_questions.jsonl`."""
     all_turns, all_questions = [], []
-    for number, (a, b, seed, split) in enumerate(CONVERSATIONS, 1):
+    for number, (a, b, seed, split) in enumerate(conversations, 1):
         turns, questions = build(number, a, b, seed)
-        for turn in turns:
-            turn["conversation"] = number
-        for q in questions:
-            q["split"] = split
-        all_turns += turns
-        all_questions += questions
-    (HERE / "long_conversations.jsonl").write_text("".join(json.dumps(t) + "\n" for t in all_turns))
-    (HERE / "long_questions.jsonl").write_text("".join(json.dumps(q) + "\n" for q in all_questions))
+        all_turns += [t | {"conversation": number} for t in turns]
+        all_questions += [q | {"split": split} for q in questions]
+    (HERE / f"{name}_conversations.jsonl").write_text(
+        "".join(json.dumps(t) + "\n" for t in all_turns)
+    )
+    (HERE / f"{name}_questions.jsonl").write_text(
+        "".join(json.dumps(q) + "\n" for q in all_questions)
+    )
+
+
+def main() -> None:
+    write_set("long", CONVERSATIONS, build)
 
 
 if __name__ == "__main__":
