@@ -45,13 +45,13 @@ Mode = Literal["fused", "vector", "lexical"]
 LEXICAL_WEIGHT = 0.4
 VECTOR_WEIGHT = 0.6
 MIN_SIMILARITY_SPREAD = 0.2
-# How the paths' scores are combined: "score" (normalised, weighted) or "rrf" (reciprocal
-# rank fusion, k=RRF_K), and how much each query's own weights follow each path's confidence
-# (its top score's margin over its MARGIN_AT-th; 0: fixed weights).
-FUSION = "score"
 # How a path's scores are put on one scale: "z" (standard scores over the candidates) or
 # "minmax" (BM25 / its best, cosine between the pool's weakest neighbour and the best).
 NORMALISATION = "z"
+# How the scaled scores are combined: "score" (weighted sum) or "rrf" (reciprocal rank
+# fusion, k=RRF_K), and how much each query's own weights follow each path's confidence
+# (its top score's margin over its MARGIN_AT-th; 0: fixed weights).
+FUSION = "score"
 RRF_K = 60
 CONFIDENCE_MIX = 0.5
 # A path's confidence: its top score's margin over its MARGIN_AT-th (over the third, not
@@ -356,29 +356,30 @@ def _fuse(
         if NORMALISATION == "z":
             # Each path's scores as standard scores over the candidates: a path whose best
             # memory stands far above its others moves the ranking more than a flat one.
-            lexical_z = _standardised({i: lexical_scores.get(i, 0.0) for i in ids})
-            vector_z = _standardised({i: similarity.get(i, 0.0) for i in ids})
+            lexical_scaled = _standardised({i: lexical_scores.get(i, 0.0) for i in ids})
+            vector_scaled = _standardised({i: similarity.get(i, 0.0) for i in ids})
             lexical_weight, vector_weight = _weights(
                 lexical_norm, _normalised({i: similarity.get(i, 0.0) for i in ids})
             )
-            return {i: lexical_weight * lexical_z[i] + vector_weight * vector_z[i] for i in ids}
-        values = [similarity[i] for i in ids if i in similarity]
-        high = max(values, default=0.0)
-        # The floor is the pool's weakest neighbour (beyond the pool the vector path has no
-        # say), and at least MIN_SIMILARITY_SPREAD below the best: among a few memories, a
-        # hair's difference in cosine is not the whole scale.
-        low = min((s for i, s in similarity.items() if i in vector_pool), default=0.0)
-        low = min(low, high - MIN_SIMILARITY_SPREAD)
-        spread = high - low
-        vector_norm = {}
-        for memory_id in ids:
-            vector_norm[memory_id] = 0.0
-            if spread > 0 and memory_id in similarity:
-                vector_norm[memory_id] = max(0.0, (similarity[memory_id] - low) / spread)
-        lexical_weight, vector_weight = _weights(lexical_norm, vector_norm)
+        else:
+            lexical_scaled = {i: lexical_norm.get(i, 0.0) for i in ids}
+            values = [similarity[i] for i in ids if i in similarity]
+            high = max(values, default=0.0)
+            # The floor is the pool's weakest neighbour (beyond the pool the vector path has
+            # no say), and at least MIN_SIMILARITY_SPREAD below the best: among a few
+            # memories, a hair's difference in cosine is not the whole scale.
+            low = min((s for i, s in similarity.items() if i in vector_pool), default=0.0)
+            low = min(low, high - MIN_SIMILARITY_SPREAD)
+            spread = high - low
+            vector_scaled = {}
+            for memory_id in ids:
+                vector_scaled[memory_id] = 0.0
+                if spread > 0 and memory_id in similarity:
+                    vector_scaled[memory_id] = max(0.0, (similarity[memory_id] - low) / spread)
+            lexical_weight, vector_weight = _weights(lexical_norm, vector_scaled)
         if FUSION == "rrf":
             lexical_order = candidates(lexical_scores)
-            vector_order = sorted(ids, key=lambda i: (-vector_norm[i], i))
+            vector_order = sorted(ids, key=lambda i: (-vector_scaled[i], i))
             fused = dict.fromkeys(ids, 0.0)
             for rank, memory_id in enumerate(lexical_order, 1):
                 fused[memory_id] += lexical_weight / (RRF_K + rank)
@@ -386,8 +387,7 @@ def _fuse(
                 fused[memory_id] += vector_weight / (RRF_K + rank)
             return fused
         return {
-            i: lexical_weight * lexical_norm.get(i, 0.0) + vector_weight * vector_norm[i]
-            for i in ids
+            i: lexical_weight * lexical_scaled[i] + vector_weight * vector_scaled[i] for i in ids
         }
 
     vector_pool = set(similarity)  # before combine() adds the lexical candidates' cosines
