@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -270,15 +270,34 @@ class MemoryRepository(UserScopedRepository[Memory]):
             context=[k for k in memory.keywords if k not in own],
         )
 
+    def _stage_index(
+        self,
+        batch,
+        user_id: str,
+        entries: dict[str, str],
+        vectors: Mapping[str, Sequence[float] | None] | None = None,
+    ) -> None:
+        """Term entries and, when given, the same memories' vectors (None or empty: removed):
+        their term shards are then marked changed too, which is how in-process vector copies
+        learn to read those vector shards again."""
+        self.terms.stage_put(batch, user_id, entries, new_embeddings=vectors is not None)
+        if vectors is not None:
+            self.vector_shards.stage_put(
+                batch, user_id, {i: vector or None for i, vector in vectors.items()}
+            )
+
     def add(self, user_id: str, item: Memory, *, doc_id: str | None = None) -> Memory:
         """Store a new memory (with `doc_id`, fail if it exists) and its index entry."""
         collection = self._collection(user_id)
         ref = collection.document(doc_id) if doc_id else collection.document()
         batch = self.db.batch()
         batch.create(ref, to_document(item))
-        self.terms.stage_put(batch, user_id, {ref.id: self._entry(item)})
-        if item.embedding:
-            self.vector_shards.stage_put(batch, user_id, {ref.id: item.embedding})
+        self._stage_index(
+            batch,
+            user_id,
+            {ref.id: self._entry(item)},
+            {ref.id: item.embedding} if item.embedding else None,
+        )
         batch.commit()
         return item.model_copy(update={"id": ref.id})
 
@@ -293,10 +312,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
             batch.set(collection.document(memory_id), to_document(memory))
         entries = {i: self._entry(m) for i, m in items.items()}
         # Replaced memories may carry new embeddings under unchanged entries.
-        self.terms.stage_put(batch, user_id, entries, new_embeddings=True)
-        self.vector_shards.stage_put(
-            batch, user_id, {i: m.embedding or None for i, m in items.items()}
-        )
+        self._stage_index(batch, user_id, entries, {i: m.embedding for i, m in items.items()})
         batch.commit()
 
     def patch(self, user_id: str, doc_id: str, **fields) -> None:
@@ -315,12 +331,8 @@ class MemoryRepository(UserScopedRepository[Memory]):
             self._collection(user_id).document(doc_id),
             encode_fields({**fields, "updated_at": utcnow()}),
         )
-        new_embedding = "embedding" in fields
-        self.terms.stage_put(
-            batch, user_id, {doc_id: self._entry(changed)}, new_embeddings=new_embedding
-        )
-        if new_embedding:
-            self.vector_shards.stage_put(batch, user_id, {doc_id: fields["embedding"] or None})
+        vectors = {doc_id: fields["embedding"]} if "embedding" in fields else None
+        self._stage_index(batch, user_id, {doc_id: self._entry(changed)}, vectors)
         batch.commit()
 
     def update(self, user_id: str, doc_id: str, **fields) -> Memory:
@@ -361,8 +373,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
         for memory_id, (_, vector) in items.items():
             batch.update(collection.document(memory_id), {"embedding": Vector(vector)})
         entries = {i: self._entry(m) for i, (m, _) in items.items()}
-        self.terms.stage_put(batch, user_id, entries, new_embeddings=True)
-        self.vector_shards.stage_put(batch, user_id, {i: v for i, (_, v) in items.items()})
+        self._stage_index(batch, user_id, entries, {i: v for i, (_, v) in items.items()})
         batch.commit()
 
     def record_access(self, user_id: str, ids: Sequence[str], at: datetime) -> None:
@@ -386,10 +397,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
         def write() -> None:
             batch = self.db.batch()
             entries = {i: self._entry(m) for i, m in part.items()}
-            self.terms.stage_put(batch, user_id, entries, new_embeddings=True)
-            self.vector_shards.stage_put(
-                batch, user_id, {i: m.embedding or None for i, m in part.items()}
-            )
+            self._stage_index(batch, user_id, entries, {i: m.embedding for i, m in part.items()})
             batch.commit()
 
         for doc in self._collection(user_id).stream():

@@ -62,8 +62,8 @@ class VectorShards:
         return self.db.collection("users").document(user_id).collection(COLLECTION).document(shard)
 
     def stage_put(self, batch, user_id: str, vectors: Mapping[str, Sequence[float] | None]) -> None:
-        """Set (or, for None, remove) memories' vectors: one merge a shard. The caller stages
-        the memories' term entries with `new_embeddings` in the same batch."""
+        """Set (or, for None, remove) memories' vectors: one merge a shard. Staged through
+        `MemoryRepository._stage_index`, with the term entries marked changed in the batch."""
         by_shard: dict[str, dict[str, Any]] = {}
         for memory_id, vector in vectors.items():
             value = firestore.DELETE_FIELD if vector is None else encode(vector)
