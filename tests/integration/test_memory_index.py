@@ -278,7 +278,10 @@ def test_in_process_recall_from_the_shards_ranks_as_the_memories_own_embeddings(
         assert found.keys() == exact.keys()
         assert max(abs(found[i] - exact[i]) for i in exact) < 2e-3  # float16's rounding
         best = sorted(exact, key=lambda i: (-exact[i], i))[:10]
-        assert sorted(found, key=lambda i: (-found[i], i))[:10] == best
+        top = sorted(found, key=lambda i: (-found[i], i))[:10]
+        # The same order, but where two memories are nearer than float16 tells apart.
+        assert all(abs(exact[a] - exact[b]) < 2e-3 for a, b in zip(top, best, strict=True))
+        assert top[:3] == best[:3]
         # And the whole recall, against the same recall over the memory documents' own
         # embeddings (what the in-process copy read before the shards).
         shown = ids(recall(store, embedder, jon.id, question, now=NOW, touch=False))
@@ -328,3 +331,70 @@ def test_the_build_writes_more_memories_than_one_batch_holds(store, embedder, jo
     assert entries(store, jon.id) == {}
     assert store.memories.rebuild_terms(jon.id) == BULK_LIMIT + 1
     assert_in_step(store, jon.id)
+
+
+def unit(n: int, dimension: int = 8) -> list[float]:
+    return [1.0 if d == n else 0.0 for d in range(dimension)]
+
+
+def sentence_vectors(store, user_id: str) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    for snapshot in store.db.collection(f"users/{user_id}/{vector_shards.COLLECTION}").stream():
+        found |= (snapshot.to_dict() or {}).get("sentences", {})
+    return found
+
+
+def test_a_memory_is_as_near_as_its_nearest_sentence(store, jon, in_process):
+    from nudge.memory.recall import load_corpus
+
+    said = datetime(2023, 5, 8, tzinfo=UTC)
+    store.memories.put_many(
+        jon.id,
+        {
+            # A long turn: its whole vector points one way, its second sentence another.
+            "long": Memory(content="a. b.", created_at=said, embedding=unit(0),
+                           sentence_embeddings=[unit(1), unit(2)]),
+            "short": Memory(content="c", created_at=said, embedding=[0, 0, 0.6, 0.8, 0, 0, 0, 0]),
+        },
+    )  # fmt: skip
+    shards = load_corpus(store, jon.id).shards
+    found = store.memories.vectors.similarities(jon.id, shards, unit(2))
+    assert found["long"] == pytest.approx(1.0, abs=1e-3)  # its second sentence
+    assert found["short"] == pytest.approx(0.6, abs=1e-3)
+    found = store.memories.vectors.similarities(jon.id, shards, unit(3))
+    assert found["long"] == pytest.approx(0.0, abs=1e-3) and found["short"] > 0.79
+
+
+def test_sentence_vectors_are_written_and_removed_with_their_memory(store, embedder, jon):
+    turn = (
+        "I finally signed up for the pottery class downtown. The teacher says I have a knack "
+        "for bowls. We fire them next Thursday!"
+    )
+    ingest(store, embedder, jon.id, [("p1", "Melanie", turn, "2023-07-02T10:00:00Z")] + CHAT)
+    stored = sentence_vectors(store, jon.id)
+    dimension = len(store.memories.require(jon.id, "src-p1").embedding)
+    assert set(stored) == {"src-p1"}  # the chat's turns are one sentence each
+    assert len(stored["src-p1"]) == 3 * 2 * dimension  # three sentences, float16
+    expected = embedder.embed_documents(
+        [
+            "Melanie: I finally signed up for the pottery class downtown.",
+            "Melanie: The teacher says I have a knack for bowls.",
+            "Melanie: We fire them next Thursday!",
+        ]
+    )
+    assert stored["src-p1"] == b"".join(vector_shards.encode(v) for v in expected)
+    # Not in the memory document, and a read of it does not bring them back.
+    document = store.db.document(f"users/{jon.id}/memories/src-p1").get().to_dict()
+    assert "sentence_embeddings" not in document
+    assert store.memories.require(jon.id, "src-p1").sentence_embeddings == []
+
+    store.memories.rebuild_terms(jon.id)  # from the documents: the sentences stay
+    assert sentence_vectors(store, jon.id) == stored
+    store.memories.patch(jon.id, "src-p1", embedding=embedder.embed_documents(["pottery"])[0])
+    assert sentence_vectors(store, jon.id) == {}  # a new embedding without sentences
+    ingest(store, embedder, jon.id, [("p1", "Melanie", turn, "2023-07-02T10:00:00Z")])
+    assert set(sentence_vectors(store, jon.id)) == {"src-p1"}
+    assert admin.reembed(store, embedder, [jon.id]) == len(CHAT) + 1
+    assert sentence_vectors(store, jon.id) == stored
+    store.memories.delete(jon.id, "src-p1")
+    assert sentence_vectors(store, jon.id) == {} and "src-p1" not in vectors(store, jon.id)

@@ -29,3 +29,21 @@ def test_tags_join_the_keywords_and_survive_a_cut():
 def test_a_long_tag_list_from_the_llm_is_trimmed_not_refused():
     fact = CandidateFact(content="likes pho", tags=[f"tag{n}" for n in range(20)] + [" "])
     assert fact.tags == [f"tag{n}" for n in range(MAX_TAGS)]
+
+
+def test_a_memory_s_sentences_carry_its_label_and_skip_abbreviations():
+    from nudge.memory.text import MAX_SENTENCES, sentences
+
+    assert sentences("Melanie: I've been running farther. It has been great for my headspace!") == [
+        "Melanie: I've been running farther.",
+        "Melanie: It has been great for my headspace!",
+    ]
+    assert sentences("Dr. Smith said the results look fine. Next visit is in May.") == [
+        "Dr. Smith said the results look fine.",
+        "Next visit is in May.",
+    ]
+    # One sentence (or one besides greetings too short to search by) needs no second vector.
+    assert sentences("My locker code is 4471") == []
+    assert sentences("Hey Melanie! Just wanted to say hi!") == []
+    many = " ".join(f"Sentence number {n} is here." for n in range(9))
+    assert len(sentences(many)) == MAX_SENTENCES

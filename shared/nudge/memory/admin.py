@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, Field
 
+from nudge.memory.embedding import embed_memories
 from nudge.memory.recall import Mode, RecallHit, recall
-from nudge.memory.text import Tags, dated, keywords
+from nudge.memory.text import Tags, keywords
 from nudge.models import Memory, MemoryType, User
 from nudge.store import Store
 from nudge.store.collections import BULK_LIMIT
@@ -67,16 +68,19 @@ def ingest(store: Store, embedder, user_id: str, items: Iterable[IngestItem]) ->
         nonlocal count
         if not chunk:
             return
-        texts = [dated(i.text, i.timestamp.date()) for i, _ in chunk]
-        vectors = embedder.embed_documents(texts)
+        # What is stored is what is embedded (as `reembed` would): the speaker too.
+        contents = [i.text if not i.speaker else f"{i.speaker}: {i.text}" for i, _ in chunk]
+        vectors = embed_memories(
+            embedder, [(c, i.timestamp.date()) for c, (i, _) in zip(contents, chunk, strict=True)]
+        )
         memories: dict[str, Memory] = {}
-        for (item, context), vector in zip(chunk, vectors, strict=True):
+        for (item, context), content, vector in zip(chunk, contents, vectors, strict=True):
             timestamp = _aware(item.timestamp)
             words = keywords(item.text, tags=item.tags)
             if context is not None:
                 words = sorted(set(words) | set(keywords(context.text)))
             memories[f"src-{item.id}"] = Memory(
-                content=item.text if not item.speaker else f"{item.speaker}: {item.text}",
+                content=content,
                 memory_type=MemoryType.event,
                 tags=item.tags,
                 keywords=words,
@@ -84,7 +88,8 @@ def ingest(store: Store, embedder, user_id: str, items: Iterable[IngestItem]) ->
                 created_at=timestamp,
                 updated_at=timestamp,
                 valid_from=timestamp,
-                embedding=vector,
+                embedding=vector.whole,
+                sentence_embeddings=vector.sentences,
             )
         # The memories and their term-index entries in one batch.
         store.memories.put_many(user_id, memories)
@@ -124,12 +129,15 @@ def reembed(store: Store, embedder, user_ids: list[str]) -> int:
         memories = store.memories.list(user_id)
         for start in range(0, len(memories), BATCH):
             part = memories[start : start + BATCH]
-            vectors = embedder.embed_documents(
-                [dated(m.content, m.created_at.date()) for m in part]
-            )
+            vectors = embed_memories(embedder, [(m.content, m.created_at.date()) for m in part])
             store.memories.set_embeddings(
                 user_id,
-                {m.id or "": (m, v) for m, v in zip(part, vectors, strict=True)},
+                {
+                    m.id or "": m.model_copy(
+                        update={"embedding": v.whole, "sentence_embeddings": v.sentences}
+                    )
+                    for m, v in zip(part, vectors, strict=True)
+                },
             )
             done += len(part)
     return done

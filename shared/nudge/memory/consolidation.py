@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from google.api_core.exceptions import Conflict
 from pydantic import BaseModel
 
+from nudge.memory.embedding import embed_memory
 from nudge.memory.extraction import CandidateFact, MemoryJudge
 from nudge.memory.text import SAME_FACT_DISTANCE, dated, keywords
 from nudge.models import Direction, Memory, MemoryType, Message
@@ -143,6 +144,7 @@ def _apply(deps, user_id, fact: CandidateFact, now, today, report, source_ids) -
             content = decision.content
         report.updated += decision.action == "update"
         report.invalidated += decision.action == "invalidate"
+    vectors = embed_memory(deps.embedder, content, today)
     memory = Memory(
         content=content,
         memory_type=MemoryType(fact.memory_type),
@@ -153,7 +155,8 @@ def _apply(deps, user_id, fact: CandidateFact, now, today, report, source_ids) -
         source_ids=source_ids[-20:],
         related_ids=[target.id] if target is not None and target.id else [],
         valid_from=now,
-        embedding=deps.embedder.embed_documents([dated(content, today)])[0],
+        embedding=vectors.whole,
+        sentence_embeddings=vectors.sentences,
     )
     try:
         store.memories.add(user_id, memory, doc_id=fact_id(user_id, content))
@@ -174,6 +177,7 @@ def _episodes(deps, user_id, messages: list[Message], zone, report) -> None:
         if deps.store.memories.get(user_id, episode_id) is not None:
             continue  # written by an earlier run: no second summary
         content = f"On {day.isoformat()}: {deps.judge.summarize_day(day.isoformat(), said)}"
+        vectors = embed_memory(deps.embedder, content, day)
         memory = Memory(
             content=content,
             memory_type=MemoryType.episode,
@@ -183,7 +187,8 @@ def _episodes(deps, user_id, messages: list[Message], zone, report) -> None:
             created_at=datetime.combine(day, datetime.min.time(), tzinfo=zone),
             valid_from=datetime.combine(day, datetime.min.time(), tzinfo=zone),
             source_ids=[m.id for m in day_messages if m.id][:50],
-            embedding=deps.embedder.embed_documents([dated(content, day)])[0],
+            embedding=vectors.whole,
+            sentence_embeddings=vectors.sentences,
         )
         try:
             deps.store.memories.add(user_id, memory, doc_id=episode_id)

@@ -104,6 +104,34 @@ def memory_terms(content: str, tags: Iterable[str] = ()) -> list[str]:
     return (terms(" ".join(tags)) + terms(content))[:MAX_TERMS]
 
 
+# A memory's sentences are embedded too when it has several (a long chat turn whose one
+# sentence answers a question: the whole turn's mean-pooled vector dilutes it).
+MAX_SENTENCES = 5
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:dr|mr|mrs|ms|st|vs|etc|e\.g|i\.e|no|approx)\.$", re.I)
+# "Melanie: ..." (an ingested chat turn, a forwarded "Mom: ..."): the label goes with every
+# sentence, as it is part of who said it.
+_LABEL = re.compile(r"^([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}): (?=\S)")
+
+
+def sentences(content: str) -> list[str]:
+    """The sentences of a memory worth their own vector (three words or more, at most
+    MAX_SENTENCES), each with the memory's leading label; none for a one-sentence memory."""
+    label = _LABEL.match(content)
+    body = content[label.end() :] if label else content
+    joined: list[str] = []
+    for part in _SENTENCE_END.split(body.strip()):
+        if joined and _ABBREVIATION.search(joined[-1]):
+            joined[-1] += " " + part  # "Dr. Smith": not a sentence end
+        else:
+            joined.append(part)
+    parts = [p for p in joined if len(p.split()) >= 3]
+    if len(parts) < 2:
+        return []
+    prefix = f"{label.group(1)}: " if label else ""
+    return [prefix + p for p in parts[:MAX_SENTENCES]]
+
+
 def dated(content: str, day: date) -> str:
     """What is embedded and shown: the date is part of the memory."""
     return f"({day.isoformat()}) {content}"

@@ -32,7 +32,7 @@ from nudge.models import (
 from nudge.store.codec import VECTOR_FIELDS, encode_fields, to_document
 from nudge.store.memory_terms import MemoryTermIndex, encode_entry
 from nudge.store.repository import NotFound, UserScopedRepository
-from nudge.store.vector_shards import VectorShards
+from nudge.store.vector_shards import StoredVectors, VectorShards
 
 if TYPE_CHECKING:
     from nudge.store.memory_vectors import MemoryVectorCache
@@ -244,7 +244,11 @@ class MemoryRepository(UserScopedRepository[Memory]):
     collection = "memories"
     model = Memory
     # Everything but the embedding (1 KiB+ a memory), for reads that do not need it.
-    _WITHOUT_EMBEDDING = [n for n in Memory.model_fields if n != "id" and n not in VECTOR_FIELDS]
+    _WITHOUT_EMBEDDING = [
+        n
+        for n, field in Memory.model_fields.items()
+        if n != "id" and n not in VECTOR_FIELDS and not field.exclude
+    ]
     # The fields an index entry is made of.
     _INDEXED = frozenset({"content", "tags", "keywords", "active", "created_at"})
 
@@ -276,14 +280,16 @@ class MemoryRepository(UserScopedRepository[Memory]):
         user_id: str,
         entries: dict[str, str],
         vectors: Mapping[str, Sequence[float] | None] | None = None,
+        sentences: Mapping[str, Sequence[Sequence[float]]] | None = None,
     ) -> None:
-        """Term entries and, when given, the same memories' vectors (None or empty: removed):
-        their term shards are then marked changed too, which is how in-process vector copies
-        learn to read those vector shards again."""
+        """Term entries and, when given, the same memories' vectors (None or empty: removed)
+        and sentence vectors (`VectorShards.stage_put`): their term shards are then marked
+        changed too, which is how in-process vector copies learn to read those vector shards
+        again."""
         self.terms.stage_put(batch, user_id, entries, new_embeddings=vectors is not None)
         if vectors is not None:
             self.vector_shards.stage_put(
-                batch, user_id, {i: vector or None for i, vector in vectors.items()}
+                batch, user_id, {i: vector or None for i, vector in vectors.items()}, sentences
             )
 
     def add(self, user_id: str, item: Memory, *, doc_id: str | None = None) -> Memory:
@@ -297,6 +303,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
             user_id,
             {ref.id: self._entry(item)},
             {ref.id: item.embedding} if item.embedding else None,
+            {ref.id: item.sentence_embeddings},
         )
         batch.commit()
         return item.model_copy(update={"id": ref.id})
@@ -312,13 +319,21 @@ class MemoryRepository(UserScopedRepository[Memory]):
             batch.set(collection.document(memory_id), to_document(memory))
         entries = {i: self._entry(m) for i, m in items.items()}
         # Replaced memories may carry new embeddings under unchanged entries.
-        self._stage_index(batch, user_id, entries, {i: m.embedding for i, m in items.items()})
+        self._stage_index(
+            batch,
+            user_id,
+            entries,
+            {i: m.embedding for i, m in items.items()},
+            {i: m.sentence_embeddings for i, m in items.items()},
+        )
         batch.commit()
 
     def patch(self, user_id: str, doc_id: str, **fields) -> None:
         """Like `update` without reading back; a change to what the index holds (content,
         tags, active, date) re-writes the entry in the same batch, as does a new embedding (the
-        shard's update time is what in-process vector copies check)."""
+        shard's update time is what in-process vector copies check), whose sentence vectors
+        are `sentence_embeddings` (none if not given)."""
+        sentence_vectors = fields.pop("sentence_embeddings", [])
         if not (self._INDEXED | set(VECTOR_FIELDS)) & fields.keys():
             super().patch(user_id, doc_id, **fields)
             return
@@ -332,7 +347,9 @@ class MemoryRepository(UserScopedRepository[Memory]):
             encode_fields({**fields, "updated_at": utcnow()}),
         )
         vectors = {doc_id: fields["embedding"]} if "embedding" in fields else None
-        self._stage_index(batch, user_id, {doc_id: self._entry(changed)}, vectors)
+        self._stage_index(
+            batch, user_id, {doc_id: self._entry(changed)}, vectors, {doc_id: sentence_vectors}
+        )
         batch.commit()
 
     def update(self, user_id: str, doc_id: str, **fields) -> Memory:
@@ -362,18 +379,24 @@ class MemoryRepository(UserScopedRepository[Memory]):
         }
         return [found[i] for i in ids if i in found]
 
-    def set_embeddings(self, user_id: str, items: dict[str, tuple[Memory, list[float]]]) -> None:
-        """New embeddings (after a change of embedder), in the vector shards too, with the
-        memories' index entries staged again in the same batch: their term shards' update
-        times tell the in-process vector copies to read them again."""
+    def set_embeddings(self, user_id: str, items: dict[str, Memory]) -> None:
+        """New embeddings (`embedding` and `sentence_embeddings`, after a change of embedder),
+        in the vector shards too, with the memories' index entries staged again in the same
+        batch: their term shards' update times tell the in-process vector copies to read them
+        again."""
         if len(items) > BULK_LIMIT:
             raise ValueError(f"at most {BULK_LIMIT} memories a batch")
         collection = self._collection(user_id)
         batch = self.db.batch()
-        for memory_id, (_, vector) in items.items():
-            batch.update(collection.document(memory_id), {"embedding": Vector(vector)})
-        entries = {i: self._entry(m) for i, (m, _) in items.items()}
-        self._stage_index(batch, user_id, entries, {i: v for i, (_, v) in items.items()})
+        for memory_id, memory in items.items():
+            batch.update(collection.document(memory_id), {"embedding": Vector(memory.embedding)})
+        self._stage_index(
+            batch,
+            user_id,
+            {i: self._entry(m) for i, m in items.items()},
+            {i: m.embedding for i, m in items.items()},
+            {i: m.sentence_embeddings for i, m in items.items()},
+        )
         batch.commit()
 
     def record_access(self, user_id: str, ids: Sequence[str], at: datetime) -> None:
@@ -492,9 +515,9 @@ class _ProcessWide:
                 self._vectors = MemoryVectorCache(self._read_vectors)
             return self._vectors
 
-    def _read_vectors(self, user_id: str, shards: Sequence[str]) -> dict[str, bytes]:
+    def _read_vectors(self, user_id: str, shards: Sequence[str]) -> StoredVectors:
         db = self._db()
-        return {} if db is None else VectorShards(db).read(user_id, shards)
+        return StoredVectors({}, {}) if db is None else VectorShards(db).read(user_id, shards)
 
 
 # Keyed weakly by client: a test's short-lived client takes its caches with it.

@@ -30,8 +30,19 @@ _USERS_KEPT = 8  # users whose embeddings a process keeps (10,000 of 384 dims: a
 class _ShardVectors:
     ids: list[str]
     matrix: np.ndarray  # one unit row a memory
-    active_ids: list[str]
-    active_matrix: np.ndarray  # the rows of the active memories only
+    active: np.ndarray  # which rows are active memories
+    # Sentence vectors (`vector_shards`: a memory of several sentences), one row each, with
+    # the row of the memory each belongs to.
+    sentences: np.ndarray
+    owners: np.ndarray
+
+
+def _unit_rows(blobs: list[bytes], dimension: int) -> np.ndarray:
+    flat = np.frombuffer(b"".join(blobs), dtype=vector_shards.DTYPE)
+    matrix = flat.reshape(-1, dimension).astype(np.float32)
+    # Unit length again: float16 rounds each component.
+    matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+    return matrix
 
 
 def _vector_shards(shard: ParsedShard) -> list[str]:
@@ -41,26 +52,33 @@ def _vector_shards(shard: ParsedShard) -> list[str]:
     return vector_shards.shards_of_term_shard(int(memory_terms.shard_of(next(iter(shard.entries)))))
 
 
-def _decode(shard: ParsedShard, encoded: dict[str, bytes]) -> list[_ShardVectors]:
+def _decode(shard: ParsedShard, stored: vector_shards.StoredVectors) -> list[_ShardVectors]:
     """A term shard's vectors, one matrix a dimension (a half-done re-embed mixes them)."""
+    encoded = stored.vectors
     by_size: dict[int, list[str]] = {}
     for memory_id in shard.entries:
         if memory_id in encoded:
             by_size.setdefault(len(encoded[memory_id]), []).append(memory_id)
     rows = []
-    for ids in by_size.values():
-        flat = np.frombuffer(b"".join(encoded[i] for i in ids), dtype=vector_shards.DTYPE)
-        matrix = flat.reshape(len(ids), -1).astype(np.float32)
-        # Unit length again: float16 rounds each component.
-        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
-        active = [n for n, i in enumerate(ids) if shard.entries[i].active]
-        rows.append(_ShardVectors(ids, matrix, [ids[n] for n in active], matrix[active]))
+    for size, ids in by_size.items():
+        dimension = size // np.dtype(vector_shards.DTYPE).itemsize
+        matrix = _unit_rows([encoded[i] for i in ids], dimension)
+        active = np.array([shard.entries[i].active for i in ids], dtype=bool)
+        # Sentence vectors of the same dimension only (a whole number of rows of it).
+        said = [
+            (n, stored.sentences[i])
+            for n, i in enumerate(ids)
+            if len(stored.sentences.get(i, b"")) % size == 0 and stored.sentences.get(i)
+        ]
+        sentences = _unit_rows([blob for _, blob in said], dimension)
+        owners = np.array([n for n, blob in said for _ in range(len(blob) // size)], dtype=int)
+        rows.append(_ShardVectors(ids, matrix, active, sentences, owners))
     return rows
 
 
 class MemoryVectorCache:
-    def __init__(self, read_shards: Callable[[str, Sequence[str]], dict[str, bytes]]):
-        # (user id, vector shard names) -> {memory id: encoded vector} (`vector_shards`).
+    def __init__(self, read_shards: Callable[[str, Sequence[str]], vector_shards.StoredVectors]):
+        # (user id, vector shard names) -> their encoded vectors (`vector_shards`).
         self._read = read_shards
         # user -> {id(term shard): (that shard, its rows)}: the shard is held, so its id is not
         # reused by another while cached.
@@ -81,9 +99,9 @@ class MemoryVectorCache:
             else:
                 stale.append(shard)
         if stale:
-            encoded = self._read(user_id, [v for shard in stale for v in _vector_shards(shard)])
+            stored = self._read(user_id, [v for shard in stale for v in _vector_shards(shard)])
             for shard in stale:
-                by_shard[id(shard)] = (shard, _decode(shard, encoded))
+                by_shard[id(shard)] = (shard, _decode(shard, stored))
         with self._lock:
             self._users[user_id] = by_shard
             self._users.move_to_end(user_id)
@@ -108,10 +126,12 @@ class MemoryVectorCache:
         query /= norm
         found: dict[str, float] = {}
         for row in self._rows(user_id, shards):
-            ids, matrix = (
-                (row.active_ids, row.active_matrix) if active_only else (row.ids, row.matrix)
-            )
-            if not ids or matrix.shape[1] != query.shape[0]:
+            if row.matrix.shape[1] != query.shape[0]:
                 continue  # embedded by another model: `nudge memory reembed` aligns them
-            found.update(zip(ids, (matrix @ query).tolist(), strict=True))
+            # A memory's similarity is its best vector's: the whole text or one sentence.
+            scores = row.matrix @ query
+            if len(row.owners):
+                np.maximum.at(scores, row.owners, row.sentences @ query)
+            kept = np.flatnonzero(row.active) if active_only else range(len(row.ids))
+            found.update((row.ids[n], float(scores[n])) for n in kept)
         return found

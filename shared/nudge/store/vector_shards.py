@@ -13,10 +13,17 @@ in the same batch and bumps a counter on its term shard, so the term shard's upd
 read on every recall anyway, tells which vector shards to read again. Writes are field-path
 merges and field deletes, never read-modify-write: a redelivered write leaves the same shards.
 
-The cap: an entry is 2 bytes a dimension plus the memory id, so within Firestore's 1 MiB a
-document 64 shards hold about 80,000 memories of 384 dimensions, 40,000 of 768, 10,000 of
-3,072 (less about a tenth for the hash's unevenness). A write beyond it fails with
-Firestore's document-size error. Written in every environment (see README "Memory").
+A memory of several sentences also has `sentences.{memory_id}`: each sentence's unit vector,
+concatenated (`nudge.memory.embedding`), written and removed with its embedding; in-process
+recall scores the memory by its best vector. A write that leaves them unsaid (a rebuild from
+the memory documents, which do not hold them) keeps what is there.
+
+The cap: an entry is 2 bytes a dimension plus the memory id (and as much again for each
+sentence vector), so within Firestore's 1 MiB a document 64 shards hold about 80,000
+one-sentence memories of 384 dimensions, 40,000 of 768, 10,000 of 3,072 (less about a tenth
+for the hash's unevenness; a chat turn of three sentences counts four). A write beyond it
+fails with Firestore's document-size error. Written in every environment (see README
+"Memory").
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ import math
 import struct
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from google.cloud import firestore
 
@@ -54,6 +61,13 @@ def encode(vector: Sequence[float]) -> bytes:
     return struct.pack(f"<{len(vector)}{STRUCT_CODE}", *(x / (norm or 1.0) for x in vector))
 
 
+class StoredVectors(NamedTuple):
+    """What shards hold: memory id -> encoded embedding, and -> its sentences' vectors."""
+
+    vectors: dict[str, bytes]
+    sentences: dict[str, bytes]
+
+
 class VectorShards:
     def __init__(self, db: firestore.Client) -> None:
         self.db = db
@@ -61,24 +75,42 @@ class VectorShards:
     def _shard(self, user_id: str, shard: str) -> firestore.DocumentReference:
         return self.db.collection("users").document(user_id).collection(COLLECTION).document(shard)
 
-    def stage_put(self, batch, user_id: str, vectors: Mapping[str, Sequence[float] | None]) -> None:
-        """Set (or, for None, remove) memories' vectors: one merge a shard. Staged through
-        `MemoryRepository._stage_index`, with the term entries marked changed in the batch."""
-        by_shard: dict[str, dict[str, Any]] = {}
+    def stage_put(
+        self,
+        batch,
+        user_id: str,
+        vectors: Mapping[str, Sequence[float] | None],
+        sentences: Mapping[str, Sequence[Sequence[float]]] | None = None,
+    ) -> None:
+        """Set (or, for None, remove) memories' vectors: one merge a shard. With `sentences`,
+        each set memory's sentence vectors become those given (none: removed); without, they
+        stay. Staged through `MemoryRepository._stage_index`, with the term entries marked
+        changed in the batch."""
+        by_shard: dict[str, dict[str, dict[str, Any]]] = {}
         for memory_id, vector in vectors.items():
-            value = firestore.DELETE_FIELD if vector is None else encode(vector)
-            by_shard.setdefault(shard_of(memory_id), {})[memory_id] = value
+            part = by_shard.setdefault(shard_of(memory_id), {"vectors": {}, "sentences": {}})
+            if vector is None:
+                part["vectors"][memory_id] = part["sentences"][memory_id] = firestore.DELETE_FIELD
+                continue
+            part["vectors"][memory_id] = encode(vector)
+            if sentences is not None:
+                said = sentences.get(memory_id) or ()
+                encoded = b"".join(encode(v) for v in said)
+                part["sentences"][memory_id] = encoded or firestore.DELETE_FIELD
         for shard, part in by_shard.items():
-            batch.set(self._shard(user_id, shard), {"vectors": part}, merge=True)
+            # An empty map under merge would replace the whole field: only what is said.
+            batch.set(self._shard(user_id, shard), {k: v for k, v in part.items() if v}, merge=True)
 
     def stage_delete(self, batch, user_id: str, memory_ids: Iterable[str]) -> None:
         self.stage_put(batch, user_id, dict.fromkeys(memory_ids))
 
-    def read(self, user_id: str, shards: Iterable[str]) -> dict[str, bytes]:
-        """memory id -> encoded vector, from these shards (one `get_all`)."""
+    def read(self, user_id: str, shards: Iterable[str]) -> StoredVectors:
+        """The vectors of these shards' memories (one `get_all`)."""
         refs = [self._shard(user_id, s) for s in sorted(set(shards))]
-        found: dict[str, bytes] = {}
+        found = StoredVectors({}, {})
         for snapshot in self.db.get_all(refs) if refs else ():
             if snapshot.exists:
-                found |= (snapshot.to_dict() or {}).get("vectors", {})
+                data = snapshot.to_dict() or {}
+                found.vectors.update(data.get("vectors", {}))
+                found.sentences.update(data.get("sentences", {}))
         return found

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from nudge.agent.tools.registry import ToolContext, tool
+from nudge.memory.embedding import embed_memory
 from nudge.memory.recall import RecallHit
 from nudge.memory.recall import recall as recall_memories
-from nudge.memory.text import SAME_FACT_DISTANCE, Tags, dated, keywords
+from nudge.memory.text import SAME_FACT_DISTANCE, Tags, keywords
 from nudge.models import Memory, MemoryType
 from nudge.timezones import local_now
 
@@ -26,8 +27,8 @@ class RememberArgs(BaseModel):
 def remember(ctx: ToolContext, args: RememberArgs) -> dict:
     """Save something the user explicitly asked you to remember, as one clear sentence."""
     today = local_now(ctx.timezone, ctx.now).date()
-    vector = ctx.embedder.embed_documents([dated(args.content, today)])[0]
-    for existing, distance in ctx.store.memories.nearest(ctx.user.id, vector, limit=1):
+    vectors = embed_memory(ctx.embedder, args.content, today)
+    for existing, distance in ctx.store.memories.nearest(ctx.user.id, vectors.whole, limit=1):
         same_words = existing.content.casefold().split() == args.content.casefold().split()
         if distance <= SAME_FACT_DISTANCE or same_words:
             ctx.store.memories.patch(
@@ -48,7 +49,8 @@ def remember(ctx: ToolContext, args: RememberArgs) -> dict:
             valid_from=ctx.now,
             importance=0.7,
             dynamic_importance=0.7,
-            embedding=vector,
+            embedding=vectors.whole,
+            sentence_embeddings=vectors.sentences,
         ),
     )
     return {"ok": True, "id": memory.id}
