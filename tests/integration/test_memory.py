@@ -265,7 +265,7 @@ def test_a_turns_context_and_the_recall_tool_rank_memories_alike(store, settings
 
 
 def test_the_in_process_vectors_read_again_only_the_shards_that_changed(store, embedder, alice):
-    from nudge.memory.recall import load_corpus
+    from nudge.memory.recall import load_index
     from nudge.store import vector_shards
     from nudge.store.memory_terms import shard_of
     from nudge.store.memory_vectors import MemoryVectorCache
@@ -279,15 +279,15 @@ def test_the_in_process_vectors_read_again_only_the_shards_that_changed(store, e
 
     cache = MemoryVectorCache(counted)
     query = embedder.embed_query("when is Anna's birthday?")
-    first = cache.similarities(alice.id, load_corpus(store, alice.id).shards, query)
+    first = cache.similarities(alice.id, load_index(store, alice.id).corpus.shards, query)
     assert max(first, key=first.get) == "src-m1" and len(first) == len(ITEMS)
     # The vector shards of the memories' term shards, in one read.
     held = {vector_shards.shard_of(f"src-{i}") for i, _, _ in ITEMS}
     assert held <= set(reads.pop())
-    cache.similarities(alice.id, load_corpus(store, alice.id).shards, query)
+    cache.similarities(alice.id, load_index(store, alice.id).corpus.shards, query)
     assert reads == []  # nothing written: nothing read
     store.memories.patch(alice.id, "src-m4", embedding=embedder.embed_documents(["x"])[0])
-    cache.similarities(alice.id, load_corpus(store, alice.id).shards, query)
+    cache.similarities(alice.id, load_index(store, alice.id).corpus.shards, query)
     [again] = reads  # only the vector shards of the one term shard written
     assert vector_shards.shard_of("src-m4") in again
     assert sorted(again) == vector_shards.shards_of_term_shard(int(shard_of("src-m4")))
@@ -300,7 +300,7 @@ def test_each_request_s_new_store_reuses_the_process_s_embeddings_copy(
     # vector recall must not read every embedding again.
     import os
 
-    from nudge.memory.recall import load_corpus
+    from nudge.memory.recall import load_index
     from nudge.store import Store
     from nudge.store.vector_shards import VectorShards
     from tests.conftest import clear_caches
@@ -319,7 +319,7 @@ def test_each_request_s_new_store_reuses_the_process_s_embeddings_copy(
     monkeypatch.setattr(VectorShards, "read", counted)
     query = embedder.embed_query("when is Anna's birthday?")
     for turn_store in (Store(store.db), Store(store.db)):
-        shards = load_corpus(turn_store, alice.id).shards
+        shards = load_index(turn_store, alice.id).corpus.shards
         found = turn_store.memories.vectors.similarities(alice.id, shards, query)
         assert max(found, key=found.get) == "src-m1"
     assert reads == [len(ITEMS)]  # read once, by the first turn only

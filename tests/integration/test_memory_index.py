@@ -1,6 +1,7 @@
 """The per-user term index and vector shards against the real Firestore emulator: kept with
 every memory write, idempotent, built for memories that predate them; and the rankings they
-serve."""
+serve. (Recall on an index that is not current, and its background rebuild:
+test_memory_index_rebuild.py.)"""
 
 from __future__ import annotations
 
@@ -147,12 +148,20 @@ def test_remember_forget_and_invalidate_keep_the_index(store, settings, embedder
     assert forgot["ok"] and saved["id"] not in entries(store, jon.id)
 
 
-def test_memories_stored_before_the_index_are_indexed_on_first_recall(store, embedder, jon):
+def test_memories_stored_before_the_index_are_indexed_by_its_rebuild(
+    store, embedder, jon, task_queue
+):
+    from nudge.memory.index_rebuild import rebuild_if_stale
+
     predating_the_index(store, jon.id)
     old = Memory(content="Dr. Okafor is my dentist", keywords=["okafor", "dentist"],
                  embedding=embedder.embed_documents(["Dr. Okafor is my dentist"])[0])  # fmt: skip
     store.memories._collection(jon.id).document("legacy").set(to_document(old))
     assert entries(store, jon.id) == {}
+    # Recall does not build it: the old index has no entry for the memory yet.
+    assert recall(store, embedder, jon.id, "Okafor", now=NOW, mode="lexical", touch=False) == []
+    assert entries(store, jon.id) == {}
+    assert rebuild_if_stale(store, jon.id) == 1  # what the background task runs
     hits = recall(store, embedder, jon.id, "Okafor", now=NOW, mode="lexical", touch=False)
     assert [h.memory.id for h in hits] == ["legacy"]
     assert set(entries(store, jon.id)) == {"legacy"}
@@ -169,14 +178,20 @@ def test_a_new_user_s_index_is_complete_from_the_start(store, embedder, jon):
     assert store.db.document(f"users/{jon.id}/memory_terms/built").get().update_time == before
 
 
-def test_a_write_before_the_first_recall_does_not_hide_older_memories(
-    store, settings, embedder, jon
+def test_a_write_before_the_rebuild_does_not_hide_older_memories(
+    store, settings, embedder, jon, task_queue
 ):
+    from nudge.memory.index_rebuild import rebuild_if_stale
+    from nudge.store.memory_terms import VERSION
+
     predating_the_index(store, jon.id)
     old = Memory(content="Dr. Okafor is my dentist", keywords=["okafor", "dentist"],
                  embedding=embedder.embed_documents(["Dr. Okafor is my dentist"])[0])  # fmt: skip
     store.memories._collection(jon.id).document("legacy").set(to_document(old))
     tool(store, settings, jon, embedder, "remember", content="My dentist moved to King Street")
+    # The write adds its own entry; the index is still not marked complete.
+    assert store.memories.terms.built_version(jon.id) == 1 < VERSION
+    assert rebuild_if_stale(store, jon.id) == 2
     hits = recall(store, embedder, jon.id, "dentist Okafor", now=NOW, mode="lexical",
                   touch=False)  # fmt: skip
     assert ids(hits)[0] == "legacy" and len(hits) == 2
@@ -267,11 +282,11 @@ DATED_GREETINGS = [
 def test_in_process_recall_from_the_shards_ranks_as_the_memories_own_embeddings(
     store, embedder, jon, in_process, monkeypatch
 ):
-    from nudge.memory.recall import load_corpus
+    from nudge.memory.recall import load_index
     from nudge.store.memory_vectors import MemoryVectorCache
 
     ingest(store, embedder, jon.id, CHAT + DATED_GREETINGS)
-    shards = load_corpus(store, jon.id).shards
+    shards = load_index(store, jon.id).corpus.shards
     for question in QUESTIONS:
         exact = exact_similarities(store, jon.id, embedder.embed_query(question))
         found = store.memories.vectors.similarities(jon.id, shards, embedder.embed_query(question))
@@ -294,21 +309,6 @@ def test_in_process_recall_from_the_shards_ranks_as_the_memories_own_embeddings(
                 ),
             )
             assert ids(recall(store, embedder, jon.id, question, now=NOW, touch=False)) == shown
-
-
-def test_a_user_from_before_the_vector_shards_gets_them_on_first_recall(
-    store, embedder, jon, in_process
-):
-    ingest(store, embedder, jon.id, CHAT + GREETINGS)
-    question = "What does Melanie say running has been great for?"
-    before = ids(recall(store, embedder, jon.id, question, now=NOW, touch=False))
-    predating_the_index(store, jon.id)
-    use_search("in_process")  # a new process: nothing cached
-    assert vectors(store, jon.id) == {}
-    assert ids(recall(store, embedder, jon.id, question, now=NOW, touch=False)) == before
-    assert_in_step(store, jon.id)
-    marker = store.db.document(f"users/{jon.id}/memory_terms/built").get().to_dict()
-    assert marker == {"version": 2}
 
 
 def test_the_build_writes_more_memories_than_one_batch_holds(store, embedder, jon):

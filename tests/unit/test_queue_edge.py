@@ -124,6 +124,7 @@ def test_secret_header_auth_is_refused_in_the_cloud(monkeypatch):
         ("planner", {"action": "dance"}),
         ("memory_consolidation", {"action": "consolidate"}),
         ("memory_consolidation", {"action": "forget_everything"}),
+        ("memory_consolidation", {"action": "rebuild_index"}),
         ("agent_turn", {"user_id": "u1"}),
     ],
 )

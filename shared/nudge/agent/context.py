@@ -76,9 +76,11 @@ def build_request(
     now: datetime,
     embedder=None,
     draft_reply: str | None = None,
+    queue=None,
 ) -> ModelRequest:
     """The model's request for `new_messages`. `draft_reply` is what this turn already wrote
-    to the person's earlier texts (not sent yet): it joins the history as the model's words."""
+    to the person's earlier texts (not sent yet): it joins the history as the model's words.
+    `queue`: the turn's task queue (for recall's index rebuild; None: the process's)."""
     timezone = user.timezone or settings.default_timezone
     new_ids = {m.id for m in new_messages}
     recent = [
@@ -95,7 +97,8 @@ def build_request(
     incoming = "\n".join(m.body for m in new_messages if m.body) or "(no text)"
     memories: list[str] = []
     if embedder is not None:
-        for hit in recall(store, embedder, user.id, incoming, now=now, k=MAX_MEMORIES):
+        hits = recall(store, embedder, user.id, incoming, now=now, k=MAX_MEMORIES, queue=queue)
+        for hit in hits:
             day = local_now(timezone, hit.memory.created_at).date()
             memories.append(dated(hit.memory.content, day))
 

@@ -207,6 +207,7 @@ def _answer(
         now=now,
         embedder=ctx.embedder,
         draft_reply=draft_reply,
+        queue=deps.queue,
     )
     result = run_tool_loop(
         deps.model, request, registry, ctx, max_iterations=settings.max_tool_iterations

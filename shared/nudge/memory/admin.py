@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pydantic import BaseModel, Field
 
 from nudge.memory.embedding import embed_memories
+from nudge.memory.index_rebuild import rebuild_if_stale
 from nudge.memory.recall import Mode, RecallHit, recall
 from nudge.memory.text import Tags, keywords
 from nudge.models import Memory, MemoryType, User
@@ -108,6 +109,10 @@ def ingest(store: Store, embedder, user_id: str, items: Iterable[IngestItem]) ->
 def search(
     store: Store, embedder, user_id: str, query: str, *, k: int, mode: Mode = "fused"
 ) -> list[RecallHit]:
+    """`nudge memory search`: recall as a turn does, except that a missing or older index is
+    built here first, inline (the person ran a command and waits for it; the CLI has no queue
+    or function to hand it to), so a command's answer is never from a partial index."""
+    rebuild_if_stale(store, user_id)
     return recall(
         store, embedder, user_id, query, now=datetime.now(UTC), k=k, mode=mode, touch=False
     )

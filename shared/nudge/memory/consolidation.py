@@ -1,5 +1,7 @@
 """Nightly consolidation of one user's memory (Letta's "sleep-time" work, off the hot path).
 
+0. Index: a user whose memory index is missing or of an older version has it rebuilt first
+   (`index_rebuild`), so it never waits for a recall to ask.
 1. Facts: durable facts extracted from the conversation since the last run are compared with
    their nearest memories and added, merged (update), or recorded as contradicting an older one
    (invalidate). History is kept: an updated or contradicted memory stays, inactive, with
@@ -28,6 +30,7 @@ from pydantic import BaseModel
 
 from nudge.memory.embedding import embed_memory
 from nudge.memory.extraction import CandidateFact, MemoryJudge
+from nudge.memory.index_rebuild import rebuild_if_stale
 from nudge.memory.text import SAME_FACT_DISTANCE, dated, keywords
 from nudge.models import Direction, Memory, MemoryType, Message
 from nudge.settings import Settings
@@ -51,6 +54,8 @@ class ConsolidationDeps:
 
 
 class ConsolidationReport(BaseModel):
+    # Memories indexed by a rebuild of a missing or older index (0: it was current).
+    reindexed: int = 0
     facts_seen: int = 0
     added: int = 0
     updated: int = 0
@@ -70,6 +75,7 @@ def fact_id(user_id: str, content: str) -> str:
 def consolidate(deps: ConsolidationDeps, user_id: str, now: datetime) -> ConsolidationReport:
     store = deps.store
     user = store.users.require(user_id)
+    report = ConsolidationReport(reindexed=rebuild_if_stale(store, user_id) or 0)
     zone = ZoneInfo(user.timezone or deps.settings.default_timezone)
     state_ref = (
         store.db.collection("users").document(user_id).collection(SETTINGS).document(STATE_DOC)
@@ -90,7 +96,6 @@ def consolidate(deps: ConsolidationDeps, user_id: str, now: datetime) -> Consoli
         for m in recent
         if m.created_at > days_since and m.created_at.astimezone(zone).date() < today
     ]
-    report = ConsolidationReport()
 
     said = [
         m for m in new_for_facts if m.direction == Direction.inbound and m.kind == "text" and m.body

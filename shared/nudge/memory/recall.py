@@ -17,6 +17,11 @@ averaged with the first (HOP_MIX), so what the question itself found keeps half 
 Memories said on days the
 question names ("in June", "last week") are raised; recency and importance only break
 near-ties. Access statistics are written before returning, in one batch.
+
+Recall never builds a user's index. If it is missing or of an older version, the lexical path
+reads the older term shards (version 1 holds the same entries; none: no lexical path), the
+vector path is `find_nearest` (the vector shards are what is missing), and one background
+rebuild is asked for (`nudge.memory.index_rebuild`).
 """
 
 from __future__ import annotations
@@ -26,16 +31,19 @@ import logging
 import math
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from google.api_core.exceptions import GoogleAPIError
 from pydantic import BaseModel
 
-from nudge.memory import query_dates
+from nudge.memory import index_rebuild, query_dates
 from nudge.memory.lexical import Corpus
 from nudge.memory.text import terms
 from nudge.models import Memory
 from nudge.store import Store
+
+if TYPE_CHECKING:
+    from nudge.queue.client import TaskQueue
 
 log = logging.getLogger("nudge.memory")
 
@@ -92,15 +100,29 @@ def _vector_search() -> str:
     return get_settings().memory_vector_search
 
 
-def load_corpus(store: Store, user_id: str, *, include_past: bool = False) -> Corpus:
-    """The user's term index; built once from the memories if they predate it."""
-    shards = store.memories.terms.read(user_id)
-    if shards is None:
-        # Once a user: index what was stored before the index (or before their first recall).
-        log.info("building the term index of user %s", user_id)
-        store.memories.rebuild_terms(user_id)
-        shards = store.memories.terms.read(user_id) or []
-    return Corpus(shards, include_past=include_past)
+class UserIndex(NamedTuple):
+    # BM25 over the user's term shards; None: the user has no term index at all yet.
+    corpus: Corpus | None
+    # Of the current VERSION: every memory also has its vector shard entry.
+    current: bool
+
+
+def load_index(store: Store, user_id: str, *, include_past: bool = False) -> UserIndex:
+    """The user's term index as stored, current or not (it is never built here)."""
+    found = store.memories.terms.read_any_version(user_id)
+    if found.version is None:
+        return UserIndex(None, False)
+    return UserIndex(Corpus(found.shards, include_past=include_past), found.current)
+
+
+def _request_rebuild(queue: TaskQueue | None, user_id: str) -> None:
+    from nudge.settings import get_settings
+
+    if queue is None:
+        from nudge.queue.client import default_task_queue
+
+        queue = default_task_queue()
+    index_rebuild.request_rebuild(queue, get_settings(), user_id)
 
 
 def query_terms(query: str) -> dict[str, float]:
@@ -162,22 +184,40 @@ def recall(
     token_budget: int | None = None,
     touch: bool = True,
     include_past: bool = False,
+    queue: TaskQueue | None = None,
 ) -> list[RecallHit]:
     """The memories that best answer `query`, best first. With `include_past`, also what is
-    no longer true (invalidated or archived), for questions about the past and for forgetting."""
+    no longer true (invalidated or archived), for questions about the past and for forgetting.
+    `queue`: where a rebuild of an index that is not current is asked for (None: the
+    process's task queue)."""
     pool = max(k * 3, 30)
     active_only = not include_past
     corpus: Corpus | None = None
+    current = False
+    rebuild = None
     try:
-        corpus = load_corpus(store, user_id, include_past=include_past)
+        corpus, current = load_index(store, user_id, include_past=include_past)
     except GoogleAPIError:
         if mode == "lexical":
             raise
         # The vector path alone still answers; a turn is worth more than one ranking.
         log.warning("lexical recall failed; vector candidates only", exc_info=True)
+    else:
+        if not current:
+            # Asked while the paths run; waited for (briefly) before returning.
+            rebuild = _POOL.submit(_request_rebuild, queue, user_id)
+            if corpus is None:
+                log.info("user %s has no memory term index yet: no lexical recall", user_id)
+            else:
+                log.info(
+                    "user %s has an older memory index: its term shards and find_nearest "
+                    "until the rebuild",
+                    user_id,
+                )
 
     vector_future = None
-    in_process = corpus is not None and _vector_search() == "in_process"
+    # The in-process copy reads the vector shards, complete only in a current index.
+    in_process = corpus is not None and current and _vector_search() == "in_process"
     if mode in ("fused", "vector"):
         embedded = _without_common_words(query, corpus)
         shards = corpus.shards if corpus is not None else []
@@ -287,6 +327,8 @@ def recall(
             store.memories.record_access(user_id, [h.memory.id or "" for h in hits], now)
         except GoogleAPIError:  # statistics only: never worth failing a turn for
             log.warning("could not record memory access", exc_info=True)
+    if rebuild is not None:
+        rebuild.result()  # never raises; bounded by the enqueue's timeout
     return hits
 
 

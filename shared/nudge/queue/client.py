@@ -50,12 +50,14 @@ class TaskQueue:
         schedule_time: datetime | None = None,
         task_name: str | None = None,
         path: str = "",
+        timeout: float | None = None,
     ) -> str:
         """Send `payload` as JSON to `function` via `queue`; returns the task's full name.
 
         With `task_name`, Cloud Tasks refuses a second task of that name (for about an hour after
         deletion), so an enqueue that is retried does not run twice; that duplicate is not an
         error here. The emulator has no such dedup, so handlers check state as well.
+        `timeout` (seconds) bounds the call, for enqueues a person's reply must not wait on.
         """
         from google.api_core.exceptions import AlreadyExists
 
@@ -86,8 +88,9 @@ class TaskQueue:
             task.name = f"{parent}/tasks/{task_id(task_name)}"
         if schedule_time is not None:
             task.schedule_time = schedule_time
+        options = {} if timeout is None else {"timeout": timeout}
         try:
-            return self.client.create_task(parent=parent, task=task).name
+            return self.client.create_task(parent=parent, task=task, **options).name
         except AlreadyExists:
             return task.name
 

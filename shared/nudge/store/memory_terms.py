@@ -31,8 +31,9 @@ from nudge.memory.text import TERM_STOPWORDS, memory_terms
 COLLECTION = "memory_terms"
 SHARDS = 32
 # The document saying every memory of the user has an entry and a vector shard entry
-# (`vector_shards`): written with a new user, or after a rebuild. A marker of an older
-# VERSION (1: terms only) is rebuilt on the user's next recall.
+# (`vector_shards`): written with a new user, or after a rebuild. A user whose marker is of an
+# older VERSION (1: terms only, the same entries) or missing is rebuilt in the background
+# (`nudge.memory.index_rebuild`); recall meanwhile reads what there is (`read_any_version`).
 BUILT = "built"
 VERSION = 2
 # A context word (from the turn a memory answered) counts this much of a word of its own.
@@ -153,27 +154,58 @@ class MemoryTermIndex:
         """Every shard of the user, parsed; None until the index (of this VERSION) was
         built for the user's memories (a write before then adds one entry, not the older
         memories')."""
+        found = self.read_any_version(user_id)
+        return found.shards if found.current else None
+
+    def read_any_version(self, user_id: str) -> TermShards:
+        """Every shard of the user, parsed, whatever their built marker says, with the
+        marker's version: for recall while a rebuild is pending (a version-1 index holds
+        every memory's entry; without a marker, only what was written since the index)."""
         refs = [self._shard(user_id, f"{n:02d}") for n in range(SHARDS)]
         refs.append(self._shard(user_id, BUILT))
-        shards: list[ParsedShard] = []
-        built = False
+        found = TermShards(shards=[], version=None)
         for snapshot in self.db.get_all(refs):
             if not snapshot.exists:
                 continue
             if snapshot.id == BUILT:
-                built = (snapshot.to_dict() or {}).get("version", 1) >= VERSION
+                found.version = _version(snapshot)
                 continue
             key = snapshot.reference.path
             with self._lock:
                 cached = self._parsed.get(key)
                 if cached is not None and cached[0] == snapshot.update_time:
                     self._parsed.move_to_end(key)
-                    shards.append(cached[1])
+                    found.shards.append(cached[1])
                     continue
             parsed = parse_shard((snapshot.to_dict() or {}).get("entries", {}))
             with self._lock:
                 self._parsed[key] = (snapshot.update_time, parsed)
                 while len(self._parsed) > _PARSED_LIMIT:
                     self._parsed.popitem(last=False)
-            shards.append(parsed)
-        return shards if built else None
+            found.shards.append(parsed)
+        return found
+
+    def built_version(self, user_id: str) -> int | None:
+        """The version of the user's built marker (one document read; None: never built)."""
+        snapshot = self._shard(user_id, BUILT).get()
+        return _version(snapshot) if snapshot.exists else None
+
+
+def _version(marker) -> int:
+    # Version-1 markers were `{"built": True}`, without a version.
+    return int((marker.to_dict() or {}).get("version", 1))
+
+
+@dataclass
+class TermShards:
+    """A user's term shards as stored, and the version of the index they make up."""
+
+    shards: list[ParsedShard]
+    # The built marker's VERSION; None: never built (the entries are only the memories
+    # written since the index existed).
+    version: int | None
+
+    @property
+    def current(self) -> bool:
+        """Built at this VERSION: every memory has its entry and its vector shard entry."""
+        return self.version is not None and self.version >= VERSION

@@ -76,6 +76,7 @@ def recall(ctx: ToolContext, args: RecallArgs) -> dict:
         now=ctx.now,
         k=args.limit,
         include_past=args.include_past,
+        queue=ctx.reminder_deps.queue if ctx.reminder_deps is not None else None,
     )
     return {"memories": [_shown(ctx, hit) for hit in hits]}
 

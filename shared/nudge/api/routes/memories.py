@@ -94,6 +94,7 @@ def search_memories(ctx: ApiContext, query: SearchQuery) -> SearchResults:
         k=query.limit,
         touch=False,
         include_past=query.include_past,
+        queue=ctx.deps.queue,
     )
     return SearchResults(
         hits=[SearchHit(memory=MemoryOut.of(h.memory), score=round(h.score, 4)) for h in hits]
