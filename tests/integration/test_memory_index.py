@@ -345,7 +345,7 @@ def sentence_vectors(store, user_id: str) -> dict[str, bytes]:
 
 
 def test_a_memory_is_as_near_as_its_nearest_sentence(store, jon, in_process):
-    from nudge.memory.recall import load_corpus
+    from nudge.memory.recall import load_index
 
     said = datetime(2023, 5, 8, tzinfo=UTC)
     store.memories.put_many(
@@ -357,7 +357,7 @@ def test_a_memory_is_as_near_as_its_nearest_sentence(store, jon, in_process):
             "short": Memory(content="c", created_at=said, embedding=[0, 0, 0.6, 0.8, 0, 0, 0, 0]),
         },
     )  # fmt: skip
-    shards = load_corpus(store, jon.id).shards
+    shards = load_index(store, jon.id).corpus.shards
     found = store.memories.vectors.similarities(jon.id, shards, unit(2))
     assert found["long"] == pytest.approx(1.0, abs=1e-3)  # its second sentence
     assert found["short"] == pytest.approx(0.6, abs=1e-3)

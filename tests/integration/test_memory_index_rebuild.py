@@ -106,8 +106,9 @@ def test_a_stale_user_s_recall_is_fused_without_rebuilding_and_asks_once(
     first = recall(store, embedder, jon.id, QUESTION, now=NOW, touch=False, queue=queue)
     second = recall(store, embedder, jon.id, "lemon tart", now=NOW, touch=False, queue=queue)
 
-    # Fused from the old term shards and find_nearest: the same ranking as the current index.
-    assert ids(first) == ids(current)
+    # Fused from the old term shards and find_nearest: the same ranking as the current index
+    # (past the answers, the sixty alike greetings tie within float16's rounding).
+    assert ids(first)[:5] == ids(current)[:5]
     assert first[0].lexical_rank is not None and first[0].vector_rank is not None
     assert ids(second)[0] == "t6"
     assert nearest_calls == [jon.id, jon.id]
