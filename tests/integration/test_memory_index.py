@@ -282,9 +282,12 @@ DATED_GREETINGS = [
 def test_in_process_recall_from_the_shards_ranks_as_the_memories_own_embeddings(
     store, embedder, jon, in_process, monkeypatch
 ):
+    from nudge.memory import recall as recall_module
     from nudge.memory.recall import load_index
     from nudge.store.memory_vectors import MemoryVectorCache
 
+    # The memory documents know no lead-ins (their share has its own test below).
+    monkeypatch.setattr(recall_module, "LEAD_IN_WEIGHT", 0.0)
     ingest(store, embedder, jon.id, CHAT + DATED_GREETINGS)
     shards = load_index(store, jon.id).corpus.shards
     for question in QUESTIONS:
@@ -304,7 +307,7 @@ def test_in_process_recall_from_the_shards_ranks_as_the_memories_own_embeddings(
             patched.setattr(
                 MemoryVectorCache,
                 "similarities",
-                lambda _self, user_id, _shards, vector, active_only=True: exact_similarities(
+                lambda _self, user_id, _shards, vector, active_only=True, **_: exact_similarities(
                     store, user_id, vector, active_only
                 ),
             )
@@ -398,3 +401,50 @@ def test_sentence_vectors_are_written_and_removed_with_their_memory(store, embed
     assert sentence_vectors(store, jon.id) == stored
     store.memories.delete(jon.id, "src-p1")
     assert sentence_vectors(store, jon.id) == {} and "src-p1" not in vectors(store, jon.id)
+
+
+def lead_ins(store, user_id: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for snapshot in store.db.collection(f"users/{user_id}/{vector_shards.COLLECTION}").stream():
+        found |= (snapshot.to_dict() or {}).get("lead_ins", {})
+    return found
+
+
+def test_an_answer_is_at_least_a_share_of_the_question_it_answers(store, embedder, jon, in_process):
+    from nudge.memory.recall import load_index
+
+    ingest(store, embedder, jon.id, CHAT)
+    # "How's the running going, Melanie?" -> "It's been great for my headspace..." only: a
+    # reply to a statement, or to a question hours earlier, answers nothing.
+    assert lead_ins(store, jon.id) == {"src-t4": "src-t3"}
+    predating_the_index(store, jon.id)  # no vector shards: rebuilt from the documents
+    store.memories.rebuild_terms(jon.id)
+    assert lead_ins(store, jon.id) == {"src-t4": "src-t3"}
+
+    said = datetime(2023, 5, 8, tzinfo=UTC)
+    store.memories.put_many(
+        jon.id,
+        {
+            "asked": Memory(content="What got you into pottery?", created_at=said,
+                            embedding=unit(0)),
+            "answer": Memory(content="A coworker dragged me along.", created_at=said,
+                             embedding=unit(1), lead_in_id="asked"),
+        },
+    )  # fmt: skip
+
+    def similarity(memory_id: str, weight: float) -> float:
+        shards = load_index(store, jon.id).corpus.shards
+        vectors = store.memories.vectors
+        found = vectors.similarities(jon.id, shards, unit(0), lead_in_weight=weight)
+        return found[memory_id]
+
+    assert similarity("answer", 0.0) == pytest.approx(0.0, abs=1e-3)
+    assert similarity("answer", 0.8) == pytest.approx(0.8, abs=1e-3)
+    assert similarity("asked", 0.8) == pytest.approx(1.0, abs=1e-3)  # only answers gain
+    # A new embedding keeps where the turn was said; the lead-in goes with its memory.
+    store.memories.patch(jon.id, "answer", embedding=unit(2))
+    assert lead_ins(store, jon.id)["answer"] == "asked"
+    store.memories.delete(jon.id, "asked")
+    assert similarity("answer", 0.8) == pytest.approx(0.0, abs=1e-3)
+    store.memories.delete(jon.id, "answer")
+    assert "answer" not in lead_ins(store, jon.id)

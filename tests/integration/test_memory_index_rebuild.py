@@ -94,8 +94,12 @@ def rebuild_tasks(queue: RecordingQueue) -> list[tuple[str, str, dict, str | Non
 
 
 def test_a_stale_user_s_recall_is_fused_without_rebuilding_and_asks_once(
-    store, embedder, jon, queue, nearest_calls
+    store, embedder, jon, queue, nearest_calls, monkeypatch
 ):
+    from nudge.memory import recall as recall_module
+
+    # find_nearest sees one vector a memory, no lead-ins: compared without them.
+    monkeypatch.setattr(recall_module, "LEAD_IN_WEIGHT", 0.0)
     use_search("in_process")
     ingest(store, embedder, jon.id, CHAT + GREETINGS)
     current = recall(store, embedder, jon.id, QUESTION, now=NOW, touch=False)

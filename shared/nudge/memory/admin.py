@@ -91,6 +91,7 @@ def ingest(store: Store, embedder, user_id: str, items: Iterable[IngestItem]) ->
                 valid_from=timestamp,
                 embedding=vector.whole,
                 sentence_embeddings=vector.sentences,
+                lead_in_id=f"src-{context.id}" if context is not None else None,
             )
         # The memories and their term-index entries in one batch.
         store.memories.put_many(user_id, memories)

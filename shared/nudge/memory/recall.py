@@ -65,6 +65,10 @@ CONFIDENCE_MIX = 0.5
 # A path's confidence: its top score's margin over its MARGIN_AT-th (over the third, not
 # the tenth: whether one memory stands out, not whether a few do).
 MARGIN_AT = 3
+# In process, a memory that answers another (an imported chat turn after a question) is at
+# least this share of its lead-in's similarity: "What got you into pottery, Leah?" / "A coworker
+# dragged me to a trial class".
+LEAD_IN_WEIGHT = 0.8
 # The vector path leaves out words this common (with at least this many memories).
 COMMON_SHARE = 0.1
 COMMON_MIN_MEMORIES = 50
@@ -229,7 +233,7 @@ def recall(
             vector = embedder.embed_query(embedded)
             if in_process:
                 every = store.memories.vectors.similarities(
-                    user_id, shards, vector, active_only=active_only
+                    user_id, shards, vector, active_only=active_only, lead_in_weight=LEAD_IN_WEIGHT
                 )
                 nearest = heapq.nsmallest(pool, every, key=lambda i: (-every[i], i))
                 return vector, [(i, every[i]) for i in nearest], every

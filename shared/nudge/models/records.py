@@ -84,6 +84,9 @@ class Memory(Document):
     active: bool = True
     archived_reason: str | None = None
     embedding: list[float] | None = None
+    # The memory this one answers (an imported chat turn after a question): in-process vector
+    # recall gives it a share of that one's similarity.
+    lead_in_id: str | None = None
     # Each sentence's vector, for a memory of several (`nudge.memory.embedding`): written to
     # the vector shards with the embedding, never to the memory document, never read back.
     sentence_embeddings: list[list[float]] = Field(default_factory=list, exclude=True)

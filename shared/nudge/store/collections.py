@@ -32,7 +32,7 @@ from nudge.models import (
 from nudge.store.codec import VECTOR_FIELDS, encode_fields, to_document
 from nudge.store.memory_terms import MemoryTermIndex, encode_entry
 from nudge.store.repository import NotFound, UserScopedRepository
-from nudge.store.vector_shards import StoredVectors, VectorShards
+from nudge.store.vector_shards import Extras, StoredVectors, VectorShards
 
 if TYPE_CHECKING:
     from nudge.store.memory_vectors import MemoryVectorCache
@@ -280,17 +280,20 @@ class MemoryRepository(UserScopedRepository[Memory]):
         user_id: str,
         entries: dict[str, str],
         vectors: Mapping[str, Sequence[float] | None] | None = None,
-        sentences: Mapping[str, Sequence[Sequence[float]]] | None = None,
+        extras: Mapping[str, Extras] | None = None,
     ) -> None:
         """Term entries and, when given, the same memories' vectors (None or empty: removed)
-        and sentence vectors (`VectorShards.stage_put`): their term shards are then marked
-        changed too, which is how in-process vector copies learn to read those vector shards
-        again."""
+        and their extras (`VectorShards.stage_put`): their term shards are then marked changed
+        too, which is how in-process vector copies learn to read those vector shards again."""
         self.terms.stage_put(batch, user_id, entries, new_embeddings=vectors is not None)
         if vectors is not None:
             self.vector_shards.stage_put(
-                batch, user_id, {i: vector or None for i, vector in vectors.items()}, sentences
+                batch, user_id, {i: vector or None for i, vector in vectors.items()}, extras
             )
+
+    @staticmethod
+    def _extras(memory: Memory) -> Extras:
+        return Extras(memory.sentence_embeddings, memory.lead_in_id)
 
     def add(self, user_id: str, item: Memory, *, doc_id: str | None = None) -> Memory:
         """Store a new memory (with `doc_id`, fail if it exists) and its index entry."""
@@ -303,7 +306,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
             user_id,
             {ref.id: self._entry(item)},
             {ref.id: item.embedding} if item.embedding else None,
-            {ref.id: item.sentence_embeddings},
+            {ref.id: self._extras(item)},
         )
         batch.commit()
         return item.model_copy(update={"id": ref.id})
@@ -324,7 +327,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
             user_id,
             entries,
             {i: m.embedding for i, m in items.items()},
-            {i: m.sentence_embeddings for i, m in items.items()},
+            {i: self._extras(m) for i, m in items.items()},
         )
         batch.commit()
 
@@ -333,7 +336,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
         tags, active, date) re-writes the entry in the same batch, as does a new embedding (the
         shard's update time is what in-process vector copies check), whose sentence vectors
         are `sentence_embeddings` (none if not given)."""
-        sentence_vectors = fields.pop("sentence_embeddings", [])
+        sentence_vectors = fields.pop("sentence_embeddings", ())
         if not (self._INDEXED | set(VECTOR_FIELDS)) & fields.keys():
             super().patch(user_id, doc_id, **fields)
             return
@@ -348,7 +351,11 @@ class MemoryRepository(UserScopedRepository[Memory]):
         )
         vectors = {doc_id: fields["embedding"]} if "embedding" in fields else None
         self._stage_index(
-            batch, user_id, {doc_id: self._entry(changed)}, vectors, {doc_id: sentence_vectors}
+            batch,
+            user_id,
+            {doc_id: self._entry(changed)},
+            vectors,
+            {doc_id: Extras(sentence_vectors, changed.lead_in_id)},
         )
         batch.commit()
 
@@ -395,7 +402,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
             user_id,
             {i: self._entry(m) for i, m in items.items()},
             {i: m.embedding for i, m in items.items()},
-            {i: m.sentence_embeddings for i, m in items.items()},
+            {i: self._extras(m) for i, m in items.items()},
         )
         batch.commit()
 
@@ -420,7 +427,14 @@ class MemoryRepository(UserScopedRepository[Memory]):
         def write() -> None:
             batch = self.db.batch()
             entries = {i: self._entry(m) for i, m in part.items()}
-            self._stage_index(batch, user_id, entries, {i: m.embedding for i, m in part.items()})
+            self._stage_index(
+                batch,
+                user_id,
+                entries,
+                {i: m.embedding for i, m in part.items()},
+                # The sentence vectors are not in the documents: kept as they are.
+                {i: Extras(None, m.lead_in_id) for i, m in part.items()},
+            )
             batch.commit()
 
         for doc in self._collection(user_id).stream():
@@ -517,7 +531,7 @@ class _ProcessWide:
 
     def _read_vectors(self, user_id: str, shards: Sequence[str]) -> StoredVectors:
         db = self._db()
-        return StoredVectors({}, {}) if db is None else VectorShards(db).read(user_id, shards)
+        return StoredVectors({}, {}, {}) if db is None else VectorShards(db).read(user_id, shards)
 
 
 # Keyed weakly by client: a test's short-lived client takes its caches with it.

@@ -35,6 +35,8 @@ class _ShardVectors:
     # the row of the memory each belongs to.
     sentences: np.ndarray
     owners: np.ndarray
+    # (row, the id of the memory it answers), for the rows that answer one.
+    lead_ins: list[tuple[int, str]]
 
 
 def _unit_rows(blobs: list[bytes], dimension: int) -> np.ndarray:
@@ -72,7 +74,8 @@ def _decode(shard: ParsedShard, stored: vector_shards.StoredVectors) -> list[_Sh
         ]
         sentences = _unit_rows([blob for _, blob in said], dimension)
         owners = np.array([n for n, blob in said for _ in range(len(blob) // size)], dtype=int)
-        rows.append(_ShardVectors(ids, matrix, active, sentences, owners))
+        lead_ins = [(n, stored.lead_ins[i]) for n, i in enumerate(ids) if i in stored.lead_ins]
+        rows.append(_ShardVectors(ids, matrix, active, sentences, owners, lead_ins))
     return rows
 
 
@@ -116,22 +119,37 @@ class MemoryVectorCache:
         query_vector: Sequence[float],
         *,
         active_only: bool = True,
+        lead_in_weight: float = 0.0,
     ) -> dict[str, float]:
         """Cosine similarity of every memory of the user (active ones unless told) to the
-        query, from the shards the term index just read."""
+        query, from the shards the term index just read: a memory's best vector (the whole
+        text or one sentence), or `lead_in_weight` of the memory it answers, if more (the
+        answer to "What got you into pottery?" rarely says pottery)."""
         query = np.asarray(query_vector, dtype=np.float32)
         norm = float(np.linalg.norm(query))
         if norm == 0:
             return {}
         query /= norm
-        found: dict[str, float] = {}
+        scored = []
         for row in self._rows(user_id, shards):
             if row.matrix.shape[1] != query.shape[0]:
                 continue  # embedded by another model: `nudge memory reembed` aligns them
-            # A memory's similarity is its best vector's: the whole text or one sentence.
             scores = row.matrix @ query
             if len(row.owners):
                 np.maximum.at(scores, row.owners, row.sentences @ query)
+            scored.append((row, scores))
+        if lead_in_weight > 0:
+            own = {
+                i: s
+                for row, scores in scored
+                for i, s in zip(row.ids, scores.tolist(), strict=True)
+            }
+            for row, scores in scored:
+                for n, lead_in in row.lead_ins:
+                    if lead_in in own:
+                        scores[n] = max(scores[n], lead_in_weight * own[lead_in])
+        found: dict[str, float] = {}
+        for row, scores in scored:
             kept = np.flatnonzero(row.active) if active_only else range(len(row.ids))
             found.update((row.ids[n], float(scores[n])) for n in kept)
         return found

@@ -13,10 +13,12 @@ in the same batch and bumps a counter on its term shard, so the term shard's upd
 read on every recall anyway, tells which vector shards to read again. Writes are field-path
 merges and field deletes, never read-modify-write: a redelivered write leaves the same shards.
 
-A memory of several sentences also has `sentences.{memory_id}`: each sentence's unit vector,
-concatenated (`nudge.memory.embedding`), written and removed with its embedding; in-process
-recall scores the memory by its best vector. A write that leaves them unsaid (a rebuild from
-the memory documents, which do not hold them) keeps what is there.
+A memory's extras go with its embedding: `sentences.{memory_id}`, each sentence's unit
+vector concatenated, for a memory of several (`nudge.memory.embedding`), and `lead_ins.
+{memory_id}`, the id of the memory it answers (an imported chat turn after a question, also
+in the memory document); in-process recall scores a memory by its best vector, or a share of
+its lead-in's. A rebuild from the memory documents, which do not hold the sentence vectors,
+keeps those there; a lead-in, where the turn was said, stays until the memory goes.
 
 The cap: an entry is 2 bytes a dimension plus the memory id (and as much again for each
 sentence vector), so within Firestore's 1 MiB a document 64 shards hold about 80,000
@@ -62,10 +64,20 @@ def encode(vector: Sequence[float]) -> bytes:
 
 
 class StoredVectors(NamedTuple):
-    """What shards hold: memory id -> encoded embedding, and -> its sentences' vectors."""
+    """What shards hold: memory id -> encoded embedding, -> its sentences' vectors, -> the id
+    of the memory it answers."""
 
     vectors: dict[str, bytes]
     sentences: dict[str, bytes]
+    lead_ins: dict[str, str]
+
+
+class Extras(NamedTuple):
+    """What a memory's vector shard holds besides its embedding (see the module)."""
+
+    # None: the sentence vectors stay as they are (a rebuild from the memory documents).
+    sentences: Sequence[Sequence[float]] | None = ()
+    lead_in: str | None = None
 
 
 class VectorShards:
@@ -80,23 +92,31 @@ class VectorShards:
         batch,
         user_id: str,
         vectors: Mapping[str, Sequence[float] | None],
-        sentences: Mapping[str, Sequence[Sequence[float]]] | None = None,
+        extras: Mapping[str, Extras] | None = None,
     ) -> None:
-        """Set (or, for None, remove) memories' vectors: one merge a shard. With `sentences`,
-        each set memory's sentence vectors become those given (none: removed); without, they
-        stay. Staged through `MemoryRepository._stage_index`, with the term entries marked
-        changed in the batch."""
+        """Set (or, for None, remove) memories' vectors: one merge a shard. With `extras`,
+        each set memory's sentence vectors become those given (none: removed; None: kept) and
+        a lead-in given is set; without, they stay. A lead-in goes only with its memory.
+        Staged through `MemoryRepository._stage_index`, with the term entries marked changed
+        in the batch."""
+        gone = firestore.DELETE_FIELD
         by_shard: dict[str, dict[str, dict[str, Any]]] = {}
         for memory_id, vector in vectors.items():
-            part = by_shard.setdefault(shard_of(memory_id), {"vectors": {}, "sentences": {}})
+            part = by_shard.setdefault(
+                shard_of(memory_id), {"vectors": {}, "sentences": {}, "lead_ins": {}}
+            )
             if vector is None:
-                part["vectors"][memory_id] = part["sentences"][memory_id] = firestore.DELETE_FIELD
+                for field in part.values():
+                    field[memory_id] = gone
                 continue
             part["vectors"][memory_id] = encode(vector)
-            if sentences is not None:
-                said = sentences.get(memory_id) or ()
-                encoded = b"".join(encode(v) for v in said)
-                part["sentences"][memory_id] = encoded or firestore.DELETE_FIELD
+            if extras is not None:
+                extra = extras.get(memory_id) or Extras()
+                if extra.sentences is not None:
+                    encoded = b"".join(encode(v) for v in extra.sentences)
+                    part["sentences"][memory_id] = encoded or gone
+                if extra.lead_in:  # where a turn was said: kept until the memory goes
+                    part["lead_ins"][memory_id] = extra.lead_in
         for shard, part in by_shard.items():
             # An empty map under merge would replace the whole field: only what is said.
             batch.set(self._shard(user_id, shard), {k: v for k, v in part.items() if v}, merge=True)
@@ -107,10 +127,11 @@ class VectorShards:
     def read(self, user_id: str, shards: Iterable[str]) -> StoredVectors:
         """The vectors of these shards' memories (one `get_all`)."""
         refs = [self._shard(user_id, s) for s in sorted(set(shards))]
-        found = StoredVectors({}, {})
+        found = StoredVectors({}, {}, {})
         for snapshot in self.db.get_all(refs) if refs else ():
             if snapshot.exists:
                 data = snapshot.to_dict() or {}
                 found.vectors.update(data.get("vectors", {}))
                 found.sentences.update(data.get("sentences", {}))
+                found.lead_ins.update(data.get("lead_ins", {}))
         return found
