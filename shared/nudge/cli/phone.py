@@ -138,6 +138,19 @@ def _check_stack(settings: Settings) -> str | None:
     return None
 
 
+def _check_store(settings: Settings) -> str | None:
+    """Whether the stack's Firestore emulator takes connections: reading the outbox of a
+    stopped stack would wait out the client's retries (5 minutes) before failing."""
+    import socket
+
+    host, _, port = (settings.firestore_emulator_host or "").rpartition(":")
+    try:
+        socket.create_connection((host or "127.0.0.1", int(port or 0)), timeout=2).close()
+    except (OSError, ValueError):
+        return "The local stack is not running: start it with `make run` in another terminal."
+    return None
+
+
 def text_command(message: str, from_number: str, wait: float) -> int:
     settings = local_settings()
     if problem := _check_stack(settings):
@@ -178,6 +191,9 @@ def inbox_command(
     given), until `wait` s pass or `count` new ones came; exit 0 only if they came."""
     settings = local_settings()
     started = datetime.now(UTC)
+    if not follow and (problem := _check_store(settings)):
+        print(problem, file=sys.stderr)
+        return 1
     if not follow:
         look_back = DEFAULT_INBOX_SINCE if since_seconds is None else since_seconds
         messages = outbox(settings, from_number, started - timedelta(seconds=look_back))
@@ -192,13 +208,20 @@ def inbox_command(
         return 0
     since = started - timedelta(seconds=since_seconds or 0)
     new = 0
+    waiting = False
     deadline = time.monotonic() + wait
     while True:
-        try:
-            arrived = outbox(settings, from_number, since)
-        except Exception as exc:  # keep following through a stack or emulator restart
-            print(f"(could not read messages: {type(exc).__name__})", file=sys.stderr)
-            arrived = []
+        arrived = []
+        if problem := _check_store(settings):  # a restart: wait for it, not for the client
+            if not waiting:
+                print(f"({problem} Waiting for it.)", file=sys.stderr)
+            waiting = True
+        else:
+            waiting = False
+            try:
+                arrived = outbox(settings, from_number, since)
+            except Exception as exc:  # keep following through a stack or emulator restart
+                print(f"(could not read messages: {type(exc).__name__})", file=sys.stderr)
         for message in arrived:
             _print_message(message)
             since = message["created_at"]
