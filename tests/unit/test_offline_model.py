@@ -453,3 +453,39 @@ def test_an_opener_that_cannot_stand_alone_is_answered_with_go_on_not_the_menu(t
     reply = plan(text)
     assert not reply.function_calls
     assert reply.text == "I'm listening, go on."
+
+
+def test_the_name_question_is_asked_once_in_a_few_replies_not_on_every_one():
+    from nudge.llm.types import ASK_NAME, ASK_TIMEZONE
+
+    assert ASK_NAME in plan("blorp", NEW).text
+    asked = NEW.model_copy(update={"recent_replies": [f"Added it.\n{ASK_NAME}", "Done."]})
+    assert ASK_NAME not in plan("blorp", asked).text  # asked two replies ago: not again yet
+    later = NEW.model_copy(update={"recent_replies": ["Added it.", "Done.", "Ok.", "Sure."]})
+    assert ASK_NAME in plan("blorp", later).text  # four replies without it: asked again
+    named = TurnFacts(user_name="Sam", timezone="America/New_York")
+    assert ASK_TIMEZONE in plan("blorp", named).text
+    zone_asked = named.model_copy(update={"recent_replies": [ASK_TIMEZONE]})
+    assert ASK_TIMEZONE not in plan("blorp", zone_asked).text
+
+
+@pytest.mark.parametrize("text", ["qs good", "ok thanks", "sounds good", "all good"])
+def test_a_short_reply_after_the_name_question_is_not_taken_for_a_name(text):
+    asked_name = NEW.model_copy(update={"awaiting": "name"})
+    assert [c.name for c in plan(text, asked_name).function_calls] != ["set_name"]
+
+
+def test_a_name_is_awaited_only_while_a_recent_reply_asked_for_it():
+    from nudge.agent.context import RECENT_REPLIES, _awaiting
+    from nudge.llm.types import ASK_NAME
+    from nudge.models import Direction, Message, User
+
+    def said(direction, body):
+        return Message(user_id="u1", direction=direction, body=body)
+
+    user = User(phone="+15555550100")
+    asked = [said(Direction.inbound, "hi"), said(Direction.outbound, f"Hi!\n{ASK_NAME}")]
+    assert _awaiting(user, asked) == "name"
+    later = asked + [said(Direction.outbound, "Added it.")] * RECENT_REPLIES
+    assert _awaiting(user, later) is None
+    assert _awaiting(user.model_copy(update={"name": "Sam"}), asked) is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from nudge.agent.prompt import SYSTEM_INSTRUCTION, profile_block
-from nudge.llm.types import ChatMessage, ModelRequest, ToolSpec, TurnFacts
+from nudge.llm.types import ASK_NAME, ASK_TIMEZONE, ChatMessage, ModelRequest, ToolSpec, TurnFacts
 from nudge.memory.recall import recall
 from nudge.memory.text import dated
 from nudge.models import Direction, Message, Task, User
@@ -46,14 +46,13 @@ PENDING_REMINDER_TTL = timedelta(minutes=30)
 
 
 def _awaiting(user: User, recent: list[Message]):
-    """What our last message asked for during onboarding, if anything."""
-    asked_before = any(m.direction == Direction.outbound for m in recent)
-    if not asked_before:
-        return None
+    """What one of our last few replies asked for during onboarding, if anything (a bare
+    "Sam" then answers it; a "qs good" long after the question does not)."""
+    replies = [m.body for m in recent if m.direction == Direction.outbound][-RECENT_REPLIES:]
     if not user.name:
-        return "name"
+        return "name" if any(ASK_NAME in r for r in replies) else None
     if not user.timezone:
-        return "timezone"
+        return "timezone" if any(ASK_TIMEZONE in r for r in replies) else None
     return None
 
 

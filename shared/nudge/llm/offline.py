@@ -14,6 +14,8 @@ from nudge.llm.offline_account import describe_account, understand_account
 from nudge.llm.offline_calendar import describe_calendar, understand_calendar
 from nudge.llm.offline_integrations import describe_integration, understand_integration
 from nudge.llm.types import (
+    ASK_NAME,
+    ASK_TIMEZONE,
     ChatMessage,
     FunctionCall,
     FunctionResult,
@@ -597,12 +599,14 @@ class OfflineModel:
 
     @staticmethod
     def _with_onboarding(reply: str, facts: TurnFacts) -> str:
-        if not facts.user_name:
-            return f"{reply}\nBy the way, I'm Nudge. What should I call you?"
-        if not facts.timezone_known:
-            return (
-                f"{reply}\nWhat city or timezone are you in? So reminders land at the right time."
-            )
+        """The name (then timezone) question, once in every few replies: asked again after
+        RECENT_REPLIES replies that did not, not at the end of every one."""
+        for unknown, question in ((not facts.user_name, ASK_NAME),
+                                  (not facts.timezone_known, ASK_TIMEZONE)):  # fmt: skip
+            if unknown:
+                if any(question in r for r in facts.recent_replies):
+                    return reply
+                return f"{reply}\n{question}"
         return reply
 
 

@@ -36,6 +36,12 @@ class ToolSpec(BaseModel):
     parameters: dict[str, Any]
 
 
+# What the offline model adds to a reply while it does not know the person's name or
+# timezone; `awaiting` is set while one of the last few replies asked it.
+ASK_NAME = "By the way, I'm Nudge. What should I call you?"
+ASK_TIMEZONE = "What city or timezone are you in? So reminders land at the right time."
+
+
 class TurnFacts(BaseModel):
     """What the offline model needs to know that a prompt would otherwise tell an LLM."""
 

@@ -436,7 +436,7 @@ def looks_like_a_name(words: str) -> bool:
     return (
         1 <= len(parts) <= 2
         and all(p.replace("'", "").replace("-", "").isalpha() for p in parts)
-        and parts[0].lower() not in _NOT_NAMES
+        and not any(p.lower() in _NOT_NAMES for p in parts)  # "qs good" is no name
     )
 
 
