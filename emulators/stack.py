@@ -239,16 +239,34 @@ _FIRESTORE_NOISE = re.compile(
 )
 
 
+# A create() of a document that exists: the idempotency and lease records' normal answer
+# (a redelivered text, a retried turn), which the emulator logs as a warning with a Java stack
+# trace of some 35 lines.
+_ALREADY_EXISTS = re.compile(r"^(\[firestore\] )?WARNING: Operation failed: entity already exists")
+_TRACE_LINE = re.compile(
+    r"^(\[firestore\] )?(\tat |\t\.\.\. \d+ more|Caused by: |\S+Exception: entity already exists)"
+)
+
+
 def firestore_line_filter() -> LineFilter:
-    """Drops the per-connection notices (and their header lines); keeps everything else."""
+    """Drops the per-connection notices and the "already exists" warnings with their stack
+    traces (and their header lines); keeps everything else."""
     held: list[str] = []
+    in_trace = False
 
     def keep(line: str) -> list[str]:
+        nonlocal in_trace
+        if in_trace and _TRACE_LINE.match(line):
+            return []
+        in_trace = False
         if _JUL_HEADER.match(line):
             shown, held[:] = list(held), [line]
             return shown
         shown, held[:] = list(held), []
         if _FIRESTORE_NOISE.match(line):
+            return []
+        if _ALREADY_EXISTS.match(line):
+            in_trace = True
             return []
         return [*shown, line]
 

@@ -158,6 +158,33 @@ def test_firestore_noise_is_dropped_and_everything_else_kept():
     ]
 
 
+def test_firestore_already_exists_warnings_and_their_traces_are_dropped():
+    # What a redelivered text or a retried turn makes the emulator print (its create() of an
+    # idempotency record that exists): 35 lines each, some 39 KB for one crashed turn.
+    keep = stack.firestore_line_filter()
+    header = "[firestore] Dec 02, 2026 3:21:12 PM com.google.cloud.datastore.emulator.impl.util.WrappedStreamObserver onError"  # noqa: E501
+    entity = "EntityRef{partitionRef=dev~nudge-local, path=/idempotency_records/agent-turn:SM98}"
+    shown = []
+    for line in [
+        header, f"[firestore] WARNING: Operation failed: entity already exists: {entity}",
+        f"[firestore] com.google.cloud.datastore.core.exception.DatastoreException: entity already exists: {entity}",  # noqa: E501
+        "[firestore] \tat com.google.cloud.datastore.core.exception.DatastoreException.withProblem(DatastoreException.java:207)",  # noqa: E501
+        "[firestore] \tat io.grpc.internal.SerializingExecutor.run(SerializingExecutor.java:133)",
+        "[firestore] Caused by: java.lang.IllegalStateException: x",
+        "[firestore] \t... 12 more",
+        "[firestore] API endpoint: http://127.0.0.1:8686",
+        header, "[firestore] SEVERE: a real failure",
+        "[firestore] \tat something.Else(Else.java:1)",
+    ]:  # fmt: skip
+        shown += keep(line)
+    assert shown == [
+        "[firestore] API endpoint: http://127.0.0.1:8686",
+        header,
+        "[firestore] SEVERE: a real failure",
+        "[firestore] \tat something.Else(Else.java:1)",
+    ]
+
+
 STACK_THAT_DIES = """
 import os, sys, time
 from emulators import stack
