@@ -24,6 +24,7 @@ from nudge.sms.keywords import classify
 # The phone of `nudge text`, `nudge phone` and `nudge inbox` unless --from says otherwise.
 DEFAULT_PHONE = "+15555550100"
 DEFAULT_INBOX_SINCE = 3600.0
+NOT_RUNNING = "The local stack is not running: start it with `make run` in another terminal."
 
 # Twilio answers these keywords itself (default opt-out handling); the local phone shows the
 # same confirmations so the conversation reads as it would on a real phone.
@@ -132,7 +133,7 @@ def _check_stack(settings: Settings) -> str | None:
     try:
         requests.get(settings.function_url("health"), timeout=10)
     except requests.ConnectionError:
-        return "The local stack is not running: start it with `make run` in another terminal."
+        return NOT_RUNNING
     except requests.RequestException:
         return None  # listening but slow to answer (its first request, a busy machine)
     return None
@@ -147,7 +148,7 @@ def _check_store(settings: Settings) -> str | None:
     try:
         socket.create_connection((host or "127.0.0.1", int(port or 0)), timeout=2).close()
     except (OSError, ValueError):
-        return "The local stack is not running: start it with `make run` in another terminal."
+        return NOT_RUNNING
     return None
 
 

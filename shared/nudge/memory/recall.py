@@ -113,7 +113,7 @@ class UserIndex(NamedTuple):
 
 def load_index(store: Store, user_id: str, *, include_past: bool = False) -> UserIndex:
     """The user's term index as stored, current or not (it is never built here)."""
-    found = store.memories.terms.read_any_version(user_id)
+    found = store.memories.terms.read(user_id)
     if found.version is None:
         return UserIndex(None, False)
     return UserIndex(Corpus(found.shards, include_past=include_past), found.current)

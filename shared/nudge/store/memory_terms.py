@@ -33,7 +33,7 @@ SHARDS = 32
 # The document saying every memory of the user has an entry and a vector shard entry
 # (`vector_shards`): written with a new user, or after a rebuild. A user whose marker is of an
 # older VERSION (1: terms only, the same entries) or missing is rebuilt in the background
-# (`nudge.memory.index_rebuild`); recall meanwhile reads what there is (`read_any_version`).
+# (`nudge.memory.index_rebuild`); recall meanwhile reads what there is (`read`).
 BUILT = "built"
 VERSION = 2
 # A context word (from the turn a memory answered) counts this much of a word of its own.
@@ -150,17 +150,11 @@ class MemoryTermIndex:
         index yet), or after a rebuild."""
         batch.set(self._shard(user_id, BUILT), {"version": VERSION})
 
-    def read(self, user_id: str) -> list[ParsedShard] | None:
-        """Every shard of the user, parsed; None until the index (of this VERSION) was
-        built for the user's memories (a write before then adds one entry, not the older
-        memories')."""
-        found = self.read_any_version(user_id)
-        return found.shards if found.current else None
-
-    def read_any_version(self, user_id: str) -> TermShards:
+    def read(self, user_id: str) -> TermShards:
         """Every shard of the user, parsed, whatever their built marker says, with the
-        marker's version: for recall while a rebuild is pending (a version-1 index holds
-        every memory's entry; without a marker, only what was written since the index)."""
+        marker's version: recall reads them while a rebuild is pending too (a version-1
+        index holds every memory's entry; without a marker, only what was written since the
+        index)."""
         refs = [self._shard(user_id, f"{n:02d}") for n in range(SHARDS)]
         refs.append(self._shard(user_id, BUILT))
         found = TermShards(shards=[], version=None)

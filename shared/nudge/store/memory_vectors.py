@@ -68,9 +68,9 @@ def _decode(shard: ParsedShard, stored: vector_shards.StoredVectors) -> list[_Sh
         active = np.array([shard.entries[i].active for i in ids], dtype=bool)
         # Sentence vectors of the same dimension only (a whole number of rows of it).
         said = [
-            (n, stored.sentences[i])
+            (n, blob)
             for n, i in enumerate(ids)
-            if len(stored.sentences.get(i, b"")) % size == 0 and stored.sentences.get(i)
+            if (blob := stored.sentences.get(i)) and len(blob) % size == 0
         ]
         sentences = _unit_rows([blob for _, blob in said], dimension)
         owners = np.array([n for n, blob in said for _ in range(len(blob) // size)], dtype=int)
@@ -138,7 +138,7 @@ class MemoryVectorCache:
             if len(row.owners):
                 np.maximum.at(scores, row.owners, row.sentences @ query)
             scored.append((row, scores))
-        if lead_in_weight > 0:
+        if lead_in_weight > 0 and any(row.lead_ins for row, _ in scored):
             own = {
                 i: s
                 for row, scores in scored
