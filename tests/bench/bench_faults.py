@@ -445,6 +445,10 @@ BURSTS = {
         ["ok so", "remind me to call mom tomorrow at 5pm", "oh and todo: laundry"],
         [None, "call mom", "laundry"],
     ),
+    "opens with a greeting": (
+        ["hey", "remind me to call mom tomorrow at 5pm", "todo: laundry"],
+        [None, "call mom", "laundry"],
+    ),
 }
 BURST_GAPS = (0.2, 0.5, 1.0, 1.5)
 

@@ -6,7 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from nudge.conversation.bursts import join_reply_parts, looks_unfinished, settle_seconds
+from nudge.conversation.bursts import (
+    invites_more,
+    join_reply_parts,
+    looks_unfinished,
+    settle_seconds,
+)
 from nudge.models import Direction, Message
 
 NOW = datetime(2026, 12, 1, 21, 0, tzinfo=UTC)
@@ -76,7 +81,27 @@ def test_a_lone_complete_text_gets_the_short_window():
 
 def test_an_opener_gets_the_long_window():
     assert window([inbound("quick question", 0.1)]) == 2.0
-    assert window([inbound("hey", 0.1)]) == 0.6
+
+
+@pytest.mark.parametrize("body", ["hey", "Hi!", "hello", "hey nudge", "Good morning!", "heyyy"])
+def test_a_bare_greeting_waits_for_the_point_that_usually_follows(body):
+    assert invites_more(body)
+    assert not looks_unfinished(body)  # still answered as a greeting when nothing follows
+    assert window([inbound(body, 0.1)]) == 2.0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "ok",
+        "hey, can you remind me to stretch at 3pm",
+        "hi sam how are you",
+        "todo: hello kitty mug",
+    ],
+)
+def test_a_greeting_with_more_in_it_or_an_ok_does_not_wait(body):
+    assert not invites_more(body)
+    assert window([inbound(body, 0.1)]) == 0.6
 
 
 def test_several_texts_in_one_turn_get_the_long_window():

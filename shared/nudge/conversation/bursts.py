@@ -10,7 +10,10 @@ a sign that more is coming:
 - the person sent a burst a few minutes ago (people who text in bursts keep doing it);
 - the text reads as unfinished: a bare opener ("ok so", "quick question"), a trailing "and" / ","
   / ":" / "...", or a body cut exactly at an SMS segment boundary (a long text a carrier
-  delivered in parts).
+  delivered in parts);
+- the text is a bare greeting ("hey", "good morning"): by text, the point usually follows.
+  Its reply has no promise in it worth 1.4 s, so it waits (a lone "hi" is still answered as a
+  greeting: it is not treated as unfinished).
 
 A burst whose first text is complete and whose next text comes after the short window gets two
 replies; that is the price of answering a lone text fast (see the README's burst figures).
@@ -31,8 +34,8 @@ BURST_GAP = timedelta(seconds=3)
 RECENT_BURST = timedelta(minutes=5)
 
 # Openers that do not stand alone: the point follows in the next text. Not a bare greeting or
-# "ok": "hi" is a whole first text as often as not (and "ok" answers a reminder), so those
-# keep the short window.
+# "ok": "hi" is a whole first text as often as not (and "ok" answers a reminder), so those are
+# answered as they are (a greeting still waits the long window: `invites_more`).
 _OPENERS = {
     "ok so", "so", "so um", "um", "umm", "uh", "oh", "oh and", "wait", "also", "and", "and also",
     "plus", "btw", "question", "quick question", "one sec", "one more thing", "ok listen",
@@ -62,6 +65,21 @@ def looks_unfinished(body: str) -> bool:
     return bool(_TRAILING.search(text))
 
 
+# A greeting alone, maybe with a name or a word of warmth ("hey nudge", "hi there!").
+_BARE_GREETING = re.compile(
+    r"^(?:hi+|hello+|hey+|heya|hiya|yo|howdy|good (?:morning|afternoon|evening)|morning)"
+    r"(?: (?:there|again|nudge|you|all))?$",
+    re.IGNORECASE,
+)
+
+
+def invites_more(body: str) -> bool:
+    """Whether another text is likely to follow this one at once: it reads as unfinished, or
+    it is a bare greeting."""
+    bare = re.sub(r"[!?.,\s]+$", "", " ".join(body.split()))
+    return looks_unfinished(body) or bool(_BARE_GREETING.match(bare))
+
+
 def settle_seconds(
     *,
     texts: Sequence[Message],
@@ -77,7 +95,7 @@ def settle_seconds(
     if len(texts) > 1:
         return long
     newest = max(texts, key=lambda m: m.created_at)
-    if looks_unfinished(newest.body):
+    if invites_more(newest.body):
         return long
     first = min(m.created_at for m in texts)
     earlier_inbound = earlier_inbound()
