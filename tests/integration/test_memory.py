@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -96,6 +96,24 @@ def test_ingest_twice_changes_nothing_and_search_json_carries_source_ids(store, 
     exported = [json.loads(line) for line in admin.export(store, alice.id)]
     assert {e["source_ids"][0] for e in exported} == {i for i, _, _ in ITEMS}
     assert all("embedding" not in e for e in exported)
+
+
+def test_a_chat_of_long_turns_is_ingested_whole(store, embedder, alice):
+    # 400 turns of 4,000 characters (the longest an item may be) are some 5 MB in one batch:
+    # more than the emulator's 4 MiB message. They are written in parts that fit.
+    sentence = "We talked about the garden, the plumber and the long drive north again. "
+    items = [
+        admin.IngestItem(
+            id=f"long{n}",
+            text=(f"Turn {n} about topic{n}. " + sentence * 60)[:4000],
+            timestamp=datetime(2026, 3, 1, tzinfo=UTC) + timedelta(minutes=n),
+        )
+        for n in range(400)
+    ]
+    assert admin.ingest(store, embedder, alice.id, items) == 400
+    assert len(store.memories.list(alice.id)) == 400
+    hits = admin.search(store, embedder, alice.id, "topic399", k=1, mode="lexical")
+    assert [admin.source_id(h) for h in hits] == ["long399"]
 
 
 def test_user_a_never_recalls_user_b(store, embedder, alice, bob):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,35 @@ if TYPE_CHECKING:
 # Memories a bulk write holds: with up to 32 term and 64 vector shard merges, within
 # Firestore's 500 writes a batch.
 BULK_LIMIT = 400
+# And at most about this many bytes a batch: 400 long memories (4,000 characters, a vector and
+# five sentence vectors each) come to some 5 MB, over the emulator's 4 MiB gRPC message (the
+# cloud's commit limit is 10 MiB).
+BULK_BYTES = 2_000_000
+
+
+def _write_size(memory: Memory) -> int:
+    """Roughly what writing a memory and its index entries sends: the text and words twice
+    (the document and its term entry), its vector as doubles in the document and float16 in
+    its vector shard, its sentence vectors in float16."""
+    words = len(memory.content.encode()) + sum(len(k) + 4 for k in memory.keywords)
+    vector = len(memory.embedding or ()) * 10
+    sentences = sum(len(v) * 2 for v in memory.sentence_embeddings or ())
+    return 2 * words + vector + sentences + 512
+
+
+def _bulk_parts(items: Mapping[str, Memory]) -> Iterator[dict[str, Memory]]:
+    """`items` in parts that each fit one batch (BULK_LIMIT memories, BULK_BYTES)."""
+    part: dict[str, Memory] = {}
+    size = 0
+    for memory_id, memory in items.items():
+        cost = _write_size(memory)
+        if part and (len(part) == BULK_LIMIT or size + cost > BULK_BYTES):
+            yield part
+            part, size = {}, 0
+        part[memory_id] = memory
+        size += cost
+    if part:
+        yield part
 
 
 class MessageRepository(UserScopedRepository[Message]):
@@ -312,24 +341,26 @@ class MemoryRepository(UserScopedRepository[Memory]):
         return item.model_copy(update={"id": ref.id})
 
     def put_many(self, user_id: str, items: dict[str, Memory]) -> None:
-        """Set memories by id (replacing any there), with their entries, in one batch: at most
-        BULK_LIMIT, so the shard merges fit in Firestore's 500 writes."""
+        """Set memories by id (replacing any there), each with its entries in the same batch:
+        at most BULK_LIMIT (so the shard merges fit in Firestore's 500 writes), split further
+        by size (BULK_BYTES: long memories)."""
         if len(items) > BULK_LIMIT:
             raise ValueError(f"at most {BULK_LIMIT} memories a batch")
         collection = self._collection(user_id)
-        batch = self.db.batch()
-        for memory_id, memory in items.items():
-            batch.set(collection.document(memory_id), to_document(memory))
-        entries = {i: self._entry(m) for i, m in items.items()}
-        # Replaced memories may carry new embeddings under unchanged entries.
-        self._stage_index(
-            batch,
-            user_id,
-            entries,
-            {i: m.embedding for i, m in items.items()},
-            {i: self._extras(m) for i, m in items.items()},
-        )
-        batch.commit()
+        for part in _bulk_parts(items):
+            batch = self.db.batch()
+            for memory_id, memory in part.items():
+                batch.set(collection.document(memory_id), to_document(memory))
+            entries = {i: self._entry(m) for i, m in part.items()}
+            # Replaced memories may carry new embeddings under unchanged entries.
+            self._stage_index(
+                batch,
+                user_id,
+                entries,
+                {i: m.embedding for i, m in part.items()},
+                {i: self._extras(m) for i, m in part.items()},
+            )
+            batch.commit()
 
     def patch(self, user_id: str, doc_id: str, **fields) -> None:
         """Like `update` without reading back; a change to what the index holds (content,
@@ -394,17 +425,20 @@ class MemoryRepository(UserScopedRepository[Memory]):
         if len(items) > BULK_LIMIT:
             raise ValueError(f"at most {BULK_LIMIT} memories a batch")
         collection = self._collection(user_id)
-        batch = self.db.batch()
-        for memory_id, memory in items.items():
-            batch.update(collection.document(memory_id), {"embedding": Vector(memory.embedding)})
-        self._stage_index(
-            batch,
-            user_id,
-            {i: self._entry(m) for i, m in items.items()},
-            {i: m.embedding for i, m in items.items()},
-            {i: self._extras(m) for i, m in items.items()},
-        )
-        batch.commit()
+        for part in _bulk_parts(items):
+            batch = self.db.batch()
+            for memory_id, memory in part.items():
+                batch.update(
+                    collection.document(memory_id), {"embedding": Vector(memory.embedding)}
+                )
+            self._stage_index(
+                batch,
+                user_id,
+                {i: self._entry(m) for i, m in part.items()},
+                {i: m.embedding for i, m in part.items()},
+                {i: self._extras(m) for i, m in part.items()},
+            )
+            batch.commit()
 
     def record_access(self, user_id: str, ids: Sequence[str], at: datetime) -> None:
         """Last access and count for recalled memories: one batch, one round trip."""
@@ -425,17 +459,18 @@ class MemoryRepository(UserScopedRepository[Memory]):
         done = 0
 
         def write() -> None:
-            batch = self.db.batch()
-            entries = {i: self._entry(m) for i, m in part.items()}
-            self._stage_index(
-                batch,
-                user_id,
-                entries,
-                {i: m.embedding for i, m in part.items()},
-                # The sentence vectors are not in the documents: kept as they are.
-                {i: Extras(None, m.lead_in_id) for i, m in part.items()},
-            )
-            batch.commit()
+            for piece in _bulk_parts(part):
+                batch = self.db.batch()
+                entries = {i: self._entry(m) for i, m in piece.items()}
+                self._stage_index(
+                    batch,
+                    user_id,
+                    entries,
+                    {i: m.embedding for i, m in piece.items()},
+                    # The sentence vectors are not in the documents: kept as they are.
+                    {i: Extras(None, m.lead_in_id) for i, m in piece.items()},
+                )
+                batch.commit()
 
         for doc in self._collection(user_id).stream():
             part[doc.id] = self._decode(doc)
