@@ -340,27 +340,44 @@ class MemoryRepository(UserScopedRepository[Memory]):
         batch.commit()
         return item.model_copy(update={"id": ref.id})
 
-    def put_many(self, user_id: str, items: dict[str, Memory]) -> None:
-        """Set memories by id (replacing any there), each with its entries in the same batch:
-        at most BULK_LIMIT (so the shard merges fit in Firestore's 500 writes), split further
-        by size (BULK_BYTES: long memories)."""
-        if len(items) > BULK_LIMIT:
-            raise ValueError(f"at most {BULK_LIMIT} memories a batch")
+    def _write_in_parts(
+        self,
+        user_id: str,
+        items: Mapping[str, Memory],
+        write_document: Callable[[Any, Any, Memory], None] | None,
+        extras: Callable[[Memory], Extras],
+    ) -> None:
+        """Each part of `items` (`_bulk_parts`) in one batch: its documents (`write_document`
+        (batch, reference, memory); None: the index only) with their index entries, vectors
+        and extras, so a memory and its entries are never apart."""
         collection = self._collection(user_id)
         for part in _bulk_parts(items):
             batch = self.db.batch()
-            for memory_id, memory in part.items():
-                batch.set(collection.document(memory_id), to_document(memory))
-            entries = {i: self._entry(m) for i, m in part.items()}
-            # Replaced memories may carry new embeddings under unchanged entries.
+            if write_document is not None:
+                for memory_id, memory in part.items():
+                    write_document(batch, collection.document(memory_id), memory)
             self._stage_index(
                 batch,
                 user_id,
-                entries,
+                {i: self._entry(m) for i, m in part.items()},
                 {i: m.embedding for i, m in part.items()},
-                {i: self._extras(m) for i, m in part.items()},
+                {i: extras(m) for i, m in part.items()},
             )
             batch.commit()
+
+    def put_many(self, user_id: str, items: dict[str, Memory]) -> None:
+        """Set memories by id (replacing any there), each with its entries in the same batch:
+        at most BULK_LIMIT (so the shard merges fit in Firestore's 500 writes), split further
+        by size (BULK_BYTES: long memories). Replaced memories may carry new embeddings under
+        unchanged entries: the vectors are staged too."""
+        if len(items) > BULK_LIMIT:
+            raise ValueError(f"at most {BULK_LIMIT} memories a batch")
+        self._write_in_parts(
+            user_id,
+            items,
+            lambda batch, ref, memory: batch.set(ref, to_document(memory)),
+            self._extras,
+        )
 
     def patch(self, user_id: str, doc_id: str, **fields) -> None:
         """Like `update` without reading back; a change to what the index holds (content,
@@ -424,21 +441,12 @@ class MemoryRepository(UserScopedRepository[Memory]):
         again."""
         if len(items) > BULK_LIMIT:
             raise ValueError(f"at most {BULK_LIMIT} memories a batch")
-        collection = self._collection(user_id)
-        for part in _bulk_parts(items):
-            batch = self.db.batch()
-            for memory_id, memory in part.items():
-                batch.update(
-                    collection.document(memory_id), {"embedding": Vector(memory.embedding)}
-                )
-            self._stage_index(
-                batch,
-                user_id,
-                {i: self._entry(m) for i, m in part.items()},
-                {i: m.embedding for i, m in part.items()},
-                {i: self._extras(m) for i, m in part.items()},
-            )
-            batch.commit()
+        self._write_in_parts(
+            user_id,
+            items,
+            lambda batch, ref, memory: batch.update(ref, {"embedding": Vector(memory.embedding)}),
+            self._extras,
+        )
 
     def record_access(self, user_id: str, ids: Sequence[str], at: datetime) -> None:
         """Last access and count for recalled memories: one batch, one round trip."""
@@ -459,18 +467,8 @@ class MemoryRepository(UserScopedRepository[Memory]):
         done = 0
 
         def write() -> None:
-            for piece in _bulk_parts(part):
-                batch = self.db.batch()
-                entries = {i: self._entry(m) for i, m in piece.items()}
-                self._stage_index(
-                    batch,
-                    user_id,
-                    entries,
-                    {i: m.embedding for i, m in piece.items()},
-                    # The sentence vectors are not in the documents: kept as they are.
-                    {i: Extras(None, m.lead_in_id) for i, m in piece.items()},
-                )
-                batch.commit()
+            # The index only; the sentence vectors are not in the documents: kept as they are.
+            self._write_in_parts(user_id, part, None, lambda m: Extras(None, m.lead_in_id))
 
         for doc in self._collection(user_id).stream():
             part[doc.id] = self._decode(doc)
