@@ -3,7 +3,7 @@
 The Firestore emulator is a shell script that runs java; when the script is killed, java stays,
 holding the port. The stack starts the emulator under this guard, the leader of the emulator's
 process group: a SIGTERM or SIGINT to the guard (from the stack, or from the kernel when the
-stack itself is killed, see PR_SET_PDEATHSIG in `stack.spawn`) goes to the whole group, and
+stack itself is killed, see PR_SET_PDEATHSIG in `exec_child.py`) goes to the whole group, and
 when the command exits by itself its leftovers are stopped too. The guard then exits with the
 command's status.
 

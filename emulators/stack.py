@@ -33,6 +33,7 @@ TASKS_EMULATOR_BIN = REPO_ROOT / ".venv-tasks" / "bin" / "gcloud-tasks-emulator"
 TASKS_PYTHON = REPO_ROOT / ".venv-tasks" / "bin" / "python"
 TASKS_LAUNCHER = EMULATORS_DIR / "tasks_emulator.py"
 GROUP_GUARD = EMULATORS_DIR / "group_guard.py"
+EXEC_CHILD = EMULATORS_DIR / "exec_child.py"
 STATE_DIR = REPO_ROOT / ".nudge"
 
 # gcloud must not try to reach the network for update checks or usage reports.
@@ -129,17 +130,6 @@ class ManagedProcess:
         return self.popen.poll() is None
 
 
-def _set_parent_death_signal() -> None:
-    # If the stack itself is killed outright, its direct children get SIGTERM from the kernel.
-    # The signal follows the spawning *thread*: spawn only from a long-lived thread.
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
-
-
 LineFilter = Callable[[str], list[str]]
 """Takes one output line, returns the lines to show (none, it, or lines it held back)."""
 
@@ -171,20 +161,17 @@ def spawn(
     `keep` filters the child's output before it reaches `sink` (emulator noise); `niceness`
     lowers its CPU priority."""
 
-    def before_exec() -> None:
-        _set_parent_death_signal()
-        if niceness:
-            os.nice(niceness)
-
+    # No preexec_fn: Python between fork and exec in a process holding gRPC clients crashes
+    # the child now and then (see exec_child.py); the launcher does that setup after the exec.
+    launcher = [sys.executable, "-I", "-S", str(EXEC_CHILD), str(os.getpid()), str(niceness)]
     popen = subprocess.Popen(
-        argv,
+        [*launcher, *argv],
         cwd=cwd,
         env=dict(env),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
-        preexec_fn=before_exec,  # noqa: PLW1509 - no threads touch the child
     )
     pump = threading.Thread(target=_pump, args=(name, popen.stdout, sink, keep), daemon=True)
     pump.start()
