@@ -286,8 +286,9 @@ def test_in_process_recall_from_the_shards_ranks_as_the_memories_own_embeddings(
     from nudge.memory.recall import load_index
     from nudge.store.memory_vectors import MemoryVectorCache
 
-    # The memory documents know no lead-ins (their share has its own test below).
+    # The memory documents know no lead-ins or questions (each has its own test below).
     monkeypatch.setattr(recall_module, "LEAD_IN_WEIGHT", 0.0)
+    monkeypatch.setattr(recall_module, "QUESTION_WEIGHT", 1.0)
     ingest(store, embedder, jon.id, CHAT + DATED_GREETINGS)
     shards = load_index(store, jon.id).corpus.shards
     for question in QUESTIONS:
@@ -448,3 +449,61 @@ def test_an_answer_is_at_least_a_share_of_the_question_it_answers(store, embedde
     assert similarity("answer", 0.8) == pytest.approx(0.0, abs=1e-3)
     store.memories.delete(jon.id, "answer")
     assert "answer" not in lead_ins(store, jon.id)
+
+
+def questions(store, user_id: str) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for snapshot in store.db.collection(f"users/{user_id}/{vector_shards.COLLECTION}").stream():
+        found |= (snapshot.to_dict() or {}).get("questions", {})
+    return found
+
+
+def test_a_question_counts_less_than_what_answers_it(store, embedder, jon, in_process):
+    from nudge.memory.recall import load_index
+
+    said = datetime(2023, 5, 8, tzinfo=UTC)
+    store.memories.put_many(
+        jon.id,
+        {
+            # Recall's questions are nearest the questions in memory; what answers them follows.
+            "asked": Memory(content="Leah: What made you start volunteering?", created_at=said,
+                            embedding=unit(0)),
+            "answer": Memory(content="Sam: A friend took me along.", created_at=said,
+                             embedding=unit(1), lead_in_id="asked"),
+            # A long turn whose nearest sentence is its question back.
+            "mixed": Memory(content="Sam: I ran a bake sale. It went well. Do you volunteer?",
+                            created_at=said, embedding=unit(3),
+                            sentence_embeddings=[unit(4), unit(5), unit(0)]),
+            "fact": Memory(content="Sam: Volunteering at the shelter.", created_at=said,
+                           embedding=[0.9, 0, 0, 0, 0, 0, 0.43589, 0]),
+        },
+    )  # fmt: skip
+    assert questions(store, jon.id) == {"asked": 1, "mixed": 0b1000}
+
+    def similarities(question_weight: float) -> dict[str, float]:
+        shards = load_index(store, jon.id).corpus.shards
+        return store.memories.vectors.similarities(
+            jon.id, shards, unit(0), lead_in_weight=0.8, question_weight=question_weight
+        )
+
+    found = similarities(1.0)
+    assert found["asked"] == pytest.approx(1.0, abs=1e-3)
+    assert found["mixed"] == pytest.approx(1.0, abs=1e-3)
+    assert found["fact"] == pytest.approx(0.9, abs=1e-3)
+    found = similarities(0.75)
+    assert found["asked"] == pytest.approx(0.75, abs=1e-3)
+    assert found["mixed"] == pytest.approx(0.75, abs=1e-3)  # its question sentence
+    assert found["answer"] == pytest.approx(0.8, abs=1e-3)  # of the question's full 1.0
+    assert found["fact"] == pytest.approx(0.9, abs=1e-3)  # a statement stays as near
+    assert max(found, key=found.get) == "fact"
+
+    # A rebuild from the documents marks them again, as an edit does; they go with the memory.
+    predating_the_index(store, jon.id)
+    store.memories.rebuild_terms(jon.id)
+    assert questions(store, jon.id) == {"asked": 1, "mixed": 0b1000}
+    store.memories.patch(jon.id, "asked", content="Leah: I started volunteering.",
+                         embedding=unit(0))  # fmt: skip
+    assert questions(store, jon.id) == {"mixed": 0b1000}
+    assert similarities(0.75)["asked"] == pytest.approx(1.0, abs=1e-3)
+    store.memories.delete(jon.id, "mixed")
+    assert questions(store, jon.id) == {}

@@ -47,3 +47,16 @@ def test_a_memory_s_sentences_carry_its_label_and_skip_abbreviations():
     assert sentences("Hey Melanie! Just wanted to say hi!") == []
     many = " ".join(f"Sentence number {n} is here." for n in range(9))
     assert len(sentences(many)) == MAX_SENTENCES
+
+
+def test_a_memory_s_questions_are_marked_by_vector():
+    from nudge.memory.text import question_mask
+
+    # One sentence: bit 0 is the whole text.
+    assert question_mask("Caroline: What got you into pottery, Leah?") == 1
+    assert question_mask("Hey Melanie! How are you?") == 1  # "Hey Melanie!" is no sentence
+    assert question_mask("My locker code is 4471") == 0
+    # Several: bit n + 1 is sentence n; the whole text of a mixed turn is no question.
+    turn = "Leah: I finally signed up for pottery! It was fun. What about you, Marcus?"
+    assert question_mask(turn) == 0b1000
+    assert question_mask("Did you go? Was it good? I hope so.") == 0b0110

@@ -69,6 +69,11 @@ MARGIN_AT = 3
 # least this share of its lead-in's similarity: "What got you into pottery, Leah?" / "A coworker
 # dragged me to a trial class".
 LEAD_IN_WEIGHT = 0.8
+# In process, a question's vectors (a one-sentence question, or a question sentence of a
+# longer memory) count this share: a question is near the questions asked of recall, and
+# it is what its answer follows, not what answers them (its answer gets LEAD_IN_WEIGHT of
+# its full similarity).
+QUESTION_WEIGHT = 0.75
 # The vector path leaves out words this common (with at least this many memories).
 COMMON_SHARE = 0.1
 COMMON_MIN_MEMORIES = 50
@@ -233,7 +238,12 @@ def recall(
             vector = embedder.embed_query(embedded)
             if in_process:
                 every = store.memories.vectors.similarities(
-                    user_id, shards, vector, active_only=active_only, lead_in_weight=LEAD_IN_WEIGHT
+                    user_id,
+                    shards,
+                    vector,
+                    active_only=active_only,
+                    lead_in_weight=LEAD_IN_WEIGHT,
+                    question_weight=QUESTION_WEIGHT,
                 )
                 nearest = heapq.nsmallest(pool, every, key=lambda i: (-every[i], i))
                 return vector, [(i, every[i]) for i in nearest], every

@@ -132,6 +132,16 @@ def sentences(content: str) -> list[str]:
     return [prefix + p for p in parts[:MAX_SENTENCES]]
 
 
+def question_mask(content: str) -> int:
+    """Which of a memory's vectors are questions: bit 0 its whole text (a one-sentence
+    memory), bit n+1 its sentence n (`sentences`). A question is not an answer: in-process
+    recall weighs these less, and the turn that answers one gets its similarity."""
+    parts = sentences(content)
+    if not parts:
+        return int(content.rstrip().endswith("?"))
+    return sum(2 ** (n + 1) for n, part in enumerate(parts) if part.rstrip().endswith("?"))
+
+
 def dated(content: str, day: date) -> str:
     """What is embedded and shown: the date is part of the memory."""
     return f"({day.isoformat()}) {content}"

@@ -13,7 +13,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.base_vector_query import DistanceMeasure
 from google.cloud.firestore_v1.vector import Vector
 
-from nudge.memory.text import memory_terms
+from nudge.memory.text import memory_terms, question_mask
 from nudge.models import (
     OPEN_OCCURRENCE,
     AgentLog,
@@ -322,7 +322,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
 
     @staticmethod
     def _extras(memory: Memory) -> Extras:
-        return Extras(memory.sentence_embeddings, memory.lead_in_id)
+        return Extras(memory.sentence_embeddings, memory.lead_in_id, question_mask(memory.content))
 
     def add(self, user_id: str, item: Memory, *, doc_id: str | None = None) -> Memory:
         """Store a new memory (with `doc_id`, fail if it exists) and its index entry."""
@@ -403,7 +403,7 @@ class MemoryRepository(UserScopedRepository[Memory]):
             user_id,
             {doc_id: self._entry(changed)},
             vectors,
-            {doc_id: Extras(sentence_vectors, changed.lead_in_id)},
+            {doc_id: Extras(sentence_vectors, changed.lead_in_id, question_mask(changed.content))},
         )
         batch.commit()
 
@@ -467,8 +467,11 @@ class MemoryRepository(UserScopedRepository[Memory]):
         done = 0
 
         def write() -> None:
-            # The index only; the sentence vectors are not in the documents: kept as they are.
-            self._write_in_parts(user_id, part, None, lambda m: Extras(None, m.lead_in_id))
+            # The index only; the sentence vectors are not in the documents: kept as they are
+            # (which are questions is read from the text).
+            self._write_in_parts(
+                user_id, part, None, lambda m: Extras(None, m.lead_in_id, question_mask(m.content))
+            )
 
         for doc in self._collection(user_id).stream():
             part[doc.id] = self._decode(doc)
@@ -564,7 +567,9 @@ class _ProcessWide:
 
     def _read_vectors(self, user_id: str, shards: Sequence[str]) -> StoredVectors:
         db = self._db()
-        return StoredVectors({}, {}, {}) if db is None else VectorShards(db).read(user_id, shards)
+        if db is None:
+            return StoredVectors({}, {}, {}, {})
+        return VectorShards(db).read(user_id, shards)
 
 
 # Keyed weakly by client: a test's short-lived client takes its caches with it.

@@ -37,6 +37,9 @@ class _ShardVectors:
     owners: np.ndarray
     # (row, the id of the memory it answers), for the rows that answer one.
     lead_ins: list[tuple[int, str]]
+    # Which rows, and which sentence rows, are questions (`text.question_mask`).
+    questions: np.ndarray
+    sentence_questions: np.ndarray
 
 
 def _unit_rows(blobs: list[bytes], dimension: int) -> np.ndarray:
@@ -75,7 +78,17 @@ def _decode(shard: ParsedShard, stored: vector_shards.StoredVectors) -> list[_Sh
         sentences = _unit_rows([blob for _, blob in said], dimension)
         owners = np.array([n for n, blob in said for _ in range(len(blob) // size)], dtype=int)
         lead_ins = [(n, stored.lead_ins[i]) for n, i in enumerate(ids) if i in stored.lead_ins]
-        rows.append(_ShardVectors(ids, matrix, active, sentences, owners, lead_ins))
+        masks = [int(stored.questions.get(i, 0)) for i in ids]
+        questions = np.array([bool(mask & 1) for mask in masks], dtype=bool)
+        sentence_questions = np.array(
+            [bool(masks[n] >> (k + 1) & 1) for n, blob in said for k in range(len(blob) // size)],
+            dtype=bool,
+        )
+        rows.append(
+            _ShardVectors(
+                ids, matrix, active, sentences, owners, lead_ins, questions, sentence_questions
+            )
+        )
     return rows
 
 
@@ -120,30 +133,34 @@ class MemoryVectorCache:
         *,
         active_only: bool = True,
         lead_in_weight: float = 0.0,
+        question_weight: float = 1.0,
     ) -> dict[str, float]:
         """Cosine similarity of every memory of the user (active ones unless told) to the
         query, from the shards the term index just read: a memory's best vector (the whole
-        text or one sentence), or `lead_in_weight` of the memory it answers, if more (the
-        answer to "What got you into pottery?" rarely says pottery)."""
+        text or one sentence; a question's times `question_weight`: a question is near other
+        questions, and it is not what answers them), or `lead_in_weight` of the memory it
+        answers, at its full similarity, if more (the answer to "What got you into pottery?"
+        rarely says pottery)."""
         query = np.asarray(query_vector, dtype=np.float32)
         norm = float(np.linalg.norm(query))
         if norm == 0:
             return {}
         query /= norm
         scored = []
+        own: dict[str, float] = {}  # undiscounted: what a lead-in passes on
         for row in self._rows(user_id, shards):
             if row.matrix.shape[1] != query.shape[0]:
                 continue  # embedded by another model: `nudge memory reembed` aligns them
-            scores = row.matrix @ query
+            best = row.matrix @ query
+            scores = np.where(row.questions, question_weight * best, best)
             if len(row.owners):
-                np.maximum.at(scores, row.owners, row.sentences @ query)
+                sentence = row.sentences @ query
+                np.maximum.at(best, row.owners, sentence)
+                asked = np.where(row.sentence_questions, question_weight * sentence, sentence)
+                np.maximum.at(scores, row.owners, asked)
+            own.update(zip(row.ids, best.tolist(), strict=True))
             scored.append((row, scores))
         if lead_in_weight > 0 and any(row.lead_ins for row, _ in scored):
-            own = {
-                i: s
-                for row, scores in scored
-                for i, s in zip(row.ids, scores.tolist(), strict=True)
-            }
             for row, scores in scored:
                 for n, lead_in in row.lead_ins:
                     if lead_in in own:

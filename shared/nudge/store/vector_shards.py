@@ -16,9 +16,11 @@ merges and field deletes, never read-modify-write: a redelivered write leaves th
 A memory's extras go with its embedding: `sentences.{memory_id}`, each sentence's unit
 vector concatenated, for a memory of several (`nudge.memory.embedding`), and `lead_ins.
 {memory_id}`, the id of the memory it answers (an imported chat turn after a question, also
-in the memory document); in-process recall scores a memory by its best vector, or a share of
-its lead-in's. A rebuild from the memory documents, which do not hold the sentence vectors,
-keeps those there; a lead-in, where the turn was said, stays until the memory goes.
+in the memory document); and `questions.{memory_id}`, which of its vectors are questions
+(`text.question_mask`, from its text); in-process recall scores a memory by its best vector,
+a question's at a discount, or a share of its lead-in's. A rebuild from the memory documents,
+which do not hold the sentence vectors, keeps those there (which are questions is read from
+the text again); a lead-in, where the turn was said, stays until the memory goes.
 
 The cap: an entry is 2 bytes a dimension plus the memory id (and as much again for each
 sentence vector), so within Firestore's 1 MiB a document 64 shards hold about 80,000
@@ -70,6 +72,8 @@ class StoredVectors(NamedTuple):
     vectors: dict[str, bytes]
     sentences: dict[str, bytes]
     lead_ins: dict[str, str]
+    # memory id -> which of its vectors are questions (`text.question_mask`); none: none.
+    questions: dict[str, int]
 
 
 class Extras(NamedTuple):
@@ -78,6 +82,8 @@ class Extras(NamedTuple):
     # None: the sentence vectors stay as they are (a rebuild from the memory documents).
     sentences: Sequence[Sequence[float]] | None = ()
     lead_in: str | None = None
+    # Which vectors are questions (`text.question_mask`); None: as they are.
+    questions: int | None = 0
 
 
 class VectorShards:
@@ -103,7 +109,8 @@ class VectorShards:
         by_shard: dict[str, dict[str, dict[str, Any]]] = {}
         for memory_id, vector in vectors.items():
             part = by_shard.setdefault(
-                shard_of(memory_id), {"vectors": {}, "sentences": {}, "lead_ins": {}}
+                shard_of(memory_id),
+                {"vectors": {}, "sentences": {}, "lead_ins": {}, "questions": {}},
             )
             if vector is None:
                 for field in part.values():
@@ -115,6 +122,8 @@ class VectorShards:
                 if extra.sentences is not None:
                     encoded = b"".join(encode(v) for v in extra.sentences)
                     part["sentences"][memory_id] = encoded or gone
+                if extra.questions is not None:
+                    part["questions"][memory_id] = extra.questions or gone
                 if extra.lead_in:  # where a turn was said: kept until the memory goes
                     part["lead_ins"][memory_id] = extra.lead_in
         for shard, part in by_shard.items():
@@ -127,11 +136,12 @@ class VectorShards:
     def read(self, user_id: str, shards: Iterable[str]) -> StoredVectors:
         """The vectors of these shards' memories (one `get_all`)."""
         refs = [self._shard(user_id, s) for s in sorted(set(shards))]
-        found = StoredVectors({}, {}, {})
+        found = StoredVectors({}, {}, {}, {})
         for snapshot in self.db.get_all(refs) if refs else ():
             if snapshot.exists:
                 data = snapshot.to_dict() or {}
                 found.vectors.update(data.get("vectors", {}))
                 found.sentences.update(data.get("sentences", {}))
                 found.lead_ins.update(data.get("lead_ins", {}))
+                found.questions.update(data.get("questions", {}))
         return found
