@@ -34,11 +34,16 @@ def entries(store, user_id: str) -> dict[str, str]:
     return found
 
 
-def vectors(store, user_id: str) -> dict[str, bytes]:
-    found: dict[str, bytes] = {}
+def shard_field(store, user_id: str, field: str) -> dict:
+    """One map of the user's vector shards (vectors, sentences, lead_ins, questions), merged."""
+    found: dict = {}
     for snapshot in store.db.collection(f"users/{user_id}/{vector_shards.COLLECTION}").stream():
-        found |= (snapshot.to_dict() or {}).get("vectors", {})
+        found |= (snapshot.to_dict() or {}).get(field, {})
     return found
+
+
+def vectors(store, user_id: str) -> dict[str, bytes]:
+    return shard_field(store, user_id, "vectors")
 
 
 def assert_in_step(store, user_id: str) -> None:
@@ -342,10 +347,7 @@ def unit(n: int, dimension: int = 8) -> list[float]:
 
 
 def sentence_vectors(store, user_id: str) -> dict[str, bytes]:
-    found: dict[str, bytes] = {}
-    for snapshot in store.db.collection(f"users/{user_id}/{vector_shards.COLLECTION}").stream():
-        found |= (snapshot.to_dict() or {}).get("sentences", {})
-    return found
+    return shard_field(store, user_id, "sentences")
 
 
 def test_a_memory_is_as_near_as_its_nearest_sentence(store, jon, in_process):
@@ -405,10 +407,7 @@ def test_sentence_vectors_are_written_and_removed_with_their_memory(store, embed
 
 
 def lead_ins(store, user_id: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for snapshot in store.db.collection(f"users/{user_id}/{vector_shards.COLLECTION}").stream():
-        found |= (snapshot.to_dict() or {}).get("lead_ins", {})
-    return found
+    return shard_field(store, user_id, "lead_ins")
 
 
 def test_an_answer_is_at_least_a_share_of_the_question_it_answers(store, embedder, jon, in_process):
@@ -452,10 +451,7 @@ def test_an_answer_is_at_least_a_share_of_the_question_it_answers(store, embedde
 
 
 def questions(store, user_id: str) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for snapshot in store.db.collection(f"users/{user_id}/{vector_shards.COLLECTION}").stream():
-        found |= (snapshot.to_dict() or {}).get("questions", {})
-    return found
+    return shard_field(store, user_id, "questions")
 
 
 def test_a_question_counts_less_than_what_answers_it(store, embedder, jon, in_process):
