@@ -158,7 +158,8 @@ class MemoryVectorCache:
                 np.maximum.at(best, row.owners, sentence)
                 asked = np.where(row.sentence_questions, question_weight * sentence, sentence)
                 np.maximum.at(scores, row.owners, asked)
-            own.update(zip(row.ids, best.tolist(), strict=True))
+            if lead_in_weight > 0:
+                own.update(zip(row.ids, best.tolist(), strict=True))
             scored.append((row, scores))
         if lead_in_weight > 0 and any(row.lead_ins for row, _ in scored):
             for row, scores in scored:
