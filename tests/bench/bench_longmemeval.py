@@ -31,7 +31,6 @@ HELDOUT = stack.STATE_DIR / "heldout"
 QUESTIONS = int(os.environ.get("NUDGE_HELDOUT_QUESTIONS", "240"))
 GROUP = 20
 PATHS = ("lexical", "vector", "fused")
-TEXT_LIMIT = 4000
 
 
 def oracle() -> list[dict]:
@@ -87,7 +86,7 @@ def main() -> None:
                     for n, turn in enumerate(turns):
                         turn_id = f"{session_id}-t{n}"
                         said = " ".join(turn["content"].split())
-                        text = f"{turn['role'].capitalize()}: {said}"[:TEXT_LIMIT]
+                        text = f"{turn['role'].capitalize()}: {said}"[: admin.MAX_TEXT]
                         items.append(
                             admin.IngestItem(id=turn_id, text=text, timestamp=session_time(date))
                         )

@@ -21,9 +21,13 @@ CONTEXT_GAP = timedelta(hours=6)
 BATCH = BULK_LIMIT  # with the term-index shard merges, within Firestore's 500 writes
 
 
+# The longest text one ingested item may have (a longer one stops the import at its line).
+MAX_TEXT = 4000
+
+
 class IngestItem(BaseModel):
     id: str = Field(min_length=1, max_length=200)
-    text: str = Field(min_length=1, max_length=4000)
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
     timestamp: datetime
     speaker: str | None = None
     # Optional search words the text lacks (what consolidation asks the LLM for).
