@@ -51,12 +51,12 @@ def turns(sample: dict) -> list[tuple[str, str, datetime]]:
 
 
 def evidence(item: dict, known: set[str]) -> list[str]:
-    """The question's evidence turns that exist (a few ids in the file are malformed, such as
-    "D8:6; D9:17"; each part that names a turn counts)."""
+    """The question's evidence turns that exist (a few entries in the file hold several ids,
+    "D8:6; D9:17" or "D9:1 D4:4 D4:6"; each part that names a turn counts)."""
     found = []
     for entry in item.get("evidence", []):
-        for part in str(entry).replace(",", ";").split(";"):
-            if (dia_id := part.strip()) in known and dia_id not in found:
+        for dia_id in re.split(r"[;,\s]+", str(entry)):
+            if dia_id in known and dia_id not in found:
                 found.append(dia_id)
     return found
 

@@ -26,6 +26,7 @@ SAMPLE = {
         {"question": "When did Melanie run a charity race?", "evidence": ["D2:1"], "category": 2},
         {"question": "What did they say?", "evidence": ["D1:1; D1:2", "D9:9"], "category": 1},
         {"question": "Would she?", "evidence": [], "category": 3},
+        {"question": "And both?", "evidence": ["D2:1 D1:1", "D2:1"], "category": 4},
     ],
 }
 
@@ -46,5 +47,6 @@ def test_turns_come_in_session_order_with_speaker_and_their_sessions_time():
 def test_evidence_keeps_the_turns_that_exist_and_splits_malformed_ids():
     known = {d for d, _, _ in turns(SAMPLE)}
     found = [evidence(q, known) for q in SAMPLE["qa"]]
-    assert found == [["D2:1"], ["D1:1", "D1:2"], []]
-    assert [KINDS[q["category"]] for q in SAMPLE["qa"]] == ["temporal", "multi_hop", "open_domain"]
+    assert found == [["D2:1"], ["D1:1", "D1:2"], [], ["D2:1", "D1:1"]]
+    kinds = [KINDS[q["category"]] for q in SAMPLE["qa"]]
+    assert kinds == ["temporal", "multi_hop", "open_domain", "single_hop"]
