@@ -16,17 +16,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from emulators import stack
-from tests.bench.bench_memory import MEMORY_SETTINGS, evidence_recall, textbook_bm25
-from tests.bench.common import emulators, record
+from tests.bench.bench_memory import textbook_bm25
+from tests.bench.heldout import ask, memory_store, rankings, report
 
 # LoCoMo's question categories (its paper's numbering).
 KINDS = {1: "multi_hop", 2: "temporal", 3: "open_domain", 4: "single_hop", 5: "adversarial"}
-PATHS = ("lexical", "vector", "fused")
 TURN_GAP = timedelta(seconds=30)
 
 
@@ -69,20 +66,11 @@ def main() -> None:
     samples = json.loads(Path(source).read_text())
     chosen = os.environ.get("NUDGE_LOCOMO_CONVERSATIONS")
     numbers = [int(n) for n in chosen.split(",")] if chosen else range(1, len(samples) + 1)
-    with emulators() as hosts:
-        local = {k: v for k, v in stack.read_env_file().items() if k in MEMORY_SETTINGS}
-        os.environ.update(local | {k: os.environ[k] for k in MEMORY_SETTINGS if k in os.environ})
-        os.environ.update(hosts | {"NUDGE_PROJECT_ID": f"bench-{uuid.uuid4().hex[:8]}"})
-        from nudge.embeddings import make_embedder
+    with memory_store() as (store, embedder):
         from nudge.memory import admin
         from nudge.models import User
-        from nudge.settings import Settings
-        from nudge.store import Store
-        from nudge.store.client import make_firestore_client
 
-        store = Store(make_firestore_client(Settings()))
-        embedder = make_embedder(Settings())
-        ranked: dict[str, dict[str, list[str]]] = {p: {} for p in ("bm25_textbook", *PATHS)}
+        ranked = rankings()
         questions, sizes = [], []
         for number in numbers:
             sample = samples[number - 1]
@@ -108,25 +96,16 @@ def main() -> None:
                         "kind": KINDS.get(item.get("category"), "other"),
                     }
                 )
-                ranked["bm25_textbook"][key] = baseline(item["question"])
-                for path in PATHS:
-                    hits = admin.search(store, embedder, owner, item["question"], k=10, mode=path)
-                    ranked[path][key] = [admin.source_id(h) for h in hits]
+                ask(ranked, key, item["question"], baseline, store, embedder, owner)
             print(f"conversation {number}: {len(items)} turns", flush=True)
-        result: dict = {
-            "embedder": embedder.name,
-            "conversations": list(numbers),
-            "questions": len(questions),
-            "turns": sizes,
-            "all": {path: evidence_recall(questions, ranked[path]) for path in ranked},
-        }
-        for kind in sorted({q["kind"] for q in questions}):
-            of_kind = [q for q in questions if q["kind"] == kind]
-            result[kind] = {"questions": len(of_kind)} | {
-                path: evidence_recall(of_kind, ranked[path]) for path in ranked
-            }
-        record("memory_locomo_heldout", result)
-        print(json.dumps(result, indent=1))
+        report(
+            "memory_locomo_heldout",
+            questions,
+            ranked,
+            embedder=embedder.name,
+            conversations=list(numbers),
+            turns=sizes,
+        )
 
 
 if __name__ == "__main__":

@@ -18,19 +18,17 @@ import os
 import subprocess
 import sys
 import tarfile
-import uuid
 from datetime import UTC, datetime
 
 from emulators import stack
-from tests.bench.bench_memory import MEMORY_SETTINGS, evidence_recall, textbook_bm25
-from tests.bench.common import emulators, record
+from tests.bench.bench_memory import textbook_bm25
+from tests.bench.heldout import ask, memory_store, rankings, report
 
 PACKAGE = "graphiti-core==0.31.2"
 MEMBER = "graphiti_core-0.31.2/tests/evals/data/longmemeval_data/longmemeval_oracle.json"
 HELDOUT = stack.STATE_DIR / "heldout"
 QUESTIONS = int(os.environ.get("NUDGE_HELDOUT_QUESTIONS", "240"))
 GROUP = 20
-PATHS = ("lexical", "vector", "fused")
 
 
 def oracle() -> list[dict]:
@@ -58,20 +56,11 @@ def session_time(text: str) -> datetime:
 
 def main() -> None:
     picked = oracle()[0::2][:QUESTIONS]
-    with emulators() as hosts:
-        local = {k: v for k, v in stack.read_env_file().items() if k in MEMORY_SETTINGS}
-        os.environ.update(local | {k: os.environ[k] for k in MEMORY_SETTINGS if k in os.environ})
-        os.environ.update(hosts | {"NUDGE_PROJECT_ID": f"bench-{uuid.uuid4().hex[:8]}"})
-        from nudge.embeddings import make_embedder
+    with memory_store() as (store, embedder):
         from nudge.memory import admin
         from nudge.models import User
-        from nudge.settings import Settings
-        from nudge.store import Store
-        from nudge.store.client import make_firestore_client
 
-        store = Store(make_firestore_client(Settings()))
-        embedder = make_embedder(Settings())
-        ranked: dict[str, dict[str, list[str]]] = {p: {} for p in ("bm25_textbook", *PATHS)}
+        ranked = rankings()
         questions, sizes = [], []
         for start in range(0, len(picked), GROUP):
             group = picked[start : start + GROUP]
@@ -110,24 +99,15 @@ def main() -> None:
                 questions.append(
                     {"question": question, "evidence": evidence, "kind": entry["question_type"]}
                 )
-                ranked["bm25_textbook"][question] = baseline(question)
-                for path in PATHS:
-                    hits = admin.search(store, embedder, owner, question, k=10, mode=path)
-                    ranked[path][question] = [admin.source_id(h) for h in hits]
+                ask(ranked, question, question, baseline, store, embedder, owner)
             print(f"user {len(sizes)}: {len(items)} turns", flush=True)
-        result: dict = {
-            "embedder": embedder.name,
-            "questions": len(questions),
-            "turns_per_user": [min(sizes), max(sizes)],
-            "all": {path: evidence_recall(questions, ranked[path]) for path in ranked},
-        }
-        for kind in sorted({q["kind"] for q in questions}):
-            of_kind = [q for q in questions if q["kind"] == kind]
-            result[kind] = {"questions": len(of_kind)} | {
-                path: evidence_recall(of_kind, ranked[path]) for path in ranked
-            }
-        record("memory_longmemeval_heldout", result)
-        print(json.dumps(result, indent=1))
+        report(
+            "memory_longmemeval_heldout",
+            questions,
+            ranked,
+            embedder=embedder.name,
+            turns_per_user=[min(sizes), max(sizes)],
+        )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,63 @@
+"""What the held-out recall benches share: a store and the local stack's embedder against
+fresh emulators, each question asked of every path, and results by kind."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from emulators import stack
+from tests.bench.bench_memory import MEMORY_SETTINGS, evidence_recall
+from tests.bench.common import emulators, record
+
+PATHS = ("lexical", "vector", "fused")
+
+
+@contextmanager
+def memory_store() -> Iterator[tuple]:
+    """(store, embedder) with the local stack's memory settings (`local.env`, overridden by
+    the environment), against emulators started for the run."""
+    with emulators() as hosts:
+        local = {k: v for k, v in stack.read_env_file().items() if k in MEMORY_SETTINGS}
+        os.environ.update(local | {k: os.environ[k] for k in MEMORY_SETTINGS if k in os.environ})
+        os.environ.update(hosts | {"NUDGE_PROJECT_ID": f"bench-{uuid.uuid4().hex[:8]}"})
+        from nudge.embeddings import make_embedder
+        from nudge.settings import Settings
+        from nudge.store import Store
+        from nudge.store.client import make_firestore_client
+
+        yield Store(make_firestore_client(Settings())), make_embedder(Settings())
+
+
+def rankings() -> dict[str, dict[str, list[str]]]:
+    """An empty ranking per path and for the textbook BM25: question key -> source ids."""
+    return {path: {} for path in ("bm25_textbook", *PATHS)}
+
+
+def ask(ranked: dict, key: str, question: str, baseline, store, embedder, owner: str) -> None:
+    """Rank `question` with the textbook BM25 (`baseline`) and the top 10 of each path as
+    `nudge memory search --k 10` gives them, under `key` in `ranked`."""
+    from nudge.memory import admin
+
+    ranked["bm25_textbook"][key] = baseline(question)
+    for path in PATHS:
+        hits = admin.search(store, embedder, owner, question, k=10, mode=path)
+        ranked[path][key] = [admin.source_id(h) for h in hits]
+
+
+def report(name: str, questions: list[dict], ranked: dict[str, dict[str, list[str]]], **about):
+    """Recall of every ranking over all questions and by kind; recorded and printed."""
+    result: dict = about | {
+        "questions": len(questions),
+        "all": {path: evidence_recall(questions, ranked[path]) for path in ranked},
+    }
+    for kind in sorted({q["kind"] for q in questions}):
+        of_kind = [q for q in questions if q["kind"] == kind]
+        result[kind] = {"questions": len(of_kind)} | {
+            path: evidence_recall(of_kind, ranked[path]) for path in ranked
+        }
+    record(name, result)
+    print(json.dumps(result, indent=1))
