@@ -126,6 +126,20 @@ def evidence_recall(questions: list[dict], ranked: dict[str, list[str]]) -> dict
     return result
 
 
+def either_top_10s(questions: list[dict], ranked: dict[str, dict[str, list[str]]]) -> float:
+    """Evidence recall of the lexical and vector top 10s taken together (up to 20 turns): the
+    most a fusion choosing its 10 from them could find at 10, a measure of how much the paths
+    add to each other. Recall's fusion reads 30 deep on each path and adds a second hop, so it
+    can pass this, but seldom by much."""
+    shares = []
+    for q in questions:
+        either = set(ranked["lexical"][q["question"]][:10]) | set(
+            ranked["vector"][q["question"]][:10]
+        )
+        shares.append(len(set(q["evidence"]) & either) / len(q["evidence"]))
+    return round(100 * sum(shares) / len(shares), 1)
+
+
 # Questions timed a path and size: enough for a p95, and the run stays within minutes.
 LATENCY_QUESTIONS = 40
 # New processes whose first recall is timed (each a new client, so fresh caches).
@@ -191,6 +205,11 @@ def long_conversations(
         result[kind] = {"questions": len(of_kind)} | {
             path: evidence_recall(of_kind, ranked[path]) for path in paths
         }
+    if ranked["lexical"] and ranked["vector"]:
+        for kind, measured in result.items():
+            if isinstance(measured, dict) and "lexical" in measured:
+                of_kind = [q for q in asked if kind in ("all", q["kind"])]
+                measured["either_top_10s"] = either_top_10s(of_kind, ranked)
     melanie = "What does Melanie say running has been great for?"
     if melanie in ranked["fused"]:
         [answer] = next(q["evidence"] for q in asked if q["question"] == melanie)

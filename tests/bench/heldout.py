@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from emulators import stack
-from tests.bench.bench_memory import MEMORY_SETTINGS, evidence_recall
+from tests.bench.bench_memory import MEMORY_SETTINGS, either_top_10s, evidence_recall
 from tests.bench.common import emulators, record
 
 PATHS = ("lexical", "vector", "fused")
@@ -59,5 +59,9 @@ def report(name: str, questions: list[dict], ranked: dict[str, dict[str, list[st
         result[kind] = {"questions": len(of_kind)} | {
             path: evidence_recall(of_kind, ranked[path]) for path in ranked
         }
+    for kind, measured in result.items():
+        if isinstance(measured, dict) and "lexical" in measured:
+            of_kind = [q for q in questions if kind in ("all", q["kind"])]
+            measured["either_top_10s"] = either_top_10s(of_kind, ranked)
     record(name, result)
     print(json.dumps(result, indent=1))
