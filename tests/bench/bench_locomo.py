@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.bench.bench_memory import textbook_bm25
-from tests.bench.heldout import ask, memory_store, rankings, report
+from tests.bench.heldout import ask, evidence, memory_store, rankings, report
 
 # LoCoMo's question categories (its paper's numbering).
 KINDS = {1: "multi_hop", 2: "temporal", 3: "open_domain", 4: "single_hop", 5: "adversarial"}
@@ -45,17 +45,6 @@ def turns(sample: dict) -> list[tuple[str, str, datetime]]:
             text = f"{turn['speaker']}: {' '.join(turn['text'].split())}"
             said.append((turn["dia_id"], text, start + n * TURN_GAP))
     return said
-
-
-def evidence(item: dict, known: set[str]) -> list[str]:
-    """The question's evidence turns that exist (a few entries in the file hold several ids,
-    "D8:6; D9:17" or "D9:1 D4:4 D4:6"; each part that names a turn counts)."""
-    found = []
-    for entry in item.get("evidence", []):
-        for dia_id in re.split(r"[;,\s]+", str(entry)):
-            if dia_id in known and dia_id not in found:
-                found.append(dia_id)
-    return found
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,8 @@ from tests.bench.bench_memory import MEMORY_SETTINGS, either_top_10s, evidence_r
 from tests.bench.common import emulators, record
 
 PATHS = ("lexical", "vector", "fused")
+# A turn id as the public files write them, "D<session>:<turn>".
+TURN_ID = re.compile(r"D\d+:\d+")
 
 
 @contextmanager
@@ -30,6 +33,17 @@ def memory_store() -> Iterator[tuple]:
         from nudge.store.client import make_firestore_client
 
         yield Store(make_firestore_client(Settings())), make_embedder(Settings())
+
+
+def evidence(item: dict, known: set[str]) -> list[str]:
+    """A question's evidence turns that exist. A few entries in the public files hold several
+    ids ("D8:6; D9:17", "D9:1 D4:4 D4:6", "D13:4. D14:4"): each id that names a turn counts."""
+    found = []
+    for entry in item.get("evidence", []):
+        for dia_id in TURN_ID.findall(str(entry)):
+            if dia_id in known and dia_id not in found:
+                found.append(dia_id)
+    return found
 
 
 def rankings() -> dict[str, dict[str, list[str]]]:

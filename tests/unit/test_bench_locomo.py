@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.bench.bench_locomo import KINDS, TURN_GAP, evidence, session_time, turns
+from tests.bench.bench_locomo import KINDS, TURN_GAP, session_time, turns
+from tests.bench.heldout import evidence
 
 SAMPLE = {
     "sample_id": "conv-test",
