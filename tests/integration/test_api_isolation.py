@@ -25,7 +25,7 @@ def minimal_body(document: dict, operation: dict) -> dict | None:
         prop = model["properties"][field]
         body[field] = "a" * max(prop.get("minLength", 1), 4) if prop.get("type") == "string" else 1
     if name == "ReminderCreate":
-        body["when"] = "tomorrow at 9am"  # one of `when` and `due_at` is required
+        body["when"] = "in 2 days at 9am"  # one of `when` and `due_at` is required
     return body
 
 
@@ -37,7 +37,7 @@ def people(store, settings, task_queue, embedder):
     for path, body in (
         ("/v1/tasks", {"title": f"task {B_MARK}"}),
         ("/v1/goals", {"title": f"goal {B_MARK}"}),
-        ("/v1/reminders", {"text": f"reminder {B_MARK}", "when": "tomorrow at 9am"}),
+        ("/v1/reminders", {"text": f"reminder {B_MARK}", "when": "in 2 days at 9am"}),
         ("/v1/notes", {"body": f"note {B_MARK}"}),
         ("/v1/tokens", {"name": f"t-{B_MARK}"}),
     ):

@@ -95,7 +95,7 @@ def test_a_burst_that_opens_unfinished_waits_for_the_rest_and_answers_all_of_it(
     phone.wait_for_replies(since=datetime(2000, 1, 1, tzinfo=UTC))
     time.sleep(BURST_GAP.total_seconds())
     started = datetime.now(UTC)
-    for body in ("ok so", "remind me to call mom tomorrow at 5pm", "oh and todo: laundry"):
+    for body in ("ok so", "remind me to call mom in 2 days at 5pm", "oh and todo: laundry"):
         assert phone.text(body).status == 200
         time.sleep(1.2)
     replies = phone.wait_for_replies(since=started, settle=4)
