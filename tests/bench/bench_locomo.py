@@ -19,8 +19,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.bench.bench_memory import textbook_bm25
-from tests.bench.heldout import ask, evidence, memory_store, rankings, report
+from tests.bench.heldout import ask_conversation, memory_store, rankings, report
 
 # LoCoMo's question categories (its paper's numbering).
 KINDS = {1: "multi_hop", 2: "temporal", 3: "open_domain", 4: "single_hop", 5: "adversarial"}
@@ -56,37 +55,17 @@ def main() -> None:
     chosen = os.environ.get("NUDGE_LOCOMO_CONVERSATIONS")
     numbers = [int(n) for n in chosen.split(",")] if chosen else range(1, len(samples) + 1)
     with memory_store() as (store, embedder):
-        from nudge.memory import admin
-        from nudge.models import User
-
         ranked = rankings()
         questions, sizes = [], []
         for number in numbers:
             sample = samples[number - 1]
-            said = turns(sample)
-            items = [
-                admin.IngestItem(id=f"c{number}-{d}", text=t[: admin.MAX_TEXT], timestamp=w)
-                for d, t, w in said
-            ]
-            owner = store.users.create(User(phone=f"+15556660{number:03d}")).id
-            admin.ingest(store, embedder, owner, items)
-            sizes.append(len(items))
-            baseline = textbook_bm25({i.id: i.text for i in items})
-            known = {d for d, _, _ in said}
-            for item in sample["qa"]:
-                found = evidence(item, known)
-                if not found:
-                    continue  # a question whose evidence names no turn
-                key = f"c{number}: {item['question']}"  # the same words asked of two people
-                questions.append(
-                    {
-                        "question": key,
-                        "evidence": [f"c{number}-{d}" for d in found],
-                        "kind": KINDS.get(item.get("category"), "other"),
-                    }
-                )
-                ask(ranked, key, item["question"], baseline, store, embedder, owner)
-            print(f"conversation {number}: {len(items)} turns", flush=True)
+            asked, size = ask_conversation(
+                store, embedder, ranked, f"c{number}", f"+15556660{number:03d}",
+                turns(sample), sample["qa"], KINDS,
+            )  # fmt: skip
+            questions += asked
+            sizes.append(size)
+            print(f"conversation {number}: {size} turns", flush=True)
         report(
             "memory_locomo_heldout",
             questions,

@@ -19,8 +19,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.bench.bench_memory import textbook_bm25
-from tests.bench.heldout import ask, evidence, memory_store, rankings, report
+from tests.bench.heldout import ask_conversation, memory_store, rankings, report
 
 # REALTALK's question categories: a fact (often from several turns), a date, an inference.
 KINDS = {1: "fact", 2: "temporal", 3: "inference"}
@@ -60,37 +59,17 @@ def main() -> None:
         return
     files = chat_files(Path(source))
     with memory_store() as (store, embedder):
-        from nudge.memory import admin
-        from nudge.models import User
-
         ranked = rankings()
         questions, sizes = [], []
         for number, path in enumerate(files, 1):
             chat = json.loads(path.read_text())
-            said = turns(chat)
-            items = [
-                admin.IngestItem(id=f"r{number}-{d}", text=t[: admin.MAX_TEXT], timestamp=w)
-                for d, t, w in said
-            ]
-            owner = store.users.create(User(phone=f"+15556661{number:03d}")).id
-            admin.ingest(store, embedder, owner, items)
-            sizes.append(len(items))
-            baseline = textbook_bm25({i.id: i.text for i in items})
-            known = {d for d, _, _ in said}
-            for item in chat.get("qa", []):
-                found = evidence(item, known)
-                if not found:
-                    continue  # a question whose evidence names no turn with text
-                key = f"r{number}: {item['question']}"
-                questions.append(
-                    {
-                        "question": key,
-                        "evidence": [f"r{number}-{d}" for d in found],
-                        "kind": KINDS.get(item.get("category"), "other"),
-                    }
-                )
-                ask(ranked, key, item["question"], baseline, store, embedder, owner)
-            print(f"{path.name}: {len(items)} turns", flush=True)
+            asked, size = ask_conversation(
+                store, embedder, ranked, f"r{number}", f"+15556661{number:03d}",
+                turns(chat), chat.get("qa", []), KINDS,
+            )  # fmt: skip
+            questions += asked
+            sizes.append(size)
+            print(f"{path.name}: {size} turns", flush=True)
         report(
             "memory_realtalk_heldout",
             questions,

@@ -11,7 +11,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from emulators import stack
-from tests.bench.bench_memory import MEMORY_SETTINGS, either_top_10s, evidence_recall
+from tests.bench.bench_memory import (
+    MEMORY_SETTINGS,
+    either_top_10s,
+    evidence_recall,
+    textbook_bm25,
+)
 from tests.bench.common import emulators, record
 
 PATHS = ("lexical", "vector", "fused")
@@ -60,6 +65,40 @@ def ask(ranked: dict, key: str, question: str, baseline, store, embedder, owner:
     for path in PATHS:
         hits = admin.search(store, embedder, owner, question, k=10, mode=path)
         ranked[path][key] = [admin.source_id(h) for h in hits]
+
+
+def ask_conversation(
+    store, embedder, ranked: dict, tag: str, phone: str, said: list, qa: list[dict], kinds: dict
+) -> tuple[list[dict], int]:
+    """Ingest one conversation's turns, (dia_id, "Speaker: text", when), as a new user with
+    `phone`, the way `nudge memory ingest` does, and ask each of its questions whose evidence
+    names a turn. Returns those questions (keys and ids start with `tag`: the same words are
+    asked of several people) and how many turns were ingested."""
+    from nudge.memory import admin
+    from nudge.models import User
+
+    items = [
+        admin.IngestItem(id=f"{tag}-{d}", text=t[: admin.MAX_TEXT], timestamp=w) for d, t, w in said
+    ]
+    owner = store.users.create(User(phone=phone)).id
+    admin.ingest(store, embedder, owner, items)
+    baseline = textbook_bm25({i.id: i.text for i in items})
+    known = {d for d, _, _ in said}
+    questions = []
+    for item in qa:
+        found = evidence(item, known)
+        if not found:
+            continue  # a question whose evidence names no turn
+        key = f"{tag}: {item['question']}"
+        questions.append(
+            {
+                "question": key,
+                "evidence": [f"{tag}-{d}" for d in found],
+                "kind": kinds.get(item.get("category"), "other"),
+            }
+        )
+        ask(ranked, key, item["question"], baseline, store, embedder, owner)
+    return questions, len(items)
 
 
 def report(name: str, questions: list[dict], ranked: dict[str, dict[str, list[str]]], **about):
